@@ -1,0 +1,206 @@
+//! The command line: every command takes `--db PATH`; data commands take
+//! `--json` for stable machine-readable output.
+
+mod import_cmd;
+mod report;
+
+use crate::i18n::Lang;
+use crate::store::Store;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jury",
+    version,
+    about = "Review workstation for expert panels: score applications, settle a balanced list, search prior decisions.\n评审工作台:专家评分、统筹确定名单、检索以往决定。"
+)]
+pub struct Cli {
+    /// SQLite database file (default: jury.db in the user's data directory).
+    #[arg(long, global = true, env = "JURY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Interface language (default: from the locale).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Act as this panel member (member id); recorded in the audit log.
+    #[arg(long = "as", global = true, value_name = "MEMBER")]
+    pub as_member: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// A fresh database from the bundled Hunan 2016 sample data (in a temporary
+    /// directory unless --db is given), then a summary of it.
+    Demo,
+    /// Create the database (or bring its schema up to date) and print its path.
+    Init,
+    /// Import files or folders of call, panel, application, score-sheet,
+    /// investment-plan and prior-decision files, all or nothing.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Report what would change and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The panel: members, departments, roles and declared conflicts.
+    Members {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Applications by tier and eligibility, rounds with scoring progress,
+    /// members and prior decisions.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Eligibility (资格审查) of every application, with reasons.
+    Eligibility {
+        /// Only this tier (id, e.g. county).
+        #[arg(long)]
+        tier: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Integrity check, audit chain, and that stored values match the log;
+    /// exits non-zero on any break.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    match run(cli, lang) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", lang.pick("错误", "error"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The database used when no `--db` is given.
+pub fn default_db_path() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "jury")
+        .ok_or_else(|| anyhow::anyhow!("no home directory: pass --db PATH"))?;
+    Ok(dirs.data_dir().join("jury.db"))
+}
+
+fn open(db: &Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = match db {
+        Some(p) => p.clone(),
+        None => default_db_path()?,
+    };
+    Ok(Store::open(&path)?)
+}
+
+/// Who is acting, for the audit log: the member given with `--as`, else the
+/// operating-system user at the command line.
+fn actor(cli_as: &Option<String>) -> String {
+    match cli_as {
+        Some(m) => m.clone(),
+        None => {
+            let user = std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_else(|_| "unknown".into());
+            format!("cli:{user}")
+        }
+    }
+}
+
+fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
+    let actor = actor(&cli.as_member);
+    match cli.command {
+        Command::Demo => demo(&cli.db, &actor, lang),
+        Command::Init => {
+            let store = open(&cli.db)?;
+            println!("{}", store.path().display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            paths,
+            dry_run,
+            json,
+        } => {
+            let mut store = open(&cli.db)?;
+            import_cmd::run(&mut store, &paths, &actor, dry_run, json, lang)
+        }
+        Command::Members { json } => {
+            let store = open(&cli.db)?;
+            report::members(&store, json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { json } => {
+            let store = open(&cli.db)?;
+            report::status(&store, json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eligibility { tier, json } => {
+            let store = open(&cli.db)?;
+            report::eligibility(&store, tier.as_deref(), json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { json } => {
+            let store = open(&cli.db)?;
+            let ok = report::verify(&store, json, lang)?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}
+
+fn demo(db: &Option<PathBuf>, actor: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    // The temporary directory lives until the demo ends.
+    let temp;
+    let path: PathBuf = match db {
+        Some(p) => p.clone(),
+        None => {
+            temp = tempfile::Builder::new().prefix("jury-demo-").tempdir()?;
+            temp.path().join("demo.db")
+        }
+    };
+    let mut store = Store::open(&path)?;
+    load_sample(&mut store, actor)?;
+    println!(
+        "{} {}\n",
+        lang.pick("演示数据库:", "Demo database:"),
+        display_path(&path)
+    );
+    report::status(&store, false, lang)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports the bundled sample data (idempotent).
+pub fn load_sample(store: &mut Store, actor: &str) -> anyhow::Result<()> {
+    let files: Vec<crate::import::SourceFile> = crate::sample::files()
+        .into_iter()
+        .filter(|(name, _)| !name.ends_with(".md"))
+        .map(|(name, bytes)| crate::import::SourceFile {
+            name,
+            bytes: bytes.to_vec(),
+        })
+        .collect();
+    crate::import::run(store, &files, actor, false, &mut |_| {})
+        .map_err(|e| anyhow::anyhow!("bundled sample data: {e}"))?;
+    Ok(())
+}
+
+fn display_path(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,0 +1,430 @@
+//! Read-only reports: status, members, eligibility, verify. Text output is
+//! aligned by display width; JSON output has stable English keys and ids.
+
+use crate::domain::review::total;
+use crate::domain::*;
+use crate::i18n::{Lang, name_in};
+use crate::store::Store;
+use crate::text::table;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+fn print_json(v: &Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
+    let members = store.members()?;
+    let conflicts = store.conflicts()?;
+    if as_json {
+        let list: Vec<Value> = members
+            .iter()
+            .map(|m| {
+                let declared: Vec<Value> = conflicts
+                    .iter()
+                    .filter(|c| c.member == m.id)
+                    .map(|c| json!({"application": c.application, "reason": c.reason}))
+                    .collect();
+                json!({
+                    "id": m.id,
+                    "name": m.name,
+                    "name_en": m.name_en,
+                    "department": m.department,
+                    "home_prefecture": m.home_prefecture,
+                    "roles": m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    "conflicts": declared,
+                })
+            })
+            .collect();
+        return print_json(&json!({ "members": list }));
+    }
+    let prefectures = prefecture_names(store, lang)?;
+    let rows: Vec<Vec<String>> = members
+        .iter()
+        .map(|m| {
+            let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
+            vec![
+                m.id.clone(),
+                crate::text::sanitize(name_in(lang, &m.name, &m.name_en)),
+                crate::text::sanitize(&m.department),
+                m.home_prefecture
+                    .as_ref()
+                    .map(|p| prefectures.get(p).cloned().unwrap_or_else(|| p.clone()))
+                    .unwrap_or_default(),
+                roles.join("、"),
+                conflicts
+                    .iter()
+                    .filter(|c| c.member == m.id)
+                    .count()
+                    .to_string(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &[
+                "ID",
+                lang.pick("姓名", "name"),
+                lang.pick("单位", "department"),
+                lang.pick("籍贯市州", "home"),
+                lang.pick("角色", "roles"),
+                lang.pick("申报回避", "conflicts"),
+            ],
+            &rows,
+            &[5],
+        )
+    );
+    Ok(())
+}
+
+fn prefecture_names(store: &Store, lang: Lang) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for call in store.calls()? {
+        for p in call.prefectures {
+            out.insert(p.id.clone(), name_in(lang, &p.name, &p.name_en).to_string());
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Default, Clone, Copy)]
+struct TierCount {
+    total: usize,
+    eligible: usize,
+    ineligible: usize,
+    directly_included: usize,
+}
+
+impl TierCount {
+    fn add(&mut self, v: Verdict) {
+        self.total += 1;
+        match v {
+            Verdict::Eligible => self.eligible += 1,
+            Verdict::Ineligible => self.ineligible += 1,
+            Verdict::DirectlyIncluded => self.directly_included += 1,
+        }
+    }
+    fn json(&self) -> Value {
+        json!({
+            "total": self.total,
+            "eligible": self.eligible,
+            "ineligible": self.ineligible,
+            "directly_included": self.directly_included,
+        })
+    }
+}
+
+pub fn status(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
+    let calls = store.calls()?;
+    let rounds = store.rounds()?;
+    let members = store.members()?;
+    let counts = store.counts()?;
+    let prior = store.prior_decisions()?;
+    let prior_selection = prior
+        .iter()
+        .filter(|p| p.kind == RoundKind::Selection)
+        .count();
+
+    let mut call_json = Vec::new();
+    let mut call_text = String::new();
+    for call in &calls {
+        let apps = store.applications(&call.info.id)?;
+        let mut all = TierCount::default();
+        let mut by_tier: Vec<(&Tier, TierCount)> = call
+            .tiers
+            .iter()
+            .map(|t| (t, TierCount::default()))
+            .collect();
+        for app in &apps {
+            let v = assess(call, app).verdict;
+            all.add(v);
+            if let Some((_, c)) = by_tier.iter_mut().find(|(t, _)| t.id == app.tier) {
+                c.add(v);
+            }
+        }
+        let prefectures: std::collections::BTreeSet<&str> =
+            apps.iter().map(|a| a.prefecture.as_str()).collect();
+        let mut tiers_json = Vec::new();
+        for (t, c) in &by_tier {
+            let mut v = c.json();
+            v["tier"] = json!(t.id);
+            v["name"] = json!(t.name);
+            v["quota"] = json!(t.quota);
+            tiers_json.push(v);
+        }
+        let mut applications = all.json();
+        applications["prefectures"] = json!(prefectures.len());
+        applications["by_tier"] = json!(tiers_json);
+        call_json.push(json!({
+            "id": call.info.id,
+            "title": call.info.title,
+            "doc_number": call.info.doc_number,
+            "deadline": call.info.deadline.to_string(),
+            "applications": applications,
+        }));
+
+        call_text.push_str(&format!(
+            "{} {}\n{}: {}  {}: {}\n",
+            crate::text::sanitize(name_in(lang, &call.info.title, &call.info.title_en)),
+            crate::text::sanitize(&call.info.doc_number),
+            lang.pick("申报截止", "deadline"),
+            call.info.deadline,
+            lang.pick("申报", "applications"),
+            apps.len(),
+        ));
+        let rows: Vec<Vec<String>> = by_tier
+            .iter()
+            .map(|(t, c)| {
+                vec![
+                    crate::text::sanitize(name_in(lang, &t.name, &t.name_en)),
+                    c.total.to_string(),
+                    c.eligible.to_string(),
+                    c.directly_included.to_string(),
+                    c.ineligible.to_string(),
+                    t.quota.to_string(),
+                ]
+            })
+            .collect();
+        call_text.push_str(&table(
+            &[
+                lang.pick("层级", "tier"),
+                lang.pick("申报", "applied"),
+                lang.pick("资格合格", "eligible"),
+                lang.pick("直接纳入", "direct"),
+                lang.pick("资格不合格", "ineligible"),
+                lang.pick("名额", "quota"),
+            ],
+            &rows,
+            &[1, 2, 3, 4, 5],
+        ));
+        call_text.push('\n');
+    }
+
+    let mut rounds_json = Vec::new();
+    let mut round_rows = Vec::new();
+    for round in &rounds {
+        let p = store.progress(round)?;
+        let call = calls.iter().find(|c| c.info.id == round.call);
+        let apps: BTreeMap<String, Application> = store
+            .applications(&round.call)?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let reviews: Vec<Value> = store
+            .reviews(&round.id)?
+            .iter()
+            .map(|r| {
+                let values = r.values();
+                let t = call
+                    .and_then(|c| c.rubric(&round.rubric))
+                    .zip(apps.get(&r.application))
+                    .map(|(rubric, app)| total(rubric, &app.tier, &values));
+                json!({
+                    "member": r.member,
+                    "application": r.application,
+                    "status": r.status.as_str(),
+                    "total": t.map(|t| round2(t.points)),
+                    "total_of_100": t.map(|t| round2(t.of_100)),
+                    "complete": t.map(|t| t.complete),
+                    "scores": r.scores.iter().map(|s| (s.criterion.clone(), json!(s.value))).collect::<serde_json::Map<_, _>>(),
+                    "overall_comment": r.overall_comment,
+                })
+            })
+            .collect();
+        rounds_json.push(json!({
+            "id": round.id,
+            "call": round.call,
+            "name": round.name,
+            "kind": round.kind.as_str(),
+            "state": round.state.as_str(),
+            "deadline": round.deadline.to_string(),
+            "progress": p,
+            "reviews": reviews,
+        }));
+        round_rows.push(vec![
+            round.id.clone(),
+            crate::text::sanitize(name_in(lang, &round.name, &round.name_en)),
+            round.state.label(lang).to_string(),
+            round.deadline.to_string(),
+            format!("{}/{}", p.submitted, p.assigned - p.recused),
+            p.draft.to_string(),
+            p.not_started.to_string(),
+            p.recused.to_string(),
+        ]);
+    }
+
+    let reviewers = members
+        .iter()
+        .filter(|m| m.has_role(Role::Reviewer))
+        .count();
+    let secretaries = members
+        .iter()
+        .filter(|m| m.has_role(Role::Secretary))
+        .count();
+    if as_json {
+        return print_json(&json!({
+            "schema_version": store.schema_version()?,
+            "calls": call_json,
+            "rounds": rounds_json,
+            "members": {"total": members.len(), "reviewers": reviewers, "secretaries": secretaries},
+            "conflicts": counts.conflicts,
+            "prior_decisions": {
+                "total": prior.len(),
+                "selection": prior_selection,
+                "assessment": prior.len() - prior_selection,
+            },
+            "audit_entries": counts.audit_entries,
+        }));
+    }
+    print!("{call_text}");
+    if !round_rows.is_empty() {
+        print!(
+            "{}",
+            table(
+                &[
+                    lang.pick("轮次", "round"),
+                    lang.pick("名称", "name"),
+                    lang.pick("状态", "state"),
+                    lang.pick("截止", "deadline"),
+                    lang.pick("已提交", "submitted"),
+                    lang.pick("草稿", "draft"),
+                    lang.pick("未开始", "not started"),
+                    lang.pick("回避", "recused"),
+                ],
+                &round_rows,
+                &[4, 5, 6, 7],
+            )
+        );
+        println!();
+    }
+    println!(
+        "{}: {} ({} {}, {} {})  {}: {}  {}: {} ({} {}, {} {})  {}: {}",
+        lang.pick("评审组成员", "members"),
+        members.len(),
+        reviewers,
+        lang.pick("评审专家", "reviewers"),
+        secretaries,
+        lang.pick("秘书", "secretaries"),
+        lang.pick("申报回避", "declared conflicts"),
+        counts.conflicts,
+        lang.pick("以往决定", "prior decisions"),
+        prior.len(),
+        prior_selection,
+        lang.pick("遴选", "selection"),
+        prior.len() - prior_selection,
+        lang.pick("考核", "assessment"),
+        lang.pick("审计记录", "audit entries"),
+        counts.audit_entries,
+    );
+    Ok(())
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn eligibility(
+    store: &Store,
+    tier: Option<&str>,
+    as_json: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let mut out_json = Vec::new();
+    let mut text = String::new();
+    for call in store.calls()? {
+        if let Some(t) = tier {
+            if call.tier(t).is_none() {
+                let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
+                anyhow::bail!("--tier: expected one of {}, found {t:?}", ids.join(", "));
+            }
+        }
+        for app in store.applications(&call.info.id)? {
+            if tier.is_some_and(|t| t != app.tier) {
+                continue;
+            }
+            let result = assess(&call, &app);
+            let pref = call
+                .prefecture(&app.prefecture)
+                .map(|p| name_in(lang, &p.name, &p.name_en))
+                .unwrap_or(&app.prefecture);
+            let tier_name = call
+                .tier(&app.tier)
+                .map(|t| name_in(lang, &t.name, &t.name_en))
+                .unwrap_or(&app.tier);
+            out_json.push(json!({
+                "call": call.info.id,
+                "application": app.id,
+                "name": app.name,
+                "tier": app.tier,
+                "prefecture": app.prefecture,
+                "verdict": result.verdict.as_str(),
+                "checks": result.checks,
+            }));
+            text.push_str(&format!(
+                "{}  {}  {}  {}  [{}]\n",
+                app.id,
+                crate::text::sanitize(&app.name),
+                tier_name,
+                pref,
+                result.verdict.label(lang)
+            ));
+            for c in &result.checks {
+                let mark = if c.passed { "✓" } else { "✗" };
+                text.push_str(&format!(
+                    "    {mark} {}: {}\n",
+                    c.kind.label(lang),
+                    crate::text::sanitize(c.reason(lang))
+                ));
+            }
+        }
+    }
+    if as_json {
+        return print_json(&json!({ "applications": out_json }));
+    }
+    print!("{text}");
+    Ok(())
+}
+
+pub fn verify(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<bool> {
+    let report = store.verify()?;
+    if as_json {
+        print_json(&json!({
+            "ok": report.ok(),
+            "integrity": report.integrity,
+            "audit_entries": report.audit_entries,
+            "rows_checked": report.rows_checked,
+            "problems": report.problems,
+        }))?;
+        return Ok(report.ok());
+    }
+    println!(
+        "{}: {}  {}: {}  {}: {}",
+        lang.pick("完整性检查", "integrity"),
+        report.integrity,
+        lang.pick("审计链条目", "audit entries"),
+        report.audit_entries,
+        lang.pick("已核对记录", "rows checked"),
+        report.rows_checked
+    );
+    if report.ok() {
+        println!(
+            "{}",
+            lang.pick(
+                "通过:审计链完整,所有记录与日志一致。",
+                "OK: the audit chain is intact and every row matches the log."
+            )
+        );
+    } else {
+        println!(
+            "{} {}:",
+            lang.pick("未通过,发现问题", "FAILED, problems found:"),
+            report.problems.len()
+        );
+        for p in &report.problems {
+            println!("  [{}] {}", p.kind, crate::text::sanitize(&p.detail));
+        }
+    }
+    Ok(report.ok())
+}

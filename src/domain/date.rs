@@ -1,0 +1,64 @@
+//! Dates arrive as TOML dates (`2016-12-15`) or as strings ("2016-12-15") from
+//! JSON and CSV; both deserialize into a `NaiveDate`.
+
+use chrono::NaiveDate;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserializer, Serializer};
+use std::fmt;
+
+pub fn parse(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    // A TOML datetime may carry a time; the date is the first ten characters.
+    let head = text.get(..10).unwrap_or(text);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(head, "%Y/%m/%d"))
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y/%-m/%-d").ok())
+}
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = NaiveDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date such as 2016-12-15")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        parse(v)
+            .ok_or_else(|| E::custom(format!("expected a date such as 2016-12-15, found {v:?}")))
+    }
+
+    // The toml crate hands dates over as a one-entry map.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NaiveDate, A::Error> {
+        let Some((_, value)) = map.next_entry::<String, String>()? else {
+            return Err(de::Error::custom("expected a date such as 2016-12-15"));
+        };
+        self.visit_str(&value)
+    }
+}
+
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    d.deserialize_any(DateVisitor)
+}
+
+pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&date.format("%Y-%m-%d").to_string())
+}
+
+/// The same for an optional date.
+pub mod option {
+    use super::*;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        super::deserialize(d).map(Some)
+    }
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => super::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+}

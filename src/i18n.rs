@@ -1,0 +1,72 @@
+//! Interface language. Data (applicant names, work plans) is shown as written;
+//! labels exist in Chinese and English and are picked by [`Lang`].
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The language from the locale variables, Chinese unless they name another.
+    /// The users read Chinese first, so an unset or `C` locale still gives Chinese.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var) {
+                if value.is_empty() {
+                    continue;
+                }
+                return Lang::from_locale(&value);
+            }
+        }
+        Lang::Zh
+    }
+
+    pub fn from_locale(locale: &str) -> Lang {
+        let lower = locale.to_ascii_lowercase();
+        if lower.starts_with("zh") || lower == "c" || lower == "posix" || lower.starts_with("c.") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// Picks the label for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A name with its English form; the English falls back to the Chinese.
+pub fn name_in<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::En if !en.is_empty() => en,
+        _ => zh,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_picks_language() {
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::from_locale("en_GB.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("C.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::from_locale("de_DE"), Lang::En);
+    }
+
+    #[test]
+    fn english_name_falls_back_to_chinese() {
+        assert_eq!(name_in(Lang::En, "长沙", ""), "长沙");
+        assert_eq!(name_in(Lang::En, "长沙", "Changsha"), "Changsha");
+        assert_eq!(name_in(Lang::Zh, "长沙", "Changsha"), "长沙");
+    }
+}

@@ -1,0 +1,272 @@
+//! `jury import`: files in documented, human-editable formats (TOML for
+//! structured records; CSV in UTF-8, UTF-16 or GBK, and XLSX for tables)
+//! become one all-or-nothing transaction. Every error names the file, the
+//! line or field, and what was expected; on any error nothing is written.
+
+mod source;
+mod tabular;
+mod toml_files;
+
+pub use source::{SourceFile, collect};
+
+use crate::domain::*;
+use crate::store::{ChangeLog, Store, StoreError};
+use std::fmt;
+
+/// Where a record came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+}
+
+impl Origin {
+    pub fn file(file: &str) -> Origin {
+        Origin {
+            file: file.to_string(),
+            line: None,
+            field: None,
+        }
+    }
+    pub fn at(file: &str, line: usize) -> Origin {
+        Origin {
+            file: file.to_string(),
+            line: Some(line),
+            field: None,
+        }
+    }
+    pub fn field(mut self, field: impl Into<String>) -> Origin {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+/// An import error: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl ImportError {
+    pub fn new(origin: Origin, message: impl Into<String>) -> ImportError {
+        ImportError {
+            origin,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin.file)?;
+        if let Some(line) = self.origin.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.origin.field {
+            write!(f, ": field {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// One parsed record, before it reaches the store.
+#[derive(Debug, Clone)]
+pub enum Record {
+    Call(Box<Call>, Vec<Round>),
+    Member(Member),
+    Application(Box<Application>),
+    Projects(String, Vec<Project>),
+    Conflict(Conflict),
+    Assignment(Assignment),
+    Review(Review),
+    Prior(PriorDecision),
+}
+
+impl Record {
+    /// Records apply in this order, so that references point backwards:
+    /// calls, then members, applications, plans, the panel's links, scores.
+    fn phase(&self) -> u8 {
+        match self {
+            Record::Call(..) => 0,
+            Record::Member(_) => 1,
+            Record::Application(_) => 2,
+            Record::Projects(..) => 3,
+            Record::Conflict(_) => 4,
+            Record::Assignment(_) => 5,
+            Record::Review(_) => 6,
+            Record::Prior(_) => 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub origin: Origin,
+    pub record: Record,
+}
+
+/// Progress of a long import, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    Parsed { done: usize, total: usize },
+    Applied { done: usize, total: usize },
+}
+
+/// Parses every file; returns all records in apply order, or every error found.
+pub fn parse(
+    files: &[SourceFile],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Located>, Vec<ImportError>> {
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        match parse_file(file) {
+            Ok(mut r) => records.append(&mut r),
+            Err(mut e) => errors.append(&mut e),
+        }
+        progress(Progress::Parsed {
+            done: i + 1,
+            total: files.len(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    check_duplicates(&records)?;
+    records.sort_by_key(|r| r.record.phase());
+    Ok(records)
+}
+
+fn parse_file(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
+    let lower = file.name.to_ascii_lowercase();
+    if lower.ends_with(".toml") {
+        toml_files::parse(file)
+    } else if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
+        tabular::parse_csv(file)
+    } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") || lower.ends_with(".xls") {
+        tabular::parse_workbook(file)
+    } else {
+        Err(vec![ImportError::new(
+            Origin::file(&file.name),
+            "expected a .toml, .csv or .xlsx file",
+        )])
+    }
+}
+
+/// The same id twice in one import is a mistake, not an update.
+fn check_duplicates(records: &[Located]) -> Result<(), Vec<ImportError>> {
+    let mut seen: std::collections::HashMap<String, &Origin> = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for r in records {
+        let key = match &r.record {
+            Record::Call(c, _) => format!("call {}", c.info.id),
+            Record::Member(m) => format!("member {}", m.id),
+            Record::Application(a) => format!("application {}", a.id),
+            Record::Projects(a, _) => format!("investment plan of {a}"),
+            Record::Review(v) => format!("review {}/{}/{}", v.round, v.member, v.application),
+            Record::Prior(p) => format!("prior decision {}", p.id),
+            Record::Conflict(c) => format!("conflict {}/{}", c.member, c.application),
+            Record::Assignment(_) => continue,
+        };
+        if let Some(first) = seen.get(&key) {
+            let at = match first.line {
+                Some(l) => format!("{}:{l}", first.file),
+                None => first.file.clone(),
+            };
+            errors.push(ImportError::new(
+                r.origin.clone(),
+                format!("{key} is defined twice (first at {at})"),
+            ));
+        } else {
+            seen.insert(key, &r.origin);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub files: usize,
+    pub records: usize,
+    pub changes: ChangeLog,
+    pub dry_run: bool,
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    Invalid(Vec<ImportError>),
+    Store(StoreError),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Invalid(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            Failure::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Parses `files` and applies them in one transaction (rolled back when
+/// `dry_run`). On any error the database is left as it was.
+pub fn run(
+    store: &mut Store,
+    files: &[SourceFile],
+    actor: &str,
+    dry_run: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, Failure> {
+    let records = parse(files, progress).map_err(Failure::Invalid)?;
+    let total = records.len();
+    let result = store.write(actor, !dry_run, |w| {
+        for (i, r) in records.iter().enumerate() {
+            apply(w, &r.record).map_err(|e| match e {
+                StoreError::Refused(msg) => {
+                    StoreError::Refused(ImportError::new(r.origin.clone(), msg).to_string())
+                }
+                other => other,
+            })?;
+            progress(Progress::Applied { done: i + 1, total });
+        }
+        Ok(())
+    });
+    match result {
+        Ok(((), changes)) => Ok(Report {
+            files: files.len(),
+            records: total,
+            changes,
+            dry_run,
+        }),
+        Err(e) => Err(Failure::Store(e)),
+    }
+}
+
+fn apply(w: &mut crate::store::Writer<'_>, record: &Record) -> Result<(), StoreError> {
+    match record {
+        Record::Call(call, rounds) => w.put_call(call, rounds).map(drop),
+        Record::Member(m) => w.put_member(m).map(drop),
+        Record::Application(a) => w.put_application(a).map(drop),
+        Record::Projects(app, projects) => w.put_projects(app, projects).map(drop),
+        Record::Conflict(c) => w.put_conflict(c).map(drop),
+        Record::Assignment(a) => w.put_assignment(a).map(drop),
+        Record::Review(r) => w.put_review(r),
+        Record::Prior(p) => w.put_prior_decision(p).map(drop),
+    }
+}

@@ -1,0 +1,178 @@
+//! TOML files: `kind = "call" | "panel" | "application"` names what a file
+//! holds. Errors carry the line from the parser's span.
+
+use super::source::{decode, line_of};
+use super::{ImportError, Located, Origin, Record, SourceFile};
+use crate::domain::*;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallFile {
+    call: CallInfo,
+    sections: Vec<Section>,
+    regions: Vec<Region>,
+    prefectures: Vec<Prefecture>,
+    #[serde(default)]
+    flags: Vec<FlagDef>,
+    tiers: Vec<Tier>,
+    rubrics: Vec<Rubric>,
+    #[serde(default)]
+    rounds: Vec<Round>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PanelFile {
+    #[serde(default)]
+    members: Vec<Member>,
+    #[serde(default)]
+    conflicts: Vec<Conflict>,
+    #[serde(default)]
+    assignments: Vec<AssignmentList>,
+}
+
+/// One reviewer's applications in one round.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignmentList {
+    round: String,
+    member: String,
+    applications: Vec<String>,
+}
+
+const KINDS: &str = "\"call\", \"panel\" or \"application\"";
+
+pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
+    let text = decode(&file.name, &file.bytes).map_err(|e| vec![e])?;
+    let name = file.name.as_str();
+    let mut doc = toml::de::DeTable::parse(&text).map_err(|e| vec![toml_error(name, &text, &e)])?;
+    let kind = doc
+        .get_ref()
+        .get("kind")
+        .map(|v| (v.get_ref().as_str().map(str::to_string), v.span()));
+    let kind = match kind {
+        Some((Some(k), _)) => k,
+        Some((None, span)) => {
+            return Err(vec![ImportError::new(
+                Origin::at(name, line_of(&text, span.start)).field("kind"),
+                format!("expected {KINDS}"),
+            )]);
+        }
+        None => {
+            return Err(vec![ImportError::new(
+                Origin::at(name, 1).field("kind"),
+                format!("missing: every TOML file starts with kind = {KINDS}"),
+            )]);
+        }
+    };
+    let kind_line = doc
+        .get_ref()
+        .get("kind")
+        .map(|v| line_of(&text, v.span().start))
+        .unwrap_or(1);
+    doc.get_mut().remove("kind");
+    let de = toml::de::Deserializer::from(doc);
+    let here = |field: &str| Origin::file(name).field(field);
+    match kind.as_str() {
+        "call" => {
+            let f: CallFile = typed(name, &text, de)?;
+            let call = Call {
+                info: f.call,
+                sections: f.sections,
+                regions: f.regions,
+                prefectures: f.prefectures,
+                flags: f.flags,
+                tiers: f.tiers,
+                rubrics: f.rubrics,
+            };
+            let problems = call.check();
+            if !problems.is_empty() {
+                return Err(problems
+                    .into_iter()
+                    .map(|p| ImportError::new(Origin::file(name), p))
+                    .collect());
+            }
+            let rounds = f
+                .rounds
+                .into_iter()
+                .map(|mut r| {
+                    r.call = call.info.id.clone();
+                    r
+                })
+                .collect();
+            Ok(vec![Located {
+                origin: Origin::file(name),
+                record: Record::Call(Box::new(call), rounds),
+            }])
+        }
+        "panel" => {
+            let f: PanelFile = typed(name, &text, de)?;
+            let mut out = Vec::new();
+            for (i, m) in f.members.into_iter().enumerate() {
+                out.push(Located {
+                    origin: here(&format!("members[{i}] ({})", m.id)),
+                    record: Record::Member(m),
+                });
+            }
+            for (i, c) in f.conflicts.into_iter().enumerate() {
+                out.push(Located {
+                    origin: here(&format!("conflicts[{i}]")),
+                    record: Record::Conflict(c),
+                });
+            }
+            for (i, list) in f.assignments.into_iter().enumerate() {
+                for app in list.applications {
+                    out.push(Located {
+                        origin: here(&format!("assignments[{i}] ({} → {app})", list.member)),
+                        record: Record::Assignment(Assignment {
+                            round: list.round.clone(),
+                            member: list.member.clone(),
+                            application: app,
+                        }),
+                    });
+                }
+            }
+            Ok(out)
+        }
+        "application" => {
+            let app: Application = typed(name, &text, de)?;
+            Ok(vec![Located {
+                origin: Origin::file(name),
+                record: Record::Application(Box::new(app)),
+            }])
+        }
+        other => Err(vec![ImportError::new(
+            Origin::at(name, kind_line).field("kind"),
+            format!("expected {KINDS}, found {other:?}"),
+        )]),
+    }
+}
+
+fn typed<T: DeserializeOwned>(
+    name: &str,
+    text: &str,
+    de: toml::de::Deserializer<'_>,
+) -> Result<T, Vec<ImportError>> {
+    T::deserialize(de).map_err(|e| vec![toml_error(name, text, &e)])
+}
+
+/// Turns a toml error into file:line: field: message. The field is read
+/// from the offending line (`key = value`) when the parser gives a span.
+fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> ImportError {
+    let message = e.message().trim().to_string();
+    let Some(span) = e.span() else {
+        return ImportError::new(Origin::file(name), message);
+    };
+    let line = line_of(text, span.start);
+    let mut origin = Origin::at(name, line);
+    let line_text = text.lines().nth(line - 1).unwrap_or("");
+    if let Some((key, _)) = line_text.split_once('=') {
+        let key = key.trim();
+        if !key.is_empty() && !key.starts_with('[') && !key.contains('"') {
+            origin = origin.field(key);
+        }
+    }
+    ImportError::new(origin, message)
+}

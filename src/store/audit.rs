@@ -1,0 +1,342 @@
+//! The audit chain. Every change to an audited table is appended to
+//! `audit_log` with the row before and after, as canonical JSON, and a hash
+//! over the entry and the previous entry's hash. `verify` recomputes the
+//! chain and replays it against the tables, so an edit made behind jury's
+//! back (a row changed in the sqlite3 shell) shows up as a mismatch.
+
+use super::Result;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A table whose every change is logged: its key columns and value columns.
+pub(crate) struct Entity {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    pub cols: &'static [&'static str],
+}
+
+pub(crate) const ROUND: Entity = Entity {
+    name: "round",
+    table: "rounds",
+    key: &["id"],
+    cols: &["state"],
+};
+pub(crate) const CONFLICT: Entity = Entity {
+    name: "conflict",
+    table: "conflicts",
+    key: &["member_id", "application_id"],
+    cols: &["reason"],
+};
+pub(crate) const ASSIGNMENT: Entity = Entity {
+    name: "assignment",
+    table: "assignments",
+    key: &["round_id", "member_id", "application_id"],
+    cols: &[],
+};
+pub(crate) const REVIEW: Entity = Entity {
+    name: "review",
+    table: "reviews",
+    key: &["round_id", "member_id", "application_id"],
+    cols: &["status", "overall_comment"],
+};
+pub(crate) const SCORE: Entity = Entity {
+    name: "score",
+    table: "scores",
+    key: &["round_id", "member_id", "application_id", "criterion_id"],
+    cols: &["value", "comment"],
+};
+pub(crate) const DECISION: Entity = Entity {
+    name: "decision",
+    table: "decisions",
+    key: &["round_id", "application_id"],
+    cols: &["outcome", "grade", "rationale", "decided_by", "decided_at"],
+};
+pub(crate) const PRIOR_DECISION: Entity = Entity {
+    name: "prior_decision",
+    table: "prior_decisions",
+    key: &["id"],
+    cols: &[
+        "programme",
+        "round",
+        "kind",
+        "year",
+        "decided_on",
+        "applicant",
+        "tier",
+        "prefecture",
+        "flags",
+        "outcome",
+        "grade",
+        "score",
+        "rank",
+        "rationale",
+        "decided_by",
+    ],
+};
+
+pub(crate) const AUDITED: &[&Entity] = &[
+    &ROUND,
+    &CONFLICT,
+    &ASSIGNMENT,
+    &REVIEW,
+    &SCORE,
+    &DECISION,
+    &PRIOR_DECISION,
+];
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn value_json(v: ValueRef<'_>) -> serde_json::Value {
+    match v {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => i.into(),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+        ValueRef::Blob(b) => hex::encode(b).into(),
+    }
+}
+
+/// The canonical JSON of a key: an array of its column values.
+pub(crate) fn key_json(key: &[&str]) -> String {
+    serde_json::to_string(key).expect("strings serialize")
+}
+
+fn select_sql(e: &Entity, with_key: bool) -> String {
+    let mut cols: Vec<&str> = e.key.to_vec();
+    cols.extend_from_slice(e.cols);
+    let mut sql = format!("SELECT {} FROM {}", cols.join(", "), e.table);
+    if with_key {
+        let cond: Vec<String> = e
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ?{}", i + 1))
+            .collect();
+        sql.push_str(&format!(" WHERE {}", cond.join(" AND ")));
+    }
+    sql
+}
+
+fn row_value(e: &Entity, row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+    let mut key = Vec::with_capacity(e.key.len());
+    for i in 0..e.key.len() {
+        key.push(row.get::<_, String>(i)?);
+    }
+    let mut obj = serde_json::Map::new();
+    for (j, col) in e.cols.iter().enumerate() {
+        obj.insert(col.to_string(), value_json(row.get_ref(e.key.len() + j)?));
+    }
+    let refs: Vec<&str> = key.iter().map(String::as_str).collect();
+    Ok((key_json(&refs), serde_json::Value::Object(obj).to_string()))
+}
+
+/// The row's canonical JSON, or None when there is no such row.
+pub(crate) fn row_json(conn: &Connection, e: &Entity, key: &[&str]) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(&select_sql(e, true))?;
+    let row = stmt
+        .query_row(rusqlite::params_from_iter(key.iter()), |r| row_value(e, r))
+        .optional()?;
+    Ok(row.map(|(_, v)| v))
+}
+
+fn entry_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    entity: &str,
+    key: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    prev: &str,
+) -> String {
+    let fields = serde_json::json!([seq, at, actor, entity, key, old, new, prev]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// Appends one entry to the chain. Must run inside the write transaction
+/// that made the change.
+pub(crate) fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    entity: &str,
+    key: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = entry_hash(seq, at, actor, entity, key, old, new, &prev);
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, actor, entity, key, old, new, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![seq, at, actor, entity, key, old, new, prev, hash],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerifyProblem {
+    pub kind: &'static str,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub integrity: String,
+    pub audit_entries: i64,
+    pub rows_checked: usize,
+    pub problems: Vec<VerifyProblem>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks the file's integrity, the chain's links, and that every audited
+/// row is what the chain says it last became.
+pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
+    let mut problems = Vec::new();
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        problems.push(VerifyProblem {
+            kind: "integrity",
+            detail: integrity.clone(),
+        });
+    }
+    {
+        let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let table: String = row.get(0)?;
+            let parent: String = row.get(2)?;
+            problems.push(VerifyProblem {
+                kind: "foreign_key",
+                detail: format!("a row of {table} refers to a missing row of {parent}"),
+            });
+        }
+    }
+
+    // Walk the chain.
+    let mut last: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    let mut expected_prev = GENESIS.to_string();
+    let mut expected_seq = 1i64;
+    let mut entries = 0i64;
+    {
+        let mut stmt = conn.prepare(
+            "SELECT seq, at, actor, entity, key, old, new, prev_hash, hash
+             FROM audit_log ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            entries += 1;
+            let seq: i64 = r.get(0)?;
+            let at: String = r.get(1)?;
+            let actor: String = r.get(2)?;
+            let entity: String = r.get(3)?;
+            let key: String = r.get(4)?;
+            let old: Option<String> = r.get(5)?;
+            let new: Option<String> = r.get(6)?;
+            let prev: String = r.get(7)?;
+            let hash: String = r.get(8)?;
+            if seq != expected_seq {
+                problems.push(VerifyProblem {
+                    kind: "chain",
+                    detail: format!("entry {expected_seq} is missing (next is {seq})"),
+                });
+            }
+            if prev != expected_prev {
+                problems.push(VerifyProblem {
+                    kind: "chain",
+                    detail: format!("entry {seq} does not link to the entry before it"),
+                });
+            }
+            let computed = entry_hash(
+                seq,
+                &at,
+                &actor,
+                &entity,
+                &key,
+                old.as_deref(),
+                new.as_deref(),
+                &prev,
+            );
+            if computed != hash {
+                problems.push(VerifyProblem {
+                    kind: "chain",
+                    detail: format!(
+                        "entry {seq} ({entity} {key}) was altered after it was written"
+                    ),
+                });
+            }
+            expected_prev = hash;
+            expected_seq = seq + 1;
+            last.insert((entity, key), new);
+        }
+    }
+
+    // Replay against the tables.
+    let mut rows_checked = 0;
+    for e in AUDITED {
+        let mut current: BTreeMap<String, String> = BTreeMap::new();
+        let mut stmt = conn.prepare(&select_sql(e, false))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (k, v) = row_value(e, r)?;
+            current.insert(k, v);
+        }
+        rows_checked += current.len();
+        for (k, v) in &current {
+            match last.get(&(e.name.to_string(), k.clone())) {
+                None => problems.push(VerifyProblem {
+                    kind: "unlogged",
+                    detail: format!("{} {k} exists but was never written through jury", e.name),
+                }),
+                Some(None) => problems.push(VerifyProblem {
+                    kind: "unlogged",
+                    detail: format!("{} {k} was deleted through jury but exists again", e.name),
+                }),
+                Some(Some(logged)) if logged != v => problems.push(VerifyProblem {
+                    kind: "mismatch",
+                    detail: format!(
+                        "{} {k} differs from its last logged value: logged {logged}, found {v}",
+                        e.name
+                    ),
+                }),
+                _ => {}
+            }
+        }
+        for ((entity, k), v) in &last {
+            if entity == e.name && v.is_some() && !current.contains_key(k) {
+                problems.push(VerifyProblem {
+                    kind: "missing",
+                    detail: format!("{entity} {k} is in the log but missing from the table"),
+                });
+            }
+        }
+    }
+
+    Ok(VerifyReport {
+        integrity,
+        audit_entries: entries,
+        rows_checked,
+        problems,
+    })
+}

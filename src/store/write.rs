@@ -1,0 +1,689 @@
+//! Writes, inside one transaction opened by [`Store::write`](super::Store::write).
+//! Each method checks the rules a write must keep (references exist, values
+//! in range, no scores from a recused member) and refuses with a reason;
+//! audited tables append to the chain as they change.
+
+use super::audit::{self, Entity};
+use super::{Result, StoreError, read};
+use crate::domain::*;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What one write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Counts of changes per kind of record, for reports and `--dry-run`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeLog {
+    pub kinds: BTreeMap<String, ChangeCount>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCount {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl ChangeLog {
+    fn note(&mut self, kind: &str, change: Change) {
+        let c = self.kinds.entry(kind.to_string()).or_default();
+        match change {
+            Change::Inserted => c.inserted += 1,
+            Change::Updated => c.updated += 1,
+            Change::Unchanged => c.unchanged += 1,
+        }
+    }
+
+    /// Whether anything was inserted or updated.
+    pub fn changed(&self) -> bool {
+        self.kinds.values().any(|c| c.inserted + c.updated > 0)
+    }
+}
+
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    actor: String,
+    at: String,
+    log: ChangeLog,
+}
+
+fn refuse<T>(msg: impl Into<String>) -> Result<T> {
+    Err(StoreError::Refused(msg.into()))
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("domain values serialize")
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(conn: &'a Connection, actor: &str) -> Writer<'a> {
+        Writer {
+            conn,
+            actor: actor.to_string(),
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            log: ChangeLog::default(),
+        }
+    }
+
+    pub(crate) fn into_log(self) -> ChangeLog {
+        self.log
+    }
+
+    /// Runs `apply` on an audited row and logs the change, if any.
+    fn audited(
+        &mut self,
+        e: &Entity,
+        key: &[&str],
+        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+    ) -> Result<Change> {
+        let old = audit::row_json(self.conn, e, key)?;
+        apply(self.conn)?;
+        let new = audit::row_json(self.conn, e, key)?;
+        let change = match (&old, &new) {
+            (a, b) if a == b => Change::Unchanged,
+            (None, _) => Change::Inserted,
+            _ => Change::Updated,
+        };
+        if change != Change::Unchanged {
+            audit::append(
+                self.conn,
+                &self.at,
+                &self.actor,
+                e.name,
+                &audit::key_json(key),
+                old.as_deref(),
+                new.as_deref(),
+            )?;
+        }
+        self.log.note(e.name, change);
+        Ok(change)
+    }
+
+    // ------------------------------------------------------------ reads
+
+    pub fn call(&self, id: &str) -> Result<Option<Call>> {
+        read::call(self.conn, id)
+    }
+    pub fn calls(&self) -> Result<Vec<Call>> {
+        read::calls(self.conn)
+    }
+    pub fn round(&self, id: &str) -> Result<Option<Round>> {
+        read::round(self.conn, id)
+    }
+    pub fn application(&self, id: &str) -> Result<Option<Application>> {
+        read::application(self.conn, id)
+    }
+    pub fn member(&self, id: &str) -> Result<Option<Member>> {
+        read::member(self.conn, id)
+    }
+
+    // ------------------------------------------------------------ calls
+
+    /// Adds or replaces a call and adds its rounds. A round that exists keeps
+    /// its state (state moves only forward, through jury, not by import).
+    pub fn put_call(&mut self, call: &Call, rounds: &[Round]) -> Result<Change> {
+        let problems = call.check();
+        if let Some(p) = problems.first() {
+            return refuse(p.clone());
+        }
+        let text = to_json(call);
+        let old = read::call(self.conn, &call.info.id)?;
+        let change = match &old {
+            Some(o) if o == call => Change::Unchanged,
+            Some(_) => {
+                self.conn.execute(
+                    "UPDATE calls SET definition = ?2 WHERE id = ?1",
+                    params![call.info.id, text],
+                )?;
+                self.check_call_still_fits(call)?;
+                Change::Updated
+            }
+            None => {
+                self.conn.execute(
+                    "INSERT INTO calls (id, definition) VALUES (?1, ?2)",
+                    params![call.info.id, text],
+                )?;
+                Change::Inserted
+            }
+        };
+        self.log.note("call", change);
+        for round in rounds {
+            self.put_round(call, round)?;
+        }
+        Ok(change)
+    }
+
+    /// After a call changes, every stored application and score must still
+    /// fit it: a rubric cannot lose a criterion somebody has scored.
+    fn check_call_still_fits(&self, call: &Call) -> Result<()> {
+        for app in read::applications(self.conn, &call.info.id)? {
+            if call.tier(&app.tier).is_none() {
+                return refuse(format!(
+                    "the new call drops tier {:?}, which application {} uses",
+                    app.tier, app.id
+                ));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.rubric, a.tier, s.criterion_id, s.value, s.application_id
+             FROM scores s JOIN rounds r ON r.id = s.round_id
+             JOIN applications a ON a.id = s.application_id
+             WHERE r.call_id = ?1",
+        )?;
+        let mut rows = stmt.query([&call.info.id])?;
+        while let Some(r) = rows.next()? {
+            let (round, rubric, tier, crit, value, app): (
+                String,
+                String,
+                String,
+                String,
+                Option<f64>,
+                String,
+            ) = (
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            );
+            let Some(c) = call
+                .rubric(&rubric)
+                .and_then(|ru| ru.criterion(&tier, &crit))
+            else {
+                return refuse(format!(
+                    "the new call drops criterion {crit:?} of rubric {rubric:?}, already scored in round {round} for {app}"
+                ));
+            };
+            if let Some(v) = value {
+                if v > c.max {
+                    return refuse(format!(
+                        "the new call lowers criterion {crit:?} to {} points, below a score of {v} already given for {app}",
+                        c.max
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn put_round(&mut self, call: &Call, round: &Round) -> Result<Change> {
+        if call.rubric(&round.rubric).is_none() {
+            return refuse(format!(
+                "round {}: rubric {:?} is not defined in call {}",
+                round.id, round.rubric, call.info.id
+            ));
+        }
+        if let Some(existing) = read::round(self.conn, &round.id)? {
+            if existing.call != call.info.id {
+                return refuse(format!(
+                    "round {} already belongs to call {}",
+                    round.id, existing.call
+                ));
+            }
+        }
+        let deadline = round.deadline.to_string();
+        self.audited(&audit::ROUND, &[&round.id], |c| {
+            c.execute(
+                "INSERT INTO rounds (id, call_id, kind, name, name_en, rubric, deadline, state, year)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(id) DO UPDATE SET kind = ?3, name = ?4, name_en = ?5,
+                     rubric = ?6, deadline = ?7, year = ?9",
+                params![
+                    round.id,
+                    call.info.id,
+                    round.kind.as_str(),
+                    round.name,
+                    round.name_en,
+                    round.rubric,
+                    deadline,
+                    round.state.as_str(),
+                    round.year
+                ],
+            )
+        })
+    }
+
+    /// Moves a round's state (logged).
+    pub fn set_round_state(&mut self, round: &str, state: RoundState) -> Result<Change> {
+        if read::round(self.conn, round)?.is_none() {
+            return refuse(format!("no round {round:?}"));
+        }
+        self.audited(&audit::ROUND, &[round], |c| {
+            c.execute(
+                "UPDATE rounds SET state = ?2 WHERE id = ?1",
+                params![round, state.as_str()],
+            )
+        })
+    }
+
+    // ------------------------------------------------------------ applications
+
+    /// Resolves the application's prefecture (id or name) and region against
+    /// its call, checks every reference, and adds or replaces it.
+    pub fn put_application(&mut self, app: &Application) -> Result<Change> {
+        let Some(call) = read::call(self.conn, &app.call)? else {
+            return refuse(format!(
+                "call: no call {:?} (import the call first)",
+                app.call
+            ));
+        };
+        let mut app = app.clone();
+        let Some(tier) = call.tier(&app.tier) else {
+            let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
+            return refuse(format!(
+                "tier: expected one of {}, found {:?}",
+                ids.join(", "),
+                app.tier
+            ));
+        };
+        let Some(pref) = call.prefecture(&app.prefecture) else {
+            return refuse(format!(
+                "prefecture: expected one of the call's 14 prefectures (id or name), found {:?}",
+                app.prefecture
+            ));
+        };
+        app.prefecture = pref.id.clone();
+        if app.region.is_empty() {
+            app.region = pref.region.clone();
+        } else if call.region(&app.region).is_none() {
+            return refuse(format!(
+                "region: no region {:?} in call {}",
+                app.region, call.info.id
+            ));
+        }
+        for flag in &app.flags {
+            if call.flag(flag).is_none() {
+                return refuse(format!("flags: unknown flag {flag:?}"));
+            }
+        }
+        for id in app.sections.keys() {
+            if call.section(id).is_none() {
+                let ids: Vec<&str> = call.sections.iter().map(|s| s.id.as_str()).collect();
+                return refuse(format!("sections.{id}: expected one of {}", ids.join(", ")));
+            }
+        }
+        for id in app.indicators.keys() {
+            if !tier.indicators.iter().any(|d| &d.id == id) {
+                return refuse(format!(
+                    "indicators.{id}: not an indicator of tier {}",
+                    tier.id
+                ));
+            }
+        }
+        if let Some(p) = app.check().first() {
+            return refuse(p.clone());
+        }
+        let old = read::application(self.conn, &app.id)?;
+        if let Some(old) = &old {
+            if old.call != app.call {
+                return refuse(format!(
+                    "id: application {} already belongs to call {}",
+                    app.id, old.call
+                ));
+            }
+            if old.tier != app.tier && self.has_scores(&app.id)? {
+                return refuse(format!(
+                    "tier: application {} has scores; its tier cannot change from {} to {}",
+                    app.id, old.tier, app.tier
+                ));
+            }
+        }
+        let change = match &old {
+            Some(o) if *o == app => Change::Unchanged,
+            Some(_) => Change::Updated,
+            None => Change::Inserted,
+        };
+        if change != Change::Unchanged {
+            self.conn.execute(
+                "INSERT INTO applications (id, call_id, name, name_en, tier, prefecture, region, flags,
+                    submitted_on, route, government_approval, contact, leading_group_head,
+                    leading_group_principal, sections, indicators)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT(id) DO UPDATE SET name = ?3, name_en = ?4, tier = ?5, prefecture = ?6,
+                    region = ?7, flags = ?8, submitted_on = ?9, route = ?10, government_approval = ?11,
+                    contact = ?12, leading_group_head = ?13, leading_group_principal = ?14,
+                    sections = ?15, indicators = ?16",
+                params![
+                    app.id,
+                    app.call,
+                    app.name,
+                    app.name_en,
+                    app.tier,
+                    app.prefecture,
+                    app.region,
+                    to_json(&app.flags),
+                    app.submitted_on.to_string(),
+                    app.route.as_str(),
+                    app.government_approval,
+                    app.contact,
+                    app.leading_group.head,
+                    app.leading_group.principal,
+                    to_json(&app.sections),
+                    to_json(&app.indicators),
+                ],
+            )?;
+            self.write_projects(&app.id, &app.projects)?;
+        }
+        self.log.note("application", change);
+        Ok(change)
+    }
+
+    fn write_projects(&self, app: &str, projects: &[Project]) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM projects WHERE application_id = ?1", [app])?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO projects (application_id, seq, name, category, status, total, plan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, p) in projects.iter().enumerate() {
+            stmt.execute(params![
+                app,
+                i as i64,
+                p.name,
+                p.category,
+                p.status,
+                p.total,
+                to_json(&p.plan)
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Replaces an application's investment plan (from a tabular file).
+    pub fn put_projects(&mut self, app_id: &str, projects: &[Project]) -> Result<Change> {
+        let Some(mut app) = read::application(self.conn, app_id)? else {
+            return refuse(format!("application: no application {app_id:?}"));
+        };
+        if app.projects == projects {
+            self.log.note("investment_plan", Change::Unchanged);
+            return Ok(Change::Unchanged);
+        }
+        app.projects = projects.to_vec();
+        if let Some(p) = app.check().first() {
+            return refuse(p.clone());
+        }
+        self.write_projects(app_id, projects)?;
+        self.log.note("investment_plan", Change::Updated);
+        Ok(Change::Updated)
+    }
+
+    fn has_scores(&self, app: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM scores WHERE application_id = ?1",
+            [app],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    // ------------------------------------------------------------ panel
+
+    pub fn put_member(&mut self, member: &Member) -> Result<Change> {
+        let mut member = member.clone();
+        if member.roles.is_empty() {
+            return refuse("roles: expected at least one of reviewer, secretary");
+        }
+        member.roles.sort();
+        member.roles.dedup();
+        if let Some(home) = &member.home_prefecture {
+            let calls = read::calls(self.conn)?;
+            let Some(p) = calls.iter().find_map(|c| c.prefecture(home)) else {
+                return refuse(format!(
+                    "home_prefecture: expected a prefecture of an imported call, found {home:?}"
+                ));
+            };
+            member.home_prefecture = Some(p.id.clone());
+        }
+        let old = read::member(self.conn, &member.id)?;
+        let change = match &old {
+            Some(o) if *o == member => Change::Unchanged,
+            Some(_) => Change::Updated,
+            None => Change::Inserted,
+        };
+        if change != Change::Unchanged {
+            self.conn.execute(
+                "INSERT INTO members (id, name, name_en, department, home_prefecture, roles)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET name = ?2, name_en = ?3, department = ?4,
+                    home_prefecture = ?5, roles = ?6",
+                params![
+                    member.id,
+                    member.name,
+                    member.name_en,
+                    member.department,
+                    member.home_prefecture,
+                    to_json(&member.roles)
+                ],
+            )?;
+        }
+        self.log.note("member", change);
+        Ok(change)
+    }
+
+    pub fn put_conflict(&mut self, c: &Conflict) -> Result<Change> {
+        if read::member(self.conn, &c.member)?.is_none() {
+            return refuse(format!("member: no member {:?}", c.member));
+        }
+        if read::application(self.conn, &c.application)?.is_none() {
+            return refuse(format!("application: no application {:?}", c.application));
+        }
+        self.audited(&audit::CONFLICT, &[&c.member, &c.application], |conn| {
+            conn.execute(
+                "INSERT INTO conflicts (member_id, application_id, reason) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(member_id, application_id) DO UPDATE SET reason = ?3",
+                params![c.member, c.application, c.reason],
+            )
+        })
+    }
+
+    pub fn put_assignment(&mut self, a: &Assignment) -> Result<Change> {
+        let Some(round) = read::round(self.conn, &a.round)? else {
+            return refuse(format!("round: no round {:?}", a.round));
+        };
+        let Some(member) = read::member(self.conn, &a.member)? else {
+            return refuse(format!("member: no member {:?}", a.member));
+        };
+        if !member.has_role(Role::Reviewer) {
+            return refuse(format!("member: {} is not a reviewer", a.member));
+        }
+        let Some(app) = read::application(self.conn, &a.application)? else {
+            return refuse(format!("application: no application {:?}", a.application));
+        };
+        if app.call != round.call {
+            return refuse(format!(
+                "application: {} belongs to call {}, round {} to call {}",
+                app.id, app.call, round.id, round.call
+            ));
+        }
+        self.audited(
+            &audit::ASSIGNMENT,
+            &[&a.round, &a.member, &a.application],
+            |conn| {
+                conn.execute(
+                    "INSERT OR IGNORE INTO assignments (round_id, member_id, application_id)
+                 VALUES (?1, ?2, ?3)",
+                    params![a.round, a.member, a.application],
+                )
+            },
+        )
+    }
+
+    // ------------------------------------------------------------ scores
+
+    /// Writes a review: its status, overall comment and the given scores.
+    /// Refused when the round no longer takes scores, the member is not
+    /// assigned or is recused, a criterion is not in the rubric for the
+    /// application's tier, a value is out of range, or a submitted review
+    /// leaves a criterion blank.
+    pub fn put_review(&mut self, review: &Review) -> Result<()> {
+        let Some(round) = read::round(self.conn, &review.round)? else {
+            return refuse(format!("round: no round {:?}", review.round));
+        };
+        if !round.state.accepts_scores() {
+            return refuse(format!(
+                "round {} is in {} and no longer takes scores",
+                round.id,
+                round.state.as_str()
+            ));
+        }
+        let Some(member) = read::member(self.conn, &review.member)? else {
+            return refuse(format!("member: no member {:?}", review.member));
+        };
+        let Some(app) = read::application(self.conn, &review.application)? else {
+            return refuse(format!(
+                "application: no application {:?}",
+                review.application
+            ));
+        };
+        if !read::is_assigned(self.conn, &round.id, &member.id, &app.id)? {
+            return refuse(format!(
+                "member {} is not assigned to {} in round {}",
+                member.id, app.id, round.id
+            ));
+        }
+        let declared = read::conflict(self.conn, &member.id, &app.id)?;
+        if let Some(r) = panel::recusal(&member, &app.prefecture, declared.as_ref()) {
+            let why = match r {
+                panel::Recusal::Declared(reason) => format!("declared conflict ({reason})"),
+                panel::Recusal::HomePrefecture(p) => format!("home prefecture {p}"),
+            };
+            return refuse(format!(
+                "member {} is recused from {} ({why}) and cannot score it",
+                member.id, app.id
+            ));
+        }
+        let call = read::call(self.conn, &round.call)?
+            .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
+        let rubric = call.rubric(&round.rubric).ok_or_else(|| {
+            StoreError::Corrupt(format!("round {} has no rubric {}", round.id, round.rubric))
+        })?;
+        for s in &review.scores {
+            let Some(c) = rubric.criterion(&app.tier, &s.criterion) else {
+                let ids: Vec<&str> = rubric
+                    .criteria_for(&app.tier)
+                    .map(|c| c.id.as_str())
+                    .collect();
+                return refuse(format!(
+                    "criterion: expected one of {} for tier {}, found {:?}",
+                    ids.join(", "),
+                    app.tier,
+                    s.criterion
+                ));
+            };
+            if let Some(v) = s.value {
+                review::check_value(c.max, v)
+                    .map_err(|e| StoreError::Refused(format!("{} ({}): {e}", c.id, c.name)))?;
+            }
+        }
+        let key = [review.round.as_str(), &review.member, &review.application];
+        // The review row comes first: scores hang off it.
+        self.audited(&audit::REVIEW, &key, |conn| {
+            conn.execute(
+                "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
+                 VALUES (?1, ?2, ?3, 'draft', ?4)
+                 ON CONFLICT(round_id, member_id, application_id) DO UPDATE SET overall_comment = ?4",
+                params![key[0], key[1], key[2], review.overall_comment],
+            )
+        })?;
+        for s in &review.scores {
+            self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
+                conn.execute(
+                    "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value, comment)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(round_id, member_id, application_id, criterion_id)
+                     DO UPDATE SET value = ?5, comment = ?6",
+                    params![key[0], key[1], key[2], s.criterion, s.value, s.comment],
+                )
+            })?;
+        }
+        if review.status == ReviewStatus::Submitted {
+            let stored: BTreeMap<String, Option<f64>> = {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT criterion_id, value FROM scores
+                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                )?;
+                stmt.query_map(params![key[0], key[1], key[2]], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?
+            };
+            let blank: Vec<&str> = rubric
+                .criteria_for(&app.tier)
+                .filter(|c| stored.get(&c.id).copied().flatten().is_none())
+                .map(|c| c.id.as_str())
+                .collect();
+            if !blank.is_empty() {
+                return refuse(format!(
+                    "review of {} by {} cannot be submitted: blank criteria {}",
+                    app.id,
+                    member.id,
+                    blank.join(", ")
+                ));
+            }
+        }
+        self.audited(&audit::REVIEW, &key, |conn| {
+            conn.execute(
+                "UPDATE reviews SET status = ?4
+                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2], review.status.as_str()],
+            )
+        })?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ decisions
+
+    pub fn put_prior_decision(&mut self, d: &PriorDecision) -> Result<Change> {
+        let calls = read::calls(self.conn)?;
+        let Some(pref) = calls.iter().find_map(|c| c.prefecture(&d.prefecture)) else {
+            return refuse(format!(
+                "prefecture: expected a prefecture of an imported call, found {:?}",
+                d.prefecture
+            ));
+        };
+        if d.kind == RoundKind::Selection && d.outcome.is_none() {
+            return refuse("outcome: a selection decision needs selected, reserve or not_selected");
+        }
+        if d.kind == RoundKind::Assessment && d.grade.as_deref().is_none_or(str::is_empty) {
+            return refuse("grade: an assessment decision needs a grade");
+        }
+        let pref = pref.id.clone();
+        self.audited(&audit::PRIOR_DECISION, &[&d.id], |conn| {
+            conn.execute(
+                "INSERT INTO prior_decisions (id, programme, round, kind, year, decided_on, applicant,
+                    tier, prefecture, flags, outcome, grade, score, rank, rationale, decided_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT(id) DO UPDATE SET programme = ?2, round = ?3, kind = ?4, year = ?5,
+                    decided_on = ?6, applicant = ?7, tier = ?8, prefecture = ?9, flags = ?10,
+                    outcome = ?11, grade = ?12, score = ?13, rank = ?14, rationale = ?15,
+                    decided_by = ?16",
+                params![
+                    d.id,
+                    d.programme,
+                    d.round,
+                    d.kind.as_str(),
+                    d.year,
+                    d.decided_on.to_string(),
+                    d.applicant,
+                    d.tier,
+                    pref,
+                    to_json(&d.flags),
+                    d.outcome.map(|o| o.as_str()),
+                    d.grade,
+                    d.score,
+                    d.rank,
+                    d.rationale,
+                    d.decided_by
+                ],
+            )
+        })
+    }
+}
