@@ -334,11 +334,11 @@ pub fn eligibility(
     let mut out_json = Vec::new();
     let mut text = String::new();
     for call in store.calls()? {
-        if let Some(t) = tier {
-            if call.tier(t).is_none() {
-                let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
-                anyhow::bail!("--tier: expected one of {}, found {t:?}", ids.join(", "));
-            }
+        if let Some(t) = tier
+            && call.tier(t).is_none()
+        {
+            let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!("--tier: expected one of {}, found {t:?}", ids.join(", "));
         }
         for app in store.applications(&call.info.id)? {
             if tier.is_some_and(|t| t != app.tier) {

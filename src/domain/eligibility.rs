@@ -248,18 +248,17 @@ fn route(call: &Call, tier: &Tier, app: &Application) -> Check {
             format!("tier {} does not accept submission {}", tier.id, en_route),
         );
     }
-    if app.route == Route::Direct {
-        if let Some(flag) = &tier.eligibility.direct_route_flag {
-            if !app.has_flag(flag) {
-                let name = call.flag(flag).map(|f| f.name.as_str()).unwrap_or(flag);
-                return check(
-                    CheckKind::Route,
-                    false,
-                    format!("直接报送仅限{name},该申报主体不是{name}"),
-                    format!("only applicants flagged {flag} may submit directly"),
-                );
-            }
-        }
+    if app.route == Route::Direct
+        && let Some(flag) = &tier.eligibility.direct_route_flag
+        && !app.has_flag(flag)
+    {
+        let name = call.flag(flag).map(|f| f.name.as_str()).unwrap_or(flag);
+        return check(
+            CheckKind::Route,
+            false,
+            format!("直接报送仅限{name},该申报主体不是{name}"),
+            format!("only applicants flagged {flag} may submit directly"),
+        );
     }
     check(
         CheckKind::Route,

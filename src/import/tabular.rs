@@ -544,13 +544,13 @@ fn prior_decisions(
                 ));
             }
             let score = row.number("score")?;
-            if let Some(s) = score {
-                if !(0.0..=100.0).contains(&s) {
-                    return Err(ImportError::new(
-                        row.origin("score"),
-                        format!("expected a score from 0 to 100, found {s}"),
-                    ));
-                }
+            if let Some(s) = score
+                && !(0.0..=100.0).contains(&s)
+            {
+                return Err(ImportError::new(
+                    row.origin("score"),
+                    format!("expected a score from 0 to 100, found {s}"),
+                ));
             }
             let flags = row
                 .text("flags")

@@ -145,18 +145,34 @@ pub(crate) fn row_json(conn: &Connection, e: &Entity, key: &[&str]) -> Result<Op
     Ok(row.map(|(_, v)| v))
 }
 
-fn entry_hash(
+/// The fields of one log entry, as hashed.
+struct Entry<'a> {
     seq: i64,
-    at: &str,
-    actor: &str,
-    entity: &str,
-    key: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-    prev: &str,
-) -> String {
-    let fields = serde_json::json!([seq, at, actor, entity, key, old, new, prev]);
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    at: &'a str,
+    actor: &'a str,
+    entity: &'a str,
+    key: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    prev: &'a str,
+}
+
+impl Entry<'_> {
+    /// SHA-256 over the fields as a JSON array (unambiguous whatever the
+    /// strings contain), chained through the previous entry's hash.
+    fn hash(&self) -> String {
+        let fields = serde_json::json!([
+            self.seq,
+            self.at,
+            self.actor,
+            self.entity,
+            self.key,
+            self.old,
+            self.new,
+            self.prev
+        ]);
+        hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    }
 }
 
 /// Appends one entry to the chain. Must run inside the write transaction
@@ -181,7 +197,17 @@ pub(crate) fn append(
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
-    let hash = entry_hash(seq, at, actor, entity, key, old, new, &prev);
+    let hash = Entry {
+        seq,
+        at,
+        actor,
+        entity,
+        key,
+        old,
+        new,
+        prev: &prev,
+    }
+    .hash();
     conn.execute(
         "INSERT INTO audit_log (seq, at, actor, entity, key, old, new, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -268,16 +294,17 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
                     detail: format!("entry {seq} does not link to the entry before it"),
                 });
             }
-            let computed = entry_hash(
+            let computed = Entry {
                 seq,
-                &at,
-                &actor,
-                &entity,
-                &key,
-                old.as_deref(),
-                new.as_deref(),
-                &prev,
-            );
+                at: &at,
+                actor: &actor,
+                entity: &entity,
+                key: &key,
+                old: old.as_deref(),
+                new: new.as_deref(),
+                prev: &prev,
+            }
+            .hash();
             if computed != hash {
                 problems.push(VerifyProblem {
                     kind: "chain",

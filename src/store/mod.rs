@@ -30,6 +30,11 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error("cannot create folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error(
@@ -54,13 +59,14 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. An up-to-date database is not written to.
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-                    path: path.to_path_buf(),
-                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-                })?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -73,6 +79,14 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
+        // A database from a newer jury is refused before anything touches it.
+        let found = store.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
         store.configure().map_err(|e| match e {
             StoreError::Sqlite(source) => StoreError::Open {
                 path: path.to_path_buf(),
@@ -135,7 +149,8 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction: everything it does is committed
-    /// together, or (on error, or when `commit` is false) nothing is.
+    /// together, or (on error, when `commit` is false, or when nothing
+    /// changed) nothing is.
     pub fn write<T>(
         &mut self,
         actor: &str,
@@ -148,7 +163,9 @@ impl Store {
         let mut writer = Writer::new(&tx, actor);
         let value = f(&mut writer)?;
         let log = writer.into_log();
-        if commit {
+        // A transaction that changed nothing is rolled back, so that a no-op
+        // import leaves the file byte-for-byte as it was.
+        if commit && log.changed() {
             tx.commit()?;
         } else {
             tx.rollback()?;

@@ -202,13 +202,13 @@ impl<'a> Writer<'a> {
                     "the new call drops criterion {crit:?} of rubric {rubric:?}, already scored in round {round} for {app}"
                 ));
             };
-            if let Some(v) = value {
-                if v > c.max {
-                    return refuse(format!(
-                        "the new call lowers criterion {crit:?} to {} points, below a score of {v} already given for {app}",
-                        c.max
-                    ));
-                }
+            if let Some(v) = value
+                && v > c.max
+            {
+                return refuse(format!(
+                    "the new call lowers criterion {crit:?} to {} points, below a score of {v} already given for {app}",
+                    c.max
+                ));
             }
         }
         Ok(())
@@ -221,13 +221,13 @@ impl<'a> Writer<'a> {
                 round.id, round.rubric, call.info.id
             ));
         }
-        if let Some(existing) = read::round(self.conn, &round.id)? {
-            if existing.call != call.info.id {
-                return refuse(format!(
-                    "round {} already belongs to call {}",
-                    round.id, existing.call
-                ));
-            }
+        if let Some(existing) = read::round(self.conn, &round.id)?
+            && existing.call != call.info.id
+        {
+            return refuse(format!(
+                "round {} already belongs to call {}",
+                round.id, existing.call
+            ));
         }
         let deadline = round.deadline.to_string();
         self.audited(&audit::ROUND, &[&round.id], |c| {
@@ -584,13 +584,49 @@ impl<'a> Writer<'a> {
             }
         }
         let key = [review.round.as_str(), &review.member, &review.application];
+        if review.status == ReviewStatus::Submitted {
+            // What the review will hold: stored values overlaid with these.
+            let mut values: BTreeMap<String, Option<f64>> = {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT criterion_id, value FROM scores
+                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                )?;
+                stmt.query_map(params![key[0], key[1], key[2]], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?
+            };
+            for s in &review.scores {
+                values.insert(s.criterion.clone(), s.value);
+            }
+            let blank: Vec<&str> = rubric
+                .criteria_for(&app.tier)
+                .filter(|c| values.get(&c.id).copied().flatten().is_none())
+                .map(|c| c.id.as_str())
+                .collect();
+            if !blank.is_empty() {
+                return refuse(format!(
+                    "review of {} by {} cannot be submitted: blank criteria {}",
+                    app.id,
+                    member.id,
+                    blank.join(", ")
+                ));
+            }
+        }
         // The review row comes first: scores hang off it.
         self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
                 "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
-                 VALUES (?1, ?2, ?3, 'draft', ?4)
-                 ON CONFLICT(round_id, member_id, application_id) DO UPDATE SET overall_comment = ?4",
-                params![key[0], key[1], key[2], review.overall_comment],
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(round_id, member_id, application_id)
+                 DO UPDATE SET status = ?4, overall_comment = ?5",
+                params![
+                    key[0],
+                    key[1],
+                    key[2],
+                    review.status.as_str(),
+                    review.overall_comment
+                ],
             )
         })?;
         for s in &review.scores {
@@ -604,38 +640,6 @@ impl<'a> Writer<'a> {
                 )
             })?;
         }
-        if review.status == ReviewStatus::Submitted {
-            let stored: BTreeMap<String, Option<f64>> = {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT criterion_id, value FROM scores
-                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                )?;
-                stmt.query_map(params![key[0], key[1], key[2]], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?
-            };
-            let blank: Vec<&str> = rubric
-                .criteria_for(&app.tier)
-                .filter(|c| stored.get(&c.id).copied().flatten().is_none())
-                .map(|c| c.id.as_str())
-                .collect();
-            if !blank.is_empty() {
-                return refuse(format!(
-                    "review of {} by {} cannot be submitted: blank criteria {}",
-                    app.id,
-                    member.id,
-                    blank.join(", ")
-                ));
-            }
-        }
-        self.audited(&audit::REVIEW, &key, |conn| {
-            conn.execute(
-                "UPDATE reviews SET status = ?4
-                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                params![key[0], key[1], key[2], review.status.as_str()],
-            )
-        })?;
         Ok(())
     }
 

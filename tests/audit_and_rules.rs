@@ -1,0 +1,268 @@
+//! The audit chain catches edits made behind jury's back; the store's rules
+//! hold for every importer (GBK CSV, XLSX); recusal and submission rules.
+
+mod common;
+use common::*;
+use jury::store::Store;
+
+fn sql(db: &std::path::Path, statement: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(statement).unwrap();
+}
+
+fn verify_ok(db: &std::path::Path) -> bool {
+    let out = jury(db, &["verify"]);
+    out.status.success()
+}
+
+#[test]
+fn verify_fails_on_edited_score_and_passes_when_restored() {
+    let (_dir, db) = sample_db();
+    assert!(verify_ok(&db));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (rowid, value): (i64, f64) = conn
+        .query_row(
+            "SELECT rowid, value FROM scores WHERE value IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE scores SET value = value + 1 WHERE rowid = ?1",
+        [rowid],
+    )
+    .unwrap();
+    drop(conn);
+    let out = jury(&db, &["verify", "--json"]);
+    assert!(!out.status.success());
+    let report = json(&out);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"][0]["kind"], "mismatch", "{report}");
+
+    sql(
+        &db,
+        &format!("UPDATE scores SET value = {value} WHERE rowid = {rowid}"),
+    );
+    assert!(verify_ok(&db), "restoring the logged value passes again");
+}
+
+#[test]
+fn verify_fails_on_edited_prior_decision() {
+    let (_dir, db) = sample_db();
+    sql(
+        &db,
+        "UPDATE prior_decisions SET outcome = 'selected' WHERE id = (SELECT id FROM prior_decisions WHERE outcome = 'not_selected' LIMIT 1)",
+    );
+    assert!(!verify_ok(&db));
+}
+
+#[test]
+fn verify_fails_on_inserted_or_deleted_rows() {
+    let (_dir, db) = sample_db();
+    sql(
+        &db,
+        "DELETE FROM scores WHERE rowid = (SELECT min(rowid) FROM scores)",
+    );
+    let report = json(&jury(&db, &["verify", "--json"]));
+    assert_eq!(report["problems"][0]["kind"], "missing", "{report}");
+
+    let (_dir2, db2) = sample_db();
+    sql(
+        &db2,
+        "INSERT INTO conflicts (member_id, application_id, reason) VALUES ('m06', 'county-miluo', 'forged')",
+    );
+    let report = json(&jury(&db2, &["verify", "--json"]));
+    assert_eq!(report["problems"][0]["kind"], "unlogged", "{report}");
+}
+
+#[test]
+fn audit_log_is_append_only_and_rewrites_break_the_chain() {
+    let (_dir, db) = sample_db();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let err = conn
+        .execute("UPDATE audit_log SET actor = 'someone' WHERE seq = 1", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(
+        conn.execute("DELETE FROM audit_log WHERE seq = 2", [])
+            .is_err()
+    );
+    // With the guard dropped, a rewrite is still detected by the hashes.
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET new = replace(new, '\"submitted\"', '\"draft\"')
+         WHERE seq = (SELECT min(seq) FROM audit_log WHERE entity = 'review' AND new LIKE '%submitted%');",
+    )
+    .unwrap();
+    drop(conn);
+    let report = json(&jury(&db, &["verify", "--json"]));
+    assert_eq!(report["ok"], false);
+    let kinds: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"chain"), "{report}");
+}
+
+#[test]
+fn gbk_score_sheet_with_chinese_headers_imports() {
+    let (dir, db) = sample_db();
+    let text = "轮次,评审专家,申报主体,评分项,分值,评语,状态\r\n\
+                sel-2016,m06,county-miluo,base,21.5,循环经济园区亩均产出高,draft\r\n\
+                sel-2016,m06,county-miluo,overall,,总体较好,draft\r\n";
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    let path = dir.path().join("评分表.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = Store::open(&db).unwrap();
+    let review = store
+        .reviews("sel-2016")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.member == "m06" && r.application == "county-miluo")
+        .expect("review stored");
+    assert_eq!(review.overall_comment, "总体较好");
+    assert_eq!(review.scores[0].value, Some(21.5));
+    assert_eq!(review.scores[0].comment, "循环经济园区亩均产出高");
+    drop(store);
+    assert!(verify_ok(&db));
+}
+
+#[test]
+fn xlsx_investment_plan_replaces_projects_and_bad_cells_are_located() {
+    let (dir, db) = sample_db();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("投资计划").unwrap();
+    let header = [
+        "申报主体",
+        "项目名称",
+        "类别",
+        "建设状态",
+        "总投资",
+        "2017",
+        "2018",
+        "2019",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "county-miluo").unwrap();
+    sheet
+        .write_string(1, 1, "汨罗江城区段综合治理工程")
+        .unwrap();
+    sheet.write_string(1, 2, "生态环保").unwrap();
+    sheet.write_string(1, 3, "新开工").unwrap();
+    sheet.write_number(1, 4, 4.2).unwrap();
+    sheet.write_number(1, 5, 1.2).unwrap();
+    sheet.write_number(1, 6, 1.5).unwrap();
+    sheet.write_number(1, 7, 1.5).unwrap();
+    book.save(&path).unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let app = Store::open(&db)
+        .unwrap()
+        .application("county-miluo")
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.projects.len(), 1);
+    assert_eq!(app.projects[0].name, "汨罗江城区段综合治理工程");
+    assert_eq!(app.plan_by_year()[&2018], 1.5);
+
+    let bad = dir.path().join("bad.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Plan").unwrap();
+    for (c, h) in ["application", "project", "total", "2017"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "county-miluo").unwrap();
+    sheet.write_string(1, 1, "x").unwrap();
+    sheet.write_number(1, 2, 3.0).unwrap();
+    sheet.write_string(1, 3, "三亿").unwrap();
+    book.save(&bad).unwrap();
+    let before = snapshot(&db);
+    let out = jury(&db, &["import", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("bad.xlsx#Plan:2: field 2017"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn recused_members_cannot_score() {
+    let (dir, db) = sample_db();
+    // m02 declared a conflict on 边城镇; m02's home prefecture is 衡阳.
+    for (app, why) in [
+        ("town-huayuan-biancheng", "declared"),
+        ("town-hengnan-yunji", "home prefecture"),
+    ] {
+        let path = dir.path().join("r.csv");
+        std::fs::write(
+            &path,
+            format!("round,member,application,criterion,value\nsel-2016,m02,{app},base,20\n"),
+        )
+        .unwrap();
+        let out = jury(&db, &["import", path.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains("recused") && err.contains(why), "{err}");
+    }
+}
+
+#[test]
+fn submitting_with_a_blank_criterion_is_refused() {
+    let (dir, db) = sample_db();
+    let path = dir.path().join("s.csv");
+    std::fs::write(
+        &path,
+        "round,member,application,criterion,value,status\n\
+         sel-2016,m06,county-miluo,base,20,submitted\n\
+         sel-2016,m06,county-miluo,features,8,submitted\n",
+    )
+    .unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("blank criteria approach"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("future.db");
+    sql(&db, "PRAGMA user_version = 99; CREATE TABLE t (x);");
+    let before = snapshot(&db);
+    match Store::open(&db) {
+        Err(jury::store::StoreError::TooNew { found: 99, .. }) => {}
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("opened a database from the future"),
+    }
+    assert_eq!(snapshot(&db).0, before.0);
+}
+
+#[test]
+fn the_database_is_in_wal_mode_with_a_schema_version() {
+    let (_dir, db) = sample_db();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, jury::store::SCHEMA_VERSION);
+}
