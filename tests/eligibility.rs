@@ -89,14 +89,12 @@ fn changing_one_fact_flips_the_verdict() {
     );
     // Exactly the required share of indicators (3 of 5) passes; one fewer fails.
     let tier = call.tier("county").unwrap();
-    let mut above = 0;
-    for def in &tier.indicators {
-        let v = if above < 3 {
+    for (i, def) in tier.indicators.iter().enumerate() {
+        let v = if i < 3 {
             def.average + 1.0
         } else {
             def.average - 1.0
         };
-        above += 1;
         app.indicators.insert(def.id.clone(), v);
     }
     assert_eq!(assess(&call, &app).verdict, Verdict::Eligible);
