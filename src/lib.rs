@@ -12,3 +12,4 @@ pub mod import;
 pub mod sample;
 pub mod store;
 pub mod text;
+pub mod tui;

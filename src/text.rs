@@ -133,6 +133,83 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
     out
 }
 
+/// Punctuation that must not begin a line in Chinese typesetting (避头).
+const NO_LINE_START: &str = ",。、;:?!)》」』】〉”’…%,.;:?!)]}";
+
+/// Wraps text to lines of at most `width` columns. Latin words stay whole
+/// where they fit; Chinese text breaks between any two characters, except
+/// that closing punctuation never starts a line (the character before it
+/// moves down with it). Existing newlines are kept.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        let mut word = String::new();
+        let mut word_w = 0;
+        let flush_word = |line: &mut String,
+                          used: &mut usize,
+                          word: &mut String,
+                          word_w: &mut usize,
+                          out: &mut Vec<String>| {
+            if word.is_empty() {
+                return;
+            }
+            if *used + *word_w > width && *used > 0 {
+                out.push(std::mem::take(line).trim_end().to_string());
+                *used = 0;
+            }
+            // A word longer than a line is cut by columns.
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if *used + w > width {
+                    out.push(std::mem::take(line));
+                    *used = 0;
+                }
+                line.push(c);
+                *used += w;
+            }
+            word.clear();
+            *word_w = 0;
+        };
+        for c in para.chars() {
+            let w = c.width().unwrap_or(0);
+            if c.is_ascii_alphanumeric()
+                || (c.is_ascii_punctuation() && !word.is_empty() && !NO_LINE_START.contains(c))
+            {
+                word.push(c);
+                word_w += w;
+                continue;
+            }
+            flush_word(&mut line, &mut used, &mut word, &mut word_w, &mut out);
+            if c == ' ' && used == 0 {
+                continue;
+            }
+            if used + w > width {
+                if NO_LINE_START.contains(c) && !line.is_empty() {
+                    // Carry the last character down so the mark does not lead.
+                    let last = line.pop().expect("non-empty");
+                    out.push(std::mem::take(&mut line));
+                    line.push(last);
+                    used = last.width().unwrap_or(0);
+                } else {
+                    out.push(std::mem::take(&mut line).trim_end().to_string());
+                    used = 0;
+                    if c == ' ' {
+                        continue;
+                    }
+                }
+            }
+            line.push(c);
+            used += w;
+        }
+        flush_word(&mut line, &mut used, &mut word, &mut word_w, &mut out);
+        out.push(line.trim_end().to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +235,19 @@ mod tests {
         assert_eq!(truncate("花垣县边城镇", 12), "花垣县边城镇");
         assert_eq!(width(&truncate("a花垣县边城镇", 6)), 6);
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_by_columns_with_punctuation_rule() {
+        let lines = wrap("一二三四五,六七", 10);
+        // ',' may not start a line: '五' moves down with it.
+        assert_eq!(lines, vec!["一二三四", "五,六七"]);
+        for l in wrap("湘西州花垣县边城镇地处湘渝黔三省市交界", 7) {
+            assert!(width(&l) <= 7, "{l}");
+        }
+        assert_eq!(wrap("hello world foo", 11), vec!["hello world", "foo"]);
+        assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
+        assert_eq!(wrap("GDP达到1200亿元", 8), vec!["GDP达到", "1200亿元"]);
     }
 
     #[test]

@@ -26,17 +26,25 @@ pub struct Cli {
     pub lang: Option<Lang>,
 
     /// Act as this panel member (member id); recorded in the audit log.
+    /// Without it the terminal interface starts with a member picker.
     #[arg(long = "as", global = true, value_name = "MEMBER")]
     pub as_member: Option<String>,
 
+    /// Colour theme: dark, light, high-contrast, or one in the config
+    /// directory's themes/ folder.
+    #[arg(long, global = true, env = "JURY_THEME", value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Without a command, jury opens the terminal interface.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// A fresh database from the bundled Hunan 2016 sample data (in a temporary
-    /// directory unless --db is given), then a summary of it.
+    /// directory unless --db is given), then the terminal interface (a
+    /// summary when output is not a terminal).
     Demo,
     /// Create the database (or bring its schema up to date) and print its path.
     Init,
@@ -123,8 +131,16 @@ fn actor(cli_as: &Option<String>) -> String {
 
 fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     let actor = actor(&cli.as_member);
-    match cli.command {
-        Command::Demo => demo(&cli.db, &actor, lang),
+    let Some(command) = cli.command else {
+        let db = match &cli.db {
+            Some(p) => p.clone(),
+            None => default_db_path()?,
+        };
+        tui(db, cli.as_member, lang, cli.theme)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Demo => demo(&cli.db, &cli.as_member, cli.theme, &actor, lang),
         Command::Init => {
             let store = open(&cli.db)?;
             println!("{}", store.path().display());
@@ -165,7 +181,37 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn demo(db: &Option<PathBuf>, actor: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+fn tui(
+    db: PathBuf,
+    member: Option<String>,
+    lang: Lang,
+    theme: Option<String>,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "界面需要在终端中运行;脚本请使用子命令(jury --help)。",
+                "the interface needs a terminal; scripts use the subcommands (jury --help)."
+            )
+        );
+    }
+    crate::tui::run(crate::tui::Options {
+        db,
+        member,
+        lang,
+        theme,
+    })
+}
+
+fn demo(
+    db: &Option<PathBuf>,
+    member: &Option<String>,
+    theme: Option<String>,
+    actor: &str,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
     // The temporary directory lives until the demo ends.
     let temp;
     let path: PathBuf = match db {
@@ -177,6 +223,13 @@ fn demo(db: &Option<PathBuf>, actor: &str, lang: Lang) -> anyhow::Result<ExitCod
     };
     let mut store = Store::open(&path)?;
     load_sample(&mut store, actor)?;
+    drop(store);
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        tui(path, member.clone(), lang, theme)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = Store::open(&path)?;
     println!(
         "{} {}\n",
         lang.pick("演示数据库:", "Demo database:"),

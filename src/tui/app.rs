@@ -1,0 +1,577 @@
+//! The app: screens, popups and the update function. `handle_key` turns a
+//! key into an action, changes state, and returns the effects (database
+//! writes, loads) for the runtime to perform. Nothing here touches a
+//! terminal or a database, so it is tested directly.
+
+use super::keymap::{Action, Context, Key, Keymap};
+use super::queue::{MyStatus, Queue};
+use super::review::{ReviewForm, Typed, interpret, step};
+use super::theme::Theme;
+use crate::domain::{Member, ReviewStatus, Round};
+use crate::i18n::Lang;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Picker,
+    Queue,
+    Review,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Submit,
+    Reopen,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    Help { scroll: usize },
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+/// Which pane shows when the screen is too narrow for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Material,
+    Scoring,
+}
+
+/// A comment being typed, in a popup over the review screen.
+pub struct CommentEditor {
+    pub criterion: String,
+    pub title: String,
+    pub area: TextArea<'static>,
+}
+
+/// What the runtime must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SignIn(String),
+    OpenReview(String),
+    SetValue {
+        criterion: String,
+        value: Option<f64>,
+    },
+    SaveBuffer {
+        criterion: String,
+        text: String,
+    },
+    CommitComment {
+        criterion: String,
+        text: String,
+    },
+    ExternalEditor {
+        criterion: String,
+        text: String,
+    },
+    Submit,
+    Reopen,
+}
+
+pub struct Picker {
+    pub members: Vec<Member>,
+    pub selected: usize,
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    pub picker: Picker,
+    pub member: Option<Member>,
+    pub round: Option<Round>,
+    pub queue: Queue,
+    pub review: Option<ReviewForm>,
+    pub editor: Option<CommentEditor>,
+    pub message: Option<Message>,
+    /// Percent of the width given to the material pane.
+    pub split: u16,
+    pub pane: Pane,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(lang: Lang, theme: Theme, keymap: Keymap, members: Vec<Member>) -> App {
+        App {
+            lang,
+            theme,
+            keymap,
+            screen: Screen::Picker,
+            popup: None,
+            picker: Picker {
+                members,
+                selected: 0,
+            },
+            member: None,
+            round: None,
+            queue: Queue::new(Vec::new(), Vec::new(), Vec::new()),
+            review: None,
+            editor: None,
+            message: None,
+            split: 55,
+            pane: Pane::Scoring,
+            quit: false,
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match self.screen {
+            Screen::Picker => Context::Picker,
+            Screen::Queue => Context::Queue,
+            Screen::Review => Context::Review,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Info,
+            text: text.into(),
+        });
+    }
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Warning,
+            text: text.into(),
+        });
+    }
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Error,
+            text: text.into(),
+        });
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.editor.is_some() {
+            return self.editor_key(key);
+        }
+        if let Some(popup) = self.popup.clone() {
+            return self.popup_key(popup, key);
+        }
+        if self.screen == Screen::Queue && self.queue.editing_text {
+            self.filter_key(key);
+            return Vec::new();
+        }
+        if self.screen == Screen::Review
+            && let KeyCode::Char(c) = key.code
+            && (c.is_ascii_digit() || c == '.')
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            return self.type_value(c);
+        }
+        let context = self.context();
+        match self.keymap.action(context, Key::from_event(&key)) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// Text typed or pasted: into the comment editor or the queue filter.
+    pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
+        if let Some(editor) = &mut self.editor {
+            editor.area.insert_str(crate::text::sanitize(text));
+            return vec![Effect::SaveBuffer {
+                criterion: editor.criterion.clone(),
+                text: editor.area.lines().join("\n"),
+            }];
+        }
+        if self.screen == Screen::Queue && self.queue.editing_text {
+            self.queue
+                .text
+                .push_str(&crate::text::sanitize(text).replace('\n', " "));
+            self.queue.refilter();
+        }
+        Vec::new()
+    }
+
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        self.message = None;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.popup = Some(Popup::Help { scroll: 0 });
+                Vec::new()
+            }
+            _ => match self.screen {
+                Screen::Picker => self.picker_action(action),
+                Screen::Queue => self.queue_action(action),
+                Screen::Review => self.review_action(action),
+            },
+        }
+    }
+
+    fn picker_action(&mut self, action: Action) -> Vec<Effect> {
+        let n = self.picker.members.len();
+        match action {
+            Action::Up => self.picker.selected = self.picker.selected.saturating_sub(1),
+            Action::Down => {
+                self.picker.selected = (self.picker.selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Open => {
+                if let Some(m) = self.picker.members.get(self.picker.selected) {
+                    return vec![Effect::SignIn(m.id.clone())];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn queue_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.queue.page.max(1) as isize;
+        match action {
+            Action::Up => self.queue.move_by(-1),
+            Action::Down => self.queue.move_by(1),
+            Action::PageUp => self.queue.move_by(-page),
+            Action::PageDown => self.queue.move_by(page),
+            Action::Top => self.queue.move_by(isize::MIN / 2),
+            Action::Bottom => self.queue.move_by(isize::MAX / 2),
+            Action::Filter => self.queue.editing_text = true,
+            Action::CycleTier => self.queue.cycle_tier(),
+            Action::CyclePrefecture => self.queue.cycle_prefecture(),
+            Action::CycleStatus => self.queue.cycle_status(),
+            Action::CycleSort => self.queue.cycle_sort(),
+            Action::ClearFilters => self.queue.clear_filters(),
+            Action::Open => return self.open_selected(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Opens the selected application, unless the member is recused from it.
+    pub fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(row) = self.queue.selected_row() else {
+            return Vec::new();
+        };
+        if row.status == MyStatus::Recused {
+            let text = format!(
+                "{}{}",
+                crate::text::sanitize(&row.name),
+                self.lang.pick(
+                    ":您已回避此申报,不能查看其评审情况,也不能评分。",
+                    ": you are recused from this application and can neither see its reviews nor score it."
+                )
+            );
+            self.warn(text);
+            return Vec::new();
+        }
+        vec![Effect::OpenReview(row.app_id.clone())]
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.queue.text.clear();
+                self.queue.editing_text = false;
+            }
+            KeyCode::Enter => self.queue.editing_text = false,
+            KeyCode::Backspace => {
+                self.queue.text.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.queue.text.push(c)
+            }
+            _ => return,
+        }
+        self.queue.refilter();
+    }
+
+    fn popup_key(&mut self, popup: Popup, key: KeyEvent) -> Vec<Effect> {
+        match popup {
+            Popup::Help { scroll } => {
+                let next = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => Some(scroll + 1),
+                    KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+                    KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll + 10),
+                    KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                    _ => None,
+                };
+                self.popup = next.map(|scroll| Popup::Help { scroll });
+                Vec::new()
+            }
+            Popup::Confirm(what) => {
+                let yes = matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
+                let no = matches!(
+                    key.code,
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Char('q')
+                );
+                if yes {
+                    self.popup = None;
+                    return vec![match what {
+                        Confirm::Submit => Effect::Submit,
+                        Confirm::Reopen => Effect::Reopen,
+                    }];
+                }
+                if no {
+                    self.popup = None;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        let finish = key.code == KeyCode::Esc
+            || (key.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(key.code, KeyCode::Char('s')));
+        if finish {
+            let editor = self.editor.take().expect("editor open");
+            let text = editor.area.lines().join("\n");
+            if let Some(form) = &mut self.review {
+                match form.criteria.iter().position(|c| c.id == editor.criterion) {
+                    Some(i) => form.comments[i] = text.clone(),
+                    None => form.overall = text.clone(),
+                }
+            }
+            return vec![Effect::CommitComment {
+                criterion: editor.criterion,
+                text,
+            }];
+        }
+        let before = editor.area.lines().join("\n");
+        editor.area.input(key);
+        let after = editor.area.lines().join("\n");
+        if after != before {
+            return vec![Effect::SaveBuffer {
+                criterion: editor.criterion.clone(),
+                text: after,
+            }];
+        }
+        Vec::new()
+    }
+
+    fn refuse_if_submitted(&mut self) -> bool {
+        if self.review.as_ref().is_some_and(|f| f.submitted()) {
+            let keys = self.keymap.keys_label(Context::Review, Action::Reopen);
+            let text = format!(
+                "{} {keys} {}",
+                self.lang.pick(
+                    "此评分已提交;如需修改,请按",
+                    "This review is submitted; press"
+                ),
+                self.lang.pick("撤回重评。", "to reopen it.")
+            );
+            self.warn(text);
+            return true;
+        }
+        false
+    }
+
+    fn type_value(&mut self, c: char) -> Vec<Effect> {
+        self.message = None;
+        if self.refuse_if_submitted() {
+            return Vec::new();
+        }
+        let lang = self.lang;
+        let Some(form) = &mut self.review else {
+            return Vec::new();
+        };
+        let Some(crit) = form.focused_criterion().cloned() else {
+            return Vec::new();
+        };
+        let mut text = form.input.clone().unwrap_or_default();
+        text.push(c);
+        match interpret(&text, crit.max, lang) {
+            Typed::Value(v) => {
+                form.input = Some(text);
+                form.values[form.focus] = Some(v);
+                vec![Effect::SetValue {
+                    criterion: crit.id,
+                    value: Some(v),
+                }]
+            }
+            Typed::Partial => {
+                form.input = Some(text);
+                Vec::new()
+            }
+            Typed::Refused(why) => {
+                self.error(format!("{}:{why}", crit.name));
+                Vec::new()
+            }
+        }
+    }
+
+    fn review_action(&mut self, action: Action) -> Vec<Effect> {
+        let lang = self.lang;
+        match action {
+            Action::Back => {
+                self.screen = Screen::Queue;
+                self.review = None;
+                return Vec::new();
+            }
+            Action::NextApplication | Action::PrevApplication => {
+                let forward = action == Action::NextApplication;
+                let next = self
+                    .queue
+                    .neighbour(forward)
+                    .map(|r| (r.app_id.clone(), r.status));
+                match next {
+                    Some((id, status)) => {
+                        self.queue.move_by(if forward { 1 } else { -1 });
+                        if status == MyStatus::Recused {
+                            return self.open_selected();
+                        }
+                        return vec![Effect::OpenReview(id)];
+                    }
+                    None => self.info(lang.pick(
+                        "已是队列的最后/第一份。",
+                        "No more applications in that direction.",
+                    )),
+                }
+                return Vec::new();
+            }
+            Action::WidenLeft => self.split = (self.split + 5).min(80),
+            Action::WidenRight => self.split = self.split.saturating_sub(5).max(20),
+            Action::TogglePane => {
+                self.pane = match self.pane {
+                    Pane::Material => Pane::Scoring,
+                    Pane::Scoring => Pane::Material,
+                }
+            }
+            _ => {}
+        }
+        let Some(form) = &mut self.review else {
+            return Vec::new();
+        };
+        match action {
+            Action::NextField => form.set_focus(form.focus + 1),
+            Action::PrevField => form.set_focus(form.focus.saturating_sub(1)),
+            Action::NextTab => {
+                form.tab = (form.tab + 1) % form.tabs.len();
+                form.scroll = 0;
+            }
+            Action::PrevTab => {
+                form.tab = (form.tab + form.tabs.len() - 1) % form.tabs.len();
+                form.scroll = 0;
+            }
+            Action::ScrollDown => form.scroll += 10,
+            Action::ScrollUp => form.scroll = form.scroll.saturating_sub(10),
+            Action::Increment | Action::Decrement | Action::ClearValue => {
+                if self.refuse_if_submitted() {
+                    return Vec::new();
+                }
+                let form = self.review.as_mut().expect("review open");
+                let Some(crit) = form.focused_criterion().cloned() else {
+                    return Vec::new();
+                };
+                let current = form.values[form.focus];
+                let value = match action {
+                    Action::Increment => Some(step(current, true, crit.max)),
+                    Action::Decrement => Some(step(current, false, crit.max)),
+                    _ => {
+                        // Backspace edits the typed digits first.
+                        if let Some(input) = &mut form.input {
+                            input.pop();
+                            let text = input.clone();
+                            match interpret(&text, crit.max, lang) {
+                                Typed::Value(v) => Some(v),
+                                _ => None,
+                            }
+                        } else {
+                            None
+                        }
+                    }
+                };
+                if action != Action::ClearValue {
+                    form.input = None;
+                }
+                if value == current {
+                    return Vec::new();
+                }
+                form.values[form.focus] = value;
+                return vec![Effect::SetValue {
+                    criterion: crit.id,
+                    value,
+                }];
+            }
+            Action::EditComment | Action::ExternalEditor => {
+                if self.refuse_if_submitted() {
+                    return Vec::new();
+                }
+                let form = self.review.as_ref().expect("review open");
+                let criterion = form.focused_id().to_string();
+                let text = form.focused_comment().to_string();
+                if action == Action::ExternalEditor {
+                    return vec![Effect::ExternalEditor { criterion, text }];
+                }
+                let title = match form.focused_criterion() {
+                    Some(c) => format!("{} · {}", lang.pick("评语", "Comment"), c.name),
+                    None => lang.pick("总体评语", "Overall comment").to_string(),
+                };
+                let mut area = TextArea::new(text.lines().map(str::to_string).collect());
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                self.editor = Some(CommentEditor {
+                    criterion,
+                    title,
+                    area,
+                });
+            }
+            Action::Submit => {
+                if form.submitted() {
+                    self.info(lang.pick("此评分已提交。", "This review is already submitted."));
+                    return Vec::new();
+                }
+                let blank = form.blank_criteria();
+                if !blank.is_empty() {
+                    let text = format!(
+                        "{}{}",
+                        lang.pick("不能提交,以下评分项未填:", "Cannot submit; blank: "),
+                        blank.join(lang.pick("、", ", "))
+                    );
+                    self.error(text);
+                    return Vec::new();
+                }
+                self.popup = Some(Popup::Confirm(Confirm::Submit));
+            }
+            Action::Reopen => {
+                if !form.submitted() {
+                    self.info(
+                        lang.pick("此评分尚未提交,无需撤回。", "This review is not submitted."),
+                    );
+                    return Vec::new();
+                }
+                self.popup = Some(Popup::Confirm(Confirm::Reopen));
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// After a review's status changes in the store.
+    pub fn set_review_status(&mut self, status: ReviewStatus) {
+        if let Some(form) = &mut self.review {
+            form.status = Some(status);
+            let total = form.total();
+            let my = match status {
+                ReviewStatus::Submitted => MyStatus::Submitted,
+                ReviewStatus::Draft => MyStatus::Draft,
+            };
+            self.queue.update_row(&form.app.id, my, Some(total.of_100));
+        }
+    }
+}

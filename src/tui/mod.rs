@@ -1,0 +1,500 @@
+//! The terminal interface. Key → action → update(state) → effects; the
+//! runtime here performs the effects (database writes, loads), polls the
+//! database for changes made by other processes, and draws.
+
+pub mod app;
+pub mod data;
+pub mod keymap;
+pub mod layout;
+pub mod queue;
+pub mod review;
+pub mod theme;
+pub mod view;
+
+use crate::i18n::Lang;
+use crate::store::Store;
+use app::{App, Effect, Pane, Screen};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::layout::Rect;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub db: PathBuf,
+    pub member: Option<String>,
+    pub lang: Lang,
+    pub theme: Option<String>,
+}
+
+/// The user's configuration directory (keymap.toml, themes/).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "jury").map(|d| d.config_dir().to_path_buf())
+}
+
+/// Builds the app (theme, keymap, members) without a terminal.
+pub fn build_app(
+    store: &Store,
+    lang: Lang,
+    theme: Option<&str>,
+    config: Option<&Path>,
+) -> anyhow::Result<App> {
+    let themes = config.map(|c| c.join("themes"));
+    let name = theme
+        .map(str::to_string)
+        .or_else(|| std::env::var("JURY_THEME").ok())
+        .unwrap_or_else(|| "dark".into());
+    let theme = theme::Theme::load(&name, themes.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+    let keymap = match config.map(|c| c.join("keymap.toml")) {
+        Some(path) if path.exists() => {
+            let text = std::fs::read_to_string(&path)?;
+            keymap::Keymap::with_overrides(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        _ => keymap::Keymap::default(),
+    };
+    let members = store.members()?;
+    if members.is_empty() {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "数据库中没有评审组成员:请先导入评审组(jury import panel.toml),或运行 jury demo。",
+                "no panel members in this database: import a panel first (jury import panel.toml), or run jury demo."
+            )
+        );
+    }
+    Ok(App::new(lang, theme, keymap, members))
+}
+
+/// Restores the terminal when dropped: on return, on error and on panic.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
+        ratatui::restore();
+    }
+}
+
+fn enter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let mut store = Store::open(&opts.db)?;
+    let config = config_dir();
+    let mut app = build_app(&store, opts.lang, opts.theme.as_deref(), config.as_deref())?;
+    if let Some(id) = &opts.member {
+        if store.member(id)?.is_none() {
+            anyhow::bail!("--as: no member {id:?} (see jury members)");
+        }
+        perform(&mut app, &mut store, Effect::SignIn(id.clone()));
+    }
+
+    // Mouse capture is turned off before ratatui's own hook restores the rest.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
+        previous(info);
+    }));
+    let mut terminal = enter_terminal()?;
+    let guard = TerminalGuard;
+    let result = event_loop(&mut terminal, &mut app, &mut store);
+    drop(guard);
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    store: &mut Store,
+) -> anyhow::Result<()> {
+    let mut version = store.data_version()?;
+    let mut last_poll = Instant::now();
+    let mut dirty = true;
+    loop {
+        let size = terminal.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        if dirty {
+            fit(app, area);
+            terminal.draw(|f| view::draw(f, app))?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if event::poll(Duration::from_millis(200))? {
+            // Drain what is queued before drawing again.
+            loop {
+                let ev = event::read()?;
+                dirty |= handle_event(app, store, terminal, ev, area)?;
+                if app.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if last_poll.elapsed() >= Duration::from_millis(500) {
+            last_poll = Instant::now();
+            let now = store.data_version()?;
+            if now != version {
+                version = now;
+                reload(app, store);
+                dirty = true;
+            }
+        }
+    }
+}
+
+/// Keeps the state's idea of the screen size current (page length, scroll).
+pub fn fit(app: &mut App, area: Rect) {
+    app.queue.page = layout::queue_page(area);
+    app.queue.scroll_into_view();
+    view::clamp_scroll(app, area);
+}
+
+fn handle_event(
+    app: &mut App,
+    store: &mut Store,
+    terminal: &mut ratatui::DefaultTerminal,
+    ev: Event,
+    area: Rect,
+) -> anyhow::Result<bool> {
+    let effects = match ev {
+        Event::Key(k) if k.kind == KeyEventKind::Press => app.handle_key(k),
+        Event::Key(_) => return Ok(false),
+        Event::Paste(text) => app.handle_paste(&text),
+        Event::Mouse(m) => mouse(app, m, area),
+        Event::Resize(..) => Vec::new(),
+        _ => return Ok(false),
+    };
+    for effect in effects {
+        if let Effect::ExternalEditor { criterion, text } = effect {
+            external_editor(app, store, terminal, criterion, text)?;
+        } else {
+            perform(app, store, effect);
+        }
+    }
+    Ok(true)
+}
+
+fn actor(app: &App) -> String {
+    app.member
+        .as_ref()
+        .map(|m| m.id.clone())
+        .unwrap_or_else(|| "tui".into())
+}
+
+/// Performs one effect against the store and folds the result into the app.
+/// A refused write shows its reason and reloads the form from the store,
+/// so the screen never shows a value that is not saved.
+pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
+    let who = actor(app);
+    let target = app
+        .review
+        .as_ref()
+        .map(|f| (f.round.clone(), who.clone(), f.app.id.clone()));
+    let result: Result<(), String> = match effect {
+        Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
+        Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
+        Effect::SetValue { criterion, value } => {
+            let Some((round, member, application)) = target else {
+                return;
+            };
+            store
+                .write(&who, true, |w| {
+                    w.set_score_value(&round, &member, &application, &criterion, value)
+                })
+                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
+                .map_err(|e| e.to_string())
+        }
+        Effect::SaveBuffer { criterion, text } => {
+            let Some((round, member, application)) = target else {
+                return;
+            };
+            store
+                .write(&who, true, |w| {
+                    w.save_edit_buffer(&round, &member, &application, &criterion, &text)
+                })
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        Effect::CommitComment { criterion, text } => {
+            let Some((round, member, application)) = target else {
+                return;
+            };
+            store
+                .write(&who, true, |w| {
+                    w.set_comment(&round, &member, &application, &criterion, &text)
+                })
+                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
+                .map_err(|e| e.to_string())
+        }
+        Effect::Submit => {
+            let Some((round, member, application)) = target else {
+                return;
+            };
+            match store.write(&who, true, |w| {
+                w.submit_review(&round, &member, &application)
+            }) {
+                Ok(_) => {
+                    let msg = app.lang.pick("已提交。", "Submitted.");
+                    let _ = open_review(app, store, &application);
+                    app.set_review_status(crate::domain::ReviewStatus::Submitted);
+                    app.info(msg);
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Effect::Reopen => {
+            let Some((round, member, application)) = target else {
+                return;
+            };
+            match store.write(&who, true, |w| {
+                w.reopen_review(&round, &member, &application)
+            }) {
+                Ok(_) => {
+                    let _ = open_review(app, store, &application);
+                    app.set_review_status(crate::domain::ReviewStatus::Draft);
+                    app.info(app.lang.pick(
+                        "已撤回,评分恢复为草稿。",
+                        "Reopened: the review is a draft again.",
+                    ));
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Effect::ExternalEditor { .. } => Ok(()),
+    };
+    if let Err(e) = result {
+        app.error(e);
+        reload(app, store);
+    }
+}
+
+fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
+    let member = store
+        .member(id)?
+        .ok_or_else(|| anyhow::anyhow!("no member {id:?}"))?;
+    // Comments a killed session was typing are committed first.
+    let (recovered, _) = store.write(&member.id, true, |w| w.recover_edit_buffers(&member.id))?;
+    app.member = Some(member.clone());
+    app.round = data::current_round(store, &member.id)?;
+    app.screen = Screen::Queue;
+    let lang = app.lang;
+    match app.round.clone() {
+        Some(round) => {
+            let call = data::call_of(store, &round)?;
+            let rows = data::queue_rows(store, &call, &round, &member, lang)?;
+            let (tiers, prefs) = data::choices(&call, lang);
+            app.queue = queue::Queue::new(rows, tiers, prefs);
+        }
+        None => app.queue = queue::Queue::new(Vec::new(), Vec::new(), Vec::new()),
+    }
+    if recovered > 0 {
+        app.info(format!(
+            "{} {recovered} {}",
+            lang.pick("已恢复上次未保存完的评语", "Recovered"),
+            lang.pick("条。", "comment(s) from the last session.")
+        ));
+    }
+    Ok(())
+}
+
+fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
+    let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
+        return Ok(());
+    };
+    let call = data::call_of(store, &round)?;
+    let keep = app
+        .review
+        .as_ref()
+        .filter(|f| f.app.id == id)
+        .map(|f| (f.focus, f.tab, f.scroll));
+    let mut form = data::review_form(store, &call, &round, &member, id)?;
+    if let Some((focus, tab, scroll)) = keep {
+        form.set_focus(focus);
+        form.tab = tab;
+        form.scroll = scroll;
+    }
+    app.queue.select_app(id);
+    app.review = Some(form);
+    app.screen = Screen::Review;
+    Ok(())
+}
+
+/// Reloads after another process changed the database (or a write was
+/// refused): the queue, and the open form unless a comment is being typed.
+pub fn reload(app: &mut App, store: &mut Store) {
+    let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
+        return;
+    };
+    let result = (|| -> anyhow::Result<()> {
+        let round = store.round(&round.id)?.unwrap_or(round);
+        app.round = Some(round.clone());
+        let call = data::call_of(store, &round)?;
+        let rows = data::queue_rows(store, &call, &round, &member, app.lang)?;
+        app.queue.replace_rows(rows);
+        if app.editor.is_none()
+            && let Some(id) = app.review.as_ref().map(|f| f.app.id.clone())
+        {
+            let input = app.review.as_ref().and_then(|f| f.input.clone());
+            open_review(app, store, &id)?;
+            if let Some(form) = &mut app.review {
+                form.input = input.filter(|_| !form.submitted());
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        app.error(e.to_string());
+    }
+}
+
+fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
+    if app.popup.is_some() || app.editor.is_some() {
+        return Vec::new();
+    }
+    let body = layout::frame(area).body;
+    let inside = |r: Rect| {
+        m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+    };
+    match app.screen {
+        Screen::Picker => match m.kind {
+            MouseEventKind::ScrollDown => app.act(keymap::Action::Down),
+            MouseEventKind::ScrollUp => app.act(keymap::Action::Up),
+            MouseEventKind::Down(MouseButton::Left) => {
+                // List rows start inside the border.
+                let idx = m.row.saturating_sub(body.y + 1) as usize;
+                if idx < app.picker.members.len() {
+                    if idx == app.picker.selected {
+                        return app.act(keymap::Action::Open);
+                    }
+                    app.picker.selected = idx;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Screen::Queue => {
+            let q = layout::queue(body);
+            match m.kind {
+                MouseEventKind::ScrollDown => app.queue.move_by(3),
+                MouseEventKind::ScrollUp => app.queue.move_by(-3),
+                MouseEventKind::Down(MouseButton::Left) if inside(q.rows) => {
+                    let pos = app.queue.offset + (m.row - q.rows.y) as usize;
+                    if pos < app.queue.visible.len() {
+                        if pos == app.queue.selected {
+                            return app.open_selected();
+                        }
+                        app.queue.selected = pos;
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Screen::Review => {
+            let r = layout::review(body, app.split, app.pane == Pane::Material);
+            let over_material = r.material.is_some_and(inside);
+            let over_scoring = r.scoring.is_some_and(inside);
+            let Some(form) = &mut app.review else {
+                return Vec::new();
+            };
+            match m.kind {
+                MouseEventKind::ScrollDown if over_material => form.scroll += 3,
+                MouseEventKind::ScrollUp if over_material => {
+                    form.scroll = form.scroll.saturating_sub(3)
+                }
+                MouseEventKind::ScrollDown if over_scoring => form.set_focus(form.focus + 1),
+                MouseEventKind::ScrollUp if over_scoring => {
+                    form.set_focus(form.focus.saturating_sub(1))
+                }
+                MouseEventKind::Down(MouseButton::Left) if over_scoring => {
+                    let top = layout::criteria_top(r.scoring.expect("over scoring"));
+                    if m.row >= top {
+                        let idx = (m.row - top) as usize;
+                        if idx <= form.overall_row() {
+                            form.set_focus(idx);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Writes the comment in `$VISUAL`/`$EDITOR` (falling back to vi), with the
+/// terminal handed over to it meanwhile.
+fn external_editor(
+    app: &mut App,
+    store: &mut Store,
+    terminal: &mut ratatui::DefaultTerminal,
+    criterion: String,
+    text: String,
+) -> anyhow::Result<()> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let file = tempfile::Builder::new()
+        .prefix("jury-comment-")
+        .suffix(".txt")
+        .tempfile()?;
+    std::fs::write(file.path(), &text)?;
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(file.path())
+        .status();
+    *terminal = enter_terminal()?;
+    terminal.clear()?;
+    match status {
+        Ok(s) if s.success() => {
+            let new_text = std::fs::read_to_string(file.path())?;
+            let new_text = crate::text::sanitize(new_text.trim_end_matches('\n'));
+            if let Some(form) = &mut app.review {
+                match form.criteria.iter().position(|c| c.id == criterion) {
+                    Some(i) => form.comments[i] = new_text.clone(),
+                    None => form.overall = new_text.clone(),
+                }
+            }
+            perform(
+                app,
+                store,
+                Effect::CommitComment {
+                    criterion,
+                    text: new_text,
+                },
+            );
+        }
+        Ok(s) => app.warn(format!(
+            "{editor}: {s}; {}",
+            app.lang.pick("评语未更改。", "comment unchanged.")
+        )),
+        Err(e) => app.error(format!("{editor}: {e}")),
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Themes name colours by role. Bundled themes live in `themes/` (embedded);
+//! a user's `themes/NAME.toml` in the config directory overrides or adds
+//! one. A theme may name a `parent` and list only the roles it changes.
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const BUNDLED: &[(&str, &str)] = &[
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+];
+
+/// The roles every theme must end up with (after its parents).
+pub const ROLES: &[&str] = &[
+    "text",
+    "muted",
+    "title",
+    "accent",
+    "border",
+    "border_focus",
+    "header",
+    "selection_fg",
+    "selection_bg",
+    "ok",
+    "warning",
+    "error",
+    "score_high",
+    "score_low",
+    "match",
+    "gauge",
+    "bar_fg",
+    "bar_bg",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    #[allow(dead_code)]
+    name: Option<String>,
+    parent: Option<String>,
+    #[serde(default)]
+    colors: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    colors: BTreeMap<String, Color>,
+}
+
+pub fn bundled_names() -> Vec<&'static str> {
+    BUNDLED.iter().map(|(n, _)| *n).collect()
+}
+
+fn source(name: &str, user_dir: Option<&Path>) -> Option<String> {
+    if let Some(dir) = user_dir {
+        let path = dir.join(format!("{name}.toml"));
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return Some(text);
+        }
+    }
+    BUNDLED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t.to_string())
+}
+
+pub fn parse_color(s: &str) -> Option<Color> {
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix('#') {
+        if hex.len() != 6 {
+            return None;
+        }
+        let v = u32::from_str_radix(hex, 16).ok()?;
+        return Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
+    }
+    Some(
+        match s.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "reset" => Color::Reset,
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" | "grey" => Color::Gray,
+            "dark_gray" | "dark_grey" => Color::DarkGray,
+            "light_red" => Color::LightRed,
+            "light_green" => Color::LightGreen,
+            "light_yellow" => Color::LightYellow,
+            "light_blue" => Color::LightBlue,
+            "light_magenta" => Color::LightMagenta,
+            "light_cyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => return None,
+        },
+    )
+}
+
+impl Theme {
+    /// Loads a theme by name, following parents; `user_dir` is searched
+    /// before the bundled themes.
+    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
+        let mut chain = Vec::new();
+        let mut next = Some(name.to_string());
+        while let Some(n) = next {
+            if chain.iter().any(|(c, _): &(String, ThemeFile)| *c == n) || chain.len() > 8 {
+                return Err(format!("theme {name}: parent loop at {n}"));
+            }
+            let text = source(&n, user_dir).ok_or_else(|| {
+                format!("no theme {n:?} (bundled: {})", bundled_names().join(", "))
+            })?;
+            let file: ThemeFile =
+                toml::from_str(&text).map_err(|e| format!("theme {n}: {}", e.message()))?;
+            next = file.parent.clone();
+            chain.push((n, file));
+        }
+        let mut colors = BTreeMap::new();
+        for (n, file) in chain.iter().rev() {
+            for (role, value) in &file.colors {
+                if !ROLES.contains(&role.as_str()) {
+                    return Err(format!("theme {n}: unknown role {role:?}"));
+                }
+                let c = parse_color(value)
+                    .ok_or_else(|| format!("theme {n}: {role} = {value:?} is not a colour"))?;
+                colors.insert(role.clone(), c);
+            }
+        }
+        for role in ROLES {
+            if !colors.contains_key(*role) {
+                return Err(format!("theme {name}: role {role} has no colour"));
+            }
+        }
+        Ok(Theme {
+            name: name.to_string(),
+            colors,
+        })
+    }
+
+    pub fn color(&self, role: &str) -> Color {
+        self.colors.get(role).copied().unwrap_or(Color::Reset)
+    }
+
+    pub fn fg(&self, role: &str) -> Style {
+        Style::new().fg(self.color(role))
+    }
+
+    pub fn text(&self) -> Style {
+        self.fg("text")
+    }
+    pub fn muted(&self) -> Style {
+        self.fg("muted")
+    }
+    pub fn title(&self) -> Style {
+        self.fg("title").add_modifier(Modifier::BOLD)
+    }
+    pub fn selection(&self) -> Style {
+        Style::new()
+            .fg(self.color("selection_fg"))
+            .bg(self.color("selection_bg"))
+    }
+    pub fn border(&self, focused: bool) -> Style {
+        self.fg(if focused { "border_focus" } else { "border" })
+    }
+    pub fn bar(&self) -> Style {
+        Style::new()
+            .fg(self.color("bar_fg"))
+            .bg(self.color("bar_bg"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_theme_loads_with_every_role() {
+        for name in bundled_names() {
+            let t = Theme::load(name, None).unwrap_or_else(|e| panic!("{e}"));
+            for role in ROLES {
+                assert!(t.colors.contains_key(*role), "{name} lacks {role}");
+            }
+        }
+    }
+
+    #[test]
+    fn parent_fills_roles_a_child_leaves_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "parent = \"dark\"\n[colors]\nerror = \"#ff0000\"\n",
+        )
+        .unwrap();
+        let t = Theme::load("mine", Some(dir.path())).unwrap();
+        assert_eq!(t.color("error"), Color::Rgb(255, 0, 0));
+        assert_eq!(
+            t.color("text"),
+            Theme::load("dark", None).unwrap().color("text")
+        );
+    }
+
+    #[test]
+    fn bad_colours_and_roles_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            "parent = \"dark\"\n[colors]\ntext = \"#12\"\n",
+        )
+        .unwrap();
+        assert!(
+            Theme::load("bad", Some(dir.path()))
+                .unwrap_err()
+                .contains("text")
+        );
+        std::fs::write(
+            dir.path().join("odd.toml"),
+            "parent = \"dark\"\n[colors]\nsparkle = \"red\"\n",
+        )
+        .unwrap();
+        assert!(
+            Theme::load("odd", Some(dir.path()))
+                .unwrap_err()
+                .contains("sparkle")
+        );
+        assert!(Theme::load("nope", None).is_err());
+    }
+}

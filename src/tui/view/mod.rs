@@ -1,0 +1,171 @@
+//! Drawing: pure functions of the app state. Every string from the data was
+//! sanitized when loaded; widths are display widths.
+
+mod material;
+mod popup;
+mod queue;
+mod scoring;
+
+use super::app::{App, Level, Screen};
+use super::layout;
+use crate::text::{pad, truncate, width};
+use ratatui::Frame;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let areas = layout::frame(f.area());
+    header(f, app, areas.header);
+    match app.screen {
+        Screen::Picker => picker(f, app, areas.body),
+        Screen::Queue => queue::draw(f, app, areas.body),
+        Screen::Review => {
+            let shows_material = app.pane == super::app::Pane::Material;
+            let a = layout::review(areas.body, app.split, shows_material);
+            if let Some(form) = &app.review {
+                if let Some(r) = a.material {
+                    material::draw(f, app, form, r);
+                }
+                if let Some(r) = a.scoring {
+                    scoring::draw(f, app, form, r);
+                }
+            }
+        }
+    }
+    message(f, app, areas.message);
+    status(f, app, areas.status);
+    popup::draw(f, app);
+}
+
+fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let mut parts = vec![Span::styled(" jury ", t.bar().add_modifier(Modifier::BOLD))];
+    if let Some(round) = &app.round {
+        parts.push(Span::styled(
+            format!(" {} · {} ", round.name, round.state.label(lang)),
+            t.bar(),
+        ));
+    }
+    if let Some(m) = &app.member {
+        let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
+        parts.push(Span::styled(
+            format!(" {} ({}) ", m.name, roles.join("、")),
+            t.bar(),
+        ));
+    }
+    let used: usize = parts.iter().map(|s| width(&s.content)).sum();
+    parts.push(Span::styled(
+        " ".repeat((area.width as usize).saturating_sub(used)),
+        t.bar(),
+    ));
+    f.render_widget(Paragraph::new(Line::from(parts)), area);
+}
+
+fn message(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
+    let t = &app.theme;
+    if app.screen == Screen::Queue && app.queue.editing_text {
+        let line = Line::from(vec![
+            Span::styled(app.lang.pick(" 筛选: ", " Filter: "), t.fg("accent")),
+            Span::styled(app.queue.text.clone(), t.text()),
+            Span::styled("▏", t.fg("accent")),
+            Span::styled(
+                app.lang
+                    .pick("   Enter 确定 · Esc 清除", "   Enter keep · Esc clear"),
+                t.muted(),
+            ),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    if let Some(m) = &app.message {
+        let style = match m.level {
+            Level::Info => t.fg("ok"),
+            Level::Warning => t.fg("warning"),
+            Level::Error => t.fg("error").add_modifier(Modifier::BOLD),
+        };
+        let text = truncate(&format!(" {}", m.text), area.width as usize);
+        f.render_widget(Paragraph::new(Span::styled(text, style)), area);
+    }
+}
+
+/// The keys that matter on this screen, from the live keymap.
+fn status(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, name) in app.keymap.hints(app.context(), app.lang) {
+        let piece = width(&key) + width(name) + 3;
+        if used + piece > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(
+            format!(" {key}"),
+            t.fg("accent").add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(format!(" {name} "), t.muted()));
+        used += piece;
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let items: Vec<ListItem> = app
+        .picker
+        .members
+        .iter()
+        .map(|m| {
+            let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
+            ListItem::new(Line::from(vec![
+                Span::styled(pad(&m.name, 10), t.text()),
+                Span::styled(pad(&m.department, 36), t.muted()),
+                Span::styled(roles.join("、"), t.fg("header")),
+            ]))
+        })
+        .collect();
+    let block = Block::bordered()
+        .title(Span::styled(
+            lang.pick(" 您是哪位评审组成员? ", " Who are you? "),
+            t.title(),
+        ))
+        .border_style(t.border(true));
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(t.selection())
+        .highlight_symbol("▶ ");
+    let mut state = ListState::default().with_selected(Some(app.picker.selected));
+    f.render_stateful_widget(list, area, &mut state);
+}
+
+pub(super) fn score_style(app: &App, of_100: f64) -> Style {
+    let t = &app.theme;
+    if of_100 >= 80.0 {
+        t.fg("score_high")
+    } else if of_100 < 60.0 {
+        t.fg("score_low")
+    } else {
+        t.text()
+    }
+}
+
+/// Keeps the material pane's scroll within its text for this screen size.
+pub fn clamp_scroll(app: &mut App, area: ratatui::layout::Rect) {
+    if app.screen != Screen::Review {
+        return;
+    }
+    let body = layout::frame(area).body;
+    let a = layout::review(body, app.split, app.pane == super::app::Pane::Material);
+    let Some(rect) = a.material else { return };
+    let Some(form) = &app.review else { return };
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    let n = material::lines(app, form, inner_w.saturating_sub(1)).len();
+    // Tabs take a line or two; a generous view height keeps this cheap and safe.
+    let view_h = (rect.height as usize).saturating_sub(5);
+    let max = n.saturating_sub(view_h);
+    if let Some(form) = &mut app.review {
+        form.scroll = form.scroll.min(max);
+    }
+}

@@ -1,0 +1,228 @@
+//! The right pane: the tier's criteria with points, the scoring form, the
+//! focused criterion's descriptors and comment, the live total, and the
+//! other reviewers' results when the call's rule allows.
+
+use super::super::app::App;
+use super::super::layout;
+use super::super::review::{Others, ReviewForm};
+use crate::domain::ReviewStatus;
+use crate::text::{pad, pad_left, truncate, width, wrap};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+fn fmt(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let total = form.total();
+    let status = match form.status {
+        Some(ReviewStatus::Submitted) => lang.pick("已提交", "submitted"),
+        Some(ReviewStatus::Draft) => lang.pick("草稿(已自动保存)", "draft (saved)"),
+        None => lang.pick("未开始", "not started"),
+    };
+    let title = format!(
+        " {} · {} · {} {:.1}/100 ",
+        lang.pick("评分", "Scoring"),
+        status,
+        lang.pick("合计", "total"),
+        total.of_100
+    );
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title()))
+        .border_style(t.border(app.pane == super::super::app::Pane::Scoring));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+
+    // Criteria: one row each, then the overall comment row.
+    let n = form.criteria.len() + 1;
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Length(n as u16 + 1), Constraint::Min(0)]).areas(inner);
+    debug_assert_eq!(list_area.y + 1, layout::criteria_top(area));
+    let value_w = 8usize;
+    let name_w = w.saturating_sub(2 + 6 + value_w + 6).max(6);
+    let mut rows = vec![Line::from(Span::styled(
+        format!(
+            "  {}{}  {}  {}",
+            pad(lang.pick("评分项", "Criterion"), name_w),
+            pad_left(lang.pick("满分", "Max"), 4),
+            pad_left(lang.pick("得分", "Score"), value_w),
+            lang.pick("评语", "Note")
+        ),
+        t.fg("header").add_modifier(Modifier::BOLD),
+    ))];
+    for (i, c) in form.criteria.iter().enumerate() {
+        let focused = i == form.focus;
+        let shown = match (&form.input, focused) {
+            (Some(typed), true) => format!("[{typed}▏]"),
+            _ => form.values[i].map(fmt).unwrap_or_else(|| "—".into()),
+        };
+        let value_style = match form.values[i] {
+            Some(v) => super::score_style(app, v / c.max * 100.0),
+            None => t.fg("warning"),
+        };
+        let note = if form.comments[i].trim().is_empty() {
+            ""
+        } else {
+            "✎"
+        };
+        let mut spans = vec![
+            Span::styled(if focused { "▶ " } else { "  " }, t.fg("accent")),
+            Span::styled(pad(&c.name, name_w), t.text()),
+            Span::styled(pad_left(&fmt(c.max * c.weight), 4), t.muted()),
+            Span::raw("  "),
+            Span::styled(
+                pad_left(&shown, value_w),
+                value_style.add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("  "),
+            Span::styled(note, t.fg("accent")),
+        ];
+        if focused {
+            for s in &mut spans {
+                s.style = t.selection().add_modifier(Modifier::BOLD);
+            }
+        }
+        rows.push(Line::from(spans));
+    }
+    let focused = form.focus == form.overall_row();
+    let mut overall = vec![
+        Span::styled(if focused { "▶ " } else { "  " }, t.fg("accent")),
+        Span::styled(
+            pad(
+                lang.pick("总体评语", "Overall comment"),
+                name_w + 4 + 2 + value_w + 2,
+            ),
+            t.text(),
+        ),
+        Span::styled(
+            if form.overall.trim().is_empty() {
+                ""
+            } else {
+                "✎"
+            },
+            t.fg("accent"),
+        ),
+    ];
+    if focused {
+        for s in &mut overall {
+            s.style = t.selection().add_modifier(Modifier::BOLD);
+        }
+    }
+    rows.push(Line::from(overall));
+    f.render_widget(Paragraph::new(rows), list_area);
+
+    // Descriptors of the focused criterion, its comment, the others.
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled("─".repeat(w), t.fg("border")))];
+    if let Some(c) = form.focused_criterion() {
+        lines.push(Line::from(Span::styled(
+            format!("{} · {} {}", c.name, lang.pick("满分", "max"), fmt(c.max)),
+            t.title(),
+        )));
+        for (label, text) in [
+            (lang.pick("低", "low"), &c.low),
+            (lang.pick("中", "mid"), &c.mid),
+            (lang.pick("满", "full"), &c.full),
+        ] {
+            if text.is_empty() {
+                continue;
+            }
+            let prefix = format!("{label}: ");
+            for (k, l) in wrap(text, w.saturating_sub(width(&prefix)))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if k == 0 {
+                    prefix.clone()
+                } else {
+                    " ".repeat(width(&prefix))
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(lead, t.fg("accent")),
+                    Span::styled(l, t.muted()),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        match form.focused_criterion() {
+            Some(_) => lang.pick("评语:", "Comment:"),
+            None => lang.pick("总体评语:", "Overall comment:"),
+        },
+        t.fg("header"),
+    )));
+    let comment = form.focused_comment();
+    if comment.trim().is_empty() {
+        lines.push(Line::from(Span::styled(
+            lang.pick("(无。按 Enter 填写)", "(none; Enter to write one)"),
+            t.muted(),
+        )));
+    } else {
+        for l in wrap(comment, w) {
+            lines.push(Line::from(Span::styled(l, t.text())));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        lang.pick("其他专家评分:", "Other reviewers:"),
+        t.fg("header"),
+    )));
+    match &form.others {
+        Others::Hidden {
+            until_submitted: true,
+        } => lines.push(Line::from(Span::styled(
+            lang.pick("提交本人评分后可见。", "Visible after you submit yours."),
+            t.muted(),
+        ))),
+        Others::Hidden {
+            until_submitted: false,
+        } => lines.push(Line::from(Span::styled(
+            lang.pick(
+                "本次评审不公开其他专家的评分。",
+                "This call never shows other reviewers' scores.",
+            ),
+            t.muted(),
+        ))),
+        Others::Shown(list) if list.is_empty() => lines.push(Line::from(Span::styled(
+            lang.pick("暂无。", "None yet."),
+            t.muted(),
+        ))),
+        Others::Shown(list) => {
+            for o in list {
+                let st = match o.status {
+                    ReviewStatus::Submitted => lang.pick("已提交", "submitted"),
+                    ReviewStatus::Draft => lang.pick("草稿", "draft"),
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(pad(&o.member, 10), t.text()),
+                    Span::styled(pad(st, 8), t.muted()),
+                    Span::styled(
+                        o.total
+                            .map(|v| format!("{v:.1}"))
+                            .unwrap_or_else(|| "—".into()),
+                        o.total
+                            .map(|v| super::score_style(app, v))
+                            .unwrap_or(t.muted()),
+                    ),
+                ]));
+            }
+        }
+    }
+    let h = detail_area.height as usize;
+    if lines.len() > h && h > 0 {
+        lines.truncate(h);
+        let last = lines.last_mut().expect("h > 0");
+        *last = Line::from(Span::styled(truncate("…", w), t.muted()));
+    }
+    f.render_widget(Paragraph::new(lines), detail_area);
+}
