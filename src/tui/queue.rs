@@ -338,7 +338,12 @@ mod tests {
             tier: tier.into(),
             tier_name: tier.into(),
             prefecture: pref.into(),
-            prefecture_name: pref.into(),
+            prefecture_name: match pref {
+                "changsha" => "长沙",
+                "huaihua" => "怀化",
+                _ => "岳阳",
+            }
+            .into(),
             verdict: Verdict::Eligible,
             status,
             total,
