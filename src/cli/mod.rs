@@ -212,21 +212,29 @@ fn demo(
     actor: &str,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    // The temporary directory lives until the demo ends.
-    let temp;
+    // A fresh temporary directory, kept after the demo so that what was
+    // scored can still be inspected (its path is printed on the way out).
     let path: PathBuf = match db {
         Some(p) => p.clone(),
-        None => {
-            temp = tempfile::Builder::new().prefix("jury-demo-").tempdir()?;
-            temp.path().join("demo.db")
-        }
+        None => tempfile::Builder::new()
+            .prefix("jury-demo-")
+            .tempdir()?
+            .keep()
+            .join("demo.db"),
     };
     let mut store = Store::open(&path)?;
     load_sample(&mut store, actor)?;
     drop(store);
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        tui(path, member.clone(), lang, theme)?;
+        tui(path.clone(), member.clone(), lang, theme)?;
+        println!(
+            "{} {}\n  jury --db {} status --json\n  jury --db {} verify",
+            lang.pick("演示数据库保留在:", "The demo database is kept at:"),
+            display_path(&path),
+            display_path(&path),
+            display_path(&path),
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let store = Store::open(&path)?;
