@@ -524,47 +524,8 @@ impl<'a> Writer<'a> {
     /// application's tier, a value is out of range, or a submitted review
     /// leaves a criterion blank.
     pub fn put_review(&mut self, review: &Review) -> Result<()> {
-        let Some(round) = read::round(self.conn, &review.round)? else {
-            return refuse(format!("round: no round {:?}", review.round));
-        };
-        if !round.state.accepts_scores() {
-            return refuse(format!(
-                "round {} is in {} and no longer takes scores",
-                round.id,
-                round.state.as_str()
-            ));
-        }
-        let Some(member) = read::member(self.conn, &review.member)? else {
-            return refuse(format!("member: no member {:?}", review.member));
-        };
-        let Some(app) = read::application(self.conn, &review.application)? else {
-            return refuse(format!(
-                "application: no application {:?}",
-                review.application
-            ));
-        };
-        if !read::is_assigned(self.conn, &round.id, &member.id, &app.id)? {
-            return refuse(format!(
-                "member {} is not assigned to {} in round {}",
-                member.id, app.id, round.id
-            ));
-        }
-        let declared = read::conflict(self.conn, &member.id, &app.id)?;
-        if let Some(r) = panel::recusal(&member, &app.prefecture, declared.as_ref()) {
-            let why = match r {
-                panel::Recusal::Declared(reason) => format!("declared conflict ({reason})"),
-                panel::Recusal::HomePrefecture(p) => format!("home prefecture {p}"),
-            };
-            return refuse(format!(
-                "member {} is recused from {} ({why}) and cannot score it",
-                member.id, app.id
-            ));
-        }
-        let call = read::call(self.conn, &round.call)?
-            .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
-        let rubric = call.rubric(&round.rubric).ok_or_else(|| {
-            StoreError::Corrupt(format!("round {} has no rubric {}", round.id, round.rubric))
-        })?;
+        let target = self.scoring_target(&review.round, &review.member, &review.application)?;
+        let (member, app, rubric) = (&target.member, &target.application, &target.rubric);
         for s in &review.scores {
             let Some(c) = rubric.criterion(&app.tier, &s.criterion) else {
                 let ids: Vec<&str> = rubric
