@@ -547,16 +547,7 @@ impl<'a> Writer<'a> {
         let key = [review.round.as_str(), &review.member, &review.application];
         if review.status == ReviewStatus::Submitted {
             // What the review will hold: stored values overlaid with these.
-            let mut values: BTreeMap<String, Option<f64>> = {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT criterion_id, value FROM scores
-                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                )?;
-                stmt.query_map(params![key[0], key[1], key[2]], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?
-            };
+            let mut values = self.stored_values(&key)?;
             for s in &review.scores {
                 values.insert(s.criterion.clone(), s.value);
             }
@@ -712,6 +703,20 @@ impl Writer<'_> {
         })
     }
 
+    /// The values a review holds now, by criterion id.
+    fn stored_values(&self, key: &[&str; 3]) -> Result<BTreeMap<String, Option<f64>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT criterion_id, value FROM scores
+             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+        )?;
+        let values = stmt
+            .query_map(params![key[0], key[1], key[2]], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(values)
+    }
+
     fn review_status(&self, key: &[&str; 3]) -> Result<Option<ReviewStatus>> {
         use rusqlite::OptionalExtension;
         let status: Option<String> = self
@@ -829,16 +834,7 @@ impl Writer<'_> {
     pub fn submit_review(&mut self, round: &str, member: &str, app: &str) -> Result<Change> {
         let t = self.scoring_target(round, member, app)?;
         let key = [round, member, app];
-        let values: BTreeMap<String, Option<f64>> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT criterion_id, value FROM scores
-                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-            )?;
-            stmt.query_map(params![key[0], key[1], key[2]], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?
-        };
+        let values = self.stored_values(&key)?;
         let blank: Vec<&str> = t
             .rubric
             .criteria_for(&t.application.tier)
