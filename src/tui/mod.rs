@@ -132,6 +132,10 @@ fn event_loop(
             fit(app, area);
             terminal.draw(|f| view::draw(f, app))?;
             dirty = false;
+            // Lets the end-to-end tests prove the terminal is restored after a panic.
+            if std::env::var_os("JURY_TEST_PANIC").is_some() {
+                panic!("JURY_TEST_PANIC: deliberate panic after the first frame");
+            }
         }
         if app.quit {
             return Ok(());
