@@ -154,3 +154,37 @@ fn escape_sequences_in_data_never_reach_the_screen() {
     assert!(text.contains("正文继续"), "{text}");
     assert!(!text.contains("pwned"));
 }
+
+#[test]
+fn popups_keep_their_border_over_wide_text() {
+    let mut r = rig(Lang::Zh, Some("m06"));
+    r.app.queue.select_app("county-miluo");
+    r.key(KeyCode::Enter);
+    for v in ["20", "8", "15", "8", "16", "12"] {
+        r.keys(v);
+        r.key(KeyCode::Down);
+    }
+    r.app.review.as_mut().unwrap().tab = 0;
+    r.key(KeyCode::Char('S'));
+    let t = r.screen(120, 40);
+    let buf = t.backend().buffer();
+    // Find the popup's top-left corner and check its left border on every row.
+    let (x, y) = (0..40u16)
+        .flat_map(|y| (0..120u16).map(move |x| (x, y)))
+        // The panes' corners are on row 1; the popup's is further down.
+        .find(|&(x, y)| buf[(x, y)].symbol() == "┌" && y > 2)
+        .expect("popup drawn");
+    for row in y + 1..y + 6 {
+        assert_eq!(buf[(x, row)].symbol(), "│", "left border at row {row}");
+        let left = buf[(x - 1, row)].symbol();
+        assert!(
+            crate_width(left) <= 1,
+            "a wide character spills into the border at row {row}"
+        );
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+fn crate_width(s: &str) -> usize {
+    jury::text::width(s)
+}

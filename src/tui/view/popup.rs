@@ -11,11 +11,29 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+/// Clears a popup's area, and blanks any double-width character just left of
+/// it: such a character spills into the popup's first column, and the
+/// terminal would then never receive the popup's left border there.
+pub fn clear(f: &mut Frame, area: ratatui::layout::Rect) {
+    f.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in area.y..area.y + area.height {
+        if let Some(cell) = buf.cell_mut((area.x - 1, y))
+            && width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 pub fn draw(f: &mut Frame, app: &App) {
     if let Some(editor) = &app.editor {
         let t = &app.theme;
         let area = centered(f.area(), 72, 14);
-        f.render_widget(Clear, area);
+        clear(f, area);
         let mut ta = editor.area.clone();
         ta.set_block(
             Block::bordered()
@@ -105,7 +123,7 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
 fn help(f: &mut Frame, app: &App, scroll: usize) {
     let t = &app.theme;
     let area = centered(f.area(), 76, f.area().height.saturating_sub(4).max(8));
-    f.render_widget(Clear, area);
+    clear(f, area);
     let lines = help_lines(app);
     let h = area.height.saturating_sub(2) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(h));
@@ -173,7 +191,7 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
         .unwrap_or(40) as u16
         + 4;
     let area = centered(f.area(), w.max(40), 7);
-    f.render_widget(Clear, area);
+    clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
         .border_style(t.border(true));
