@@ -329,8 +329,7 @@ fn progress(screen: &str) -> Option<(u32, u32)> {
     Some((done.parse().ok()?, all.parse().ok()?))
 }
 
-/// A queue row's "submitted" status, as far as its narrow column shows it
-/// ("submitt…" at 120 columns).
+/// A queue row's "submitted" status (a prefix, robust to column width).
 const SUBMITTED: &str = "submitt";
 
 /// The queue row of an application, by its English name.
@@ -345,12 +344,13 @@ fn picks_a_member_scores_an_application_and_quits() {
     let (_dir, db) = sample_db();
     let mut tui = Tui::start(&db, &[]);
     tui.wait_for("Who are you?");
-    tui.wait_for("谭卫东");
+    tui.wait_for("Tan Weidong");
     for _ in 0..5 {
         tui.send(DOWN);
     }
-    tui.wait_until("the picker on 谭卫东", WAIT, |s| {
-        s.lines().any(|l| l.contains('▶') && l.contains("谭卫东"))
+    tui.wait_until("the picker on Tan Weidong", WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains('▶') && l.contains("Tan Weidong"))
     });
     tui.send(ENTER);
     tui.wait_for("My queue");

@@ -126,17 +126,26 @@ pub fn queue_rows(
 
 /// The review form of one application for one member. Text from the data
 /// is stripped of control characters and escape sequences here, once.
+/// Labels from the call in the interface language: English names where the
+/// call gives them, Chinese otherwise.
+fn localise_criteria(criteria: &mut [Criterion], lang: Lang) {
+    for c in criteria {
+        c.name = name_in(lang, &c.name, &c.name_en).to_string();
+    }
+}
+
 pub fn review_form(
     store: &Store,
     call: &Call,
     round: &Round,
     member: &Member,
     app_id: &str,
+    lang: Lang,
 ) -> Result<ReviewForm> {
     let mut app = store
         .application(app_id)?
         .ok_or_else(|| StoreError::Refused(format!("no application {app_id:?}")))?;
-    app.name = sanitize(&app.name);
+    app.name = sanitize(name_in(lang, &app.name, &app.name_en));
     for text in app.sections.values_mut() {
         *text = sanitize(text);
     }
@@ -149,7 +158,8 @@ pub fn review_form(
         .rubric(&round.rubric)
         .cloned()
         .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
-    let criteria: Vec<Criterion> = rubric.criteria_for(&app.tier).cloned().collect();
+    let mut criteria: Vec<Criterion> = rubric.criteria_for(&app.tier).cloned().collect();
+    localise_criteria(&mut criteria, lang);
     let reviews = store.reviews(&round.id)?;
     let mine = reviews
         .iter()
@@ -190,7 +200,7 @@ pub fn review_form(
                 .map(|r| OtherReview {
                     member: members
                         .get(&r.member)
-                        .map(|m| m.name.clone())
+                        .map(|m| name_in(lang, &m.name, &m.name_en).to_string())
                         .unwrap_or_else(|| r.member.clone()),
                     status: r.status,
                     total: (!r.values().is_empty())
@@ -205,27 +215,38 @@ pub fn review_form(
         round: round.id.clone(),
         eligibility: assess(call, &app),
         tier_name: tier
-            .map(|t| t.name.clone())
+            .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
             .unwrap_or_else(|| app.tier.clone()),
         prefecture_name: call
             .prefecture(&app.prefecture)
-            .map(|p| p.name.clone())
+            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
             .unwrap_or_else(|| app.prefecture.clone()),
         region_name: call
             .region(&app.region)
-            .map(|r| r.name.clone())
+            .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
             .unwrap_or_default(),
         flag_names: app
             .flags
             .iter()
             .map(|f| {
                 call.flag(f)
-                    .map(|d| d.name.clone())
+                    .map(|d| name_in(lang, &d.name, &d.name_en).to_string())
                     .unwrap_or_else(|| f.clone())
             })
             .collect(),
-        indicators: tier.map(|t| t.indicators.clone()).unwrap_or_default(),
-        tabs: tabs_for(call),
+        indicators: tier
+            .map(|t| {
+                t.indicators
+                    .iter()
+                    .cloned()
+                    .map(|mut d| {
+                        d.name = name_in(lang, &d.name, &d.name_en).to_string();
+                        d
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tabs: tabs_for(call, lang),
         tab: 0,
         scroll: 0,
         focus: 0,

@@ -329,7 +329,7 @@ fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()>
         .as_ref()
         .filter(|f| f.app.id == id)
         .map(|f| (f.focus, f.tab, f.scroll));
-    let mut form = data::review_form(store, &call, &round, &member, id)?;
+    let mut form = data::review_form(store, &call, &round, &member, id, app.lang)?;
     if let Some((focus, tab, scroll)) = keep {
         form.set_focus(focus);
         form.tab = tab;

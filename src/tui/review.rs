@@ -144,13 +144,13 @@ impl ReviewForm {
 
 /// Builds the tabs for a call: its sections, then indicators, the plan and
 /// the eligibility result.
-pub fn tabs_for(call: &Call) -> Vec<Tab> {
+pub fn tabs_for(call: &Call, lang: Lang) -> Vec<Tab> {
     let mut tabs: Vec<Tab> = call
         .sections
         .iter()
         .map(|s| Tab::Section {
             id: s.id.clone(),
-            name: s.name.clone(),
+            name: crate::i18n::name_in(lang, &s.name, &s.name_en).to_string(),
         })
         .collect();
     tabs.extend([Tab::Indicators, Tab::Investment, Tab::Eligibility]);

@@ -54,20 +54,29 @@ pub fn lines(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                     Some(_) => (lang.pick("▼ 低于", "▼ below"), t.fg("error")),
                     None => (lang.pick("未填报", "missing"), t.fg("warning")),
                 };
-                out.push(Line::from(vec![
-                    Span::styled(pad(&d.name, name_w), t.text()),
-                    Span::raw("  "),
-                    Span::styled(
-                        pad_left(&value.map(fmt_num).unwrap_or_else(|| "—".into()), cols[0]),
-                        style,
-                    ),
-                    Span::raw("  "),
-                    Span::styled(pad_left(&fmt_num(d.average), cols[1]), t.muted()),
-                    Span::raw("  "),
-                    Span::styled(pad(&d.unit, cols[2]), t.muted()),
-                    Span::raw("  "),
-                    Span::styled(mark.to_string(), style),
-                ]));
+                // Long names wrap inside their column; the numbers sit on the first line.
+                for (i, name) in wrap(&d.name, name_w).iter().enumerate() {
+                    let mut spans = vec![Span::styled(pad(name, name_w), t.text())];
+                    if i == 0 {
+                        spans.extend([
+                            Span::raw("  "),
+                            Span::styled(
+                                pad_left(
+                                    &value.map(fmt_num).unwrap_or_else(|| "—".into()),
+                                    cols[0],
+                                ),
+                                style,
+                            ),
+                            Span::raw("  "),
+                            Span::styled(pad_left(&fmt_num(d.average), cols[1]), t.muted()),
+                            Span::raw("  "),
+                            Span::styled(pad(&d.unit, cols[2]), t.muted()),
+                            Span::raw("  "),
+                            Span::styled(mark.to_string(), style),
+                        ]);
+                    }
+                    out.push(Line::from(spans));
+                }
             }
         }
         Tab::Investment => {

@@ -44,14 +44,22 @@ fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
     let mut parts = vec![Span::styled(" jury ", t.bar().add_modifier(Modifier::BOLD))];
     if let Some(round) = &app.round {
         parts.push(Span::styled(
-            format!(" {} · {} ", round.name, round.state.label(lang)),
+            format!(
+                " {} · {} ",
+                crate::i18n::name_in(lang, &round.name, &round.name_en),
+                round.state.label(lang)
+            ),
             t.bar(),
         ));
     }
     if let Some(m) = &app.member {
         let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
         parts.push(Span::styled(
-            format!(" {} ({}) ", m.name, roles.join("、")),
+            format!(
+                " {} ({}) ",
+                crate::i18n::name_in(lang, &m.name, &m.name_en),
+                roles.join(lang.pick("、", ", "))
+            ),
             t.bar(),
         ));
     }
@@ -120,9 +128,12 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         .map(|m| {
             let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
             ListItem::new(Line::from(vec![
-                Span::styled(pad(&m.name, 10), t.text()),
+                Span::styled(
+                    pad(crate::i18n::name_in(lang, &m.name, &m.name_en), 16),
+                    t.text(),
+                ),
                 Span::styled(pad(&m.department, 36), t.muted()),
-                Span::styled(roles.join("、"), t.fg("header")),
+                Span::styled(roles.join(lang.pick("、", ", ")), t.fg("header")),
             ]))
         })
         .collect();

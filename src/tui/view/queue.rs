@@ -77,7 +77,38 @@ pub fn draw(f: &mut Frame, app: &App, body: Rect) {
 
     // Columns by display width: the name takes what the others leave.
     let w = areas.rows.width as usize;
-    let cols = [12usize, 8, 10, 8, 8];
+    // Columns as wide as their widest label (capped), so neither language
+    // truncates a status; the applicant's name takes the rest.
+    let widest = |labels: &mut dyn Iterator<Item = usize>, min: usize, cap: usize| {
+        labels.fold(min, usize::max).min(cap)
+    };
+    let tier_w = widest(
+        &mut q.tiers.iter().map(|(_, n)| width(n)),
+        width(lang.pick("层级", "Tier")),
+        24,
+    );
+    let pref_w = widest(
+        &mut q.rows.iter().map(|r| width(&r.prefecture_name)),
+        width(lang.pick("市州", "City")),
+        14,
+    );
+    let verdict_w = widest(
+        &mut [
+            Verdict::Eligible,
+            Verdict::Ineligible,
+            Verdict::DirectlyIncluded,
+        ]
+        .iter()
+        .map(|v| width(v.label(lang))),
+        width(lang.pick("资格", "Eligible")),
+        20,
+    );
+    let status_w = widest(
+        &mut MyStatus::ALL.iter().map(|s| width(s.label(lang))),
+        8,
+        14,
+    );
+    let cols = [tier_w, pref_w, verdict_w, status_w, 8];
     let fixed: usize = cols.iter().sum::<usize>() + cols.len() * 2 + 2;
     let name_w = w.saturating_sub(fixed).max(8);
     let head = format!(

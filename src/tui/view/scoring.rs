@@ -204,8 +204,9 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
                     ReviewStatus::Draft => lang.pick("草稿", "draft"),
                 };
                 lines.push(Line::from(vec![
-                    Span::styled(pad(&o.member, 10), t.text()),
-                    Span::styled(pad(st, 8), t.muted()),
+                    Span::styled(pad(&o.member, 16), t.text()),
+                    Span::styled(pad(st, 10), t.muted()),
+                    Span::raw(" "),
                     Span::styled(
                         o.total
                             .map(|v| format!("{v:.1}"))
