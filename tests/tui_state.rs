@@ -284,3 +284,52 @@ fn another_process_write_is_picked_up_on_reload() {
         .unwrap();
     assert_eq!(row.status, MyStatus::Draft);
 }
+
+fn click(r: &mut Rig, kind: ratatui::crossterm::event::MouseEventKind, column: u16, row: u16) {
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    jury::tui::fit(&mut r.app, area);
+    let ev = ratatui::crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    for e in jury::tui::mouse(&mut r.app, ev, area) {
+        jury::tui::perform(&mut r.app, &mut r.store, e);
+    }
+}
+
+#[test]
+fn mouse_selects_opens_focuses_and_scrolls() {
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    let mut r = rig("m06");
+    // Queue rows start on screen row 4 (header bar, summary, border, column header).
+    click(&mut r, MouseEventKind::Down(MouseButton::Left), 10, 5);
+    assert_eq!(r.app.queue.selected, 1);
+    click(&mut r, MouseEventKind::ScrollDown, 10, 10);
+    assert_eq!(r.app.queue.selected, 4);
+    // Position 4 is from m06's home prefecture: opening it is refused.
+    click(&mut r, MouseEventKind::Down(MouseButton::Left), 10, 4 + 4);
+    assert_eq!(r.app.screen, Screen::Queue);
+    click(&mut r, MouseEventKind::Down(MouseButton::Left), 10, 4 + 5);
+    assert_eq!(r.app.queue.selected, 5);
+    click(&mut r, MouseEventKind::Down(MouseButton::Left), 10, 4 + 5);
+    assert_eq!(
+        r.app.screen,
+        Screen::Review,
+        "a click on the selected row opens it"
+    );
+    // Scoring pane on the right: criterion rows start two rows below its top.
+    click(
+        &mut r,
+        MouseEventKind::Down(MouseButton::Left),
+        100,
+        1 + 2 + 3,
+    );
+    assert_eq!(r.app.review.as_ref().unwrap().focus, 3);
+    click(&mut r, MouseEventKind::ScrollDown, 10, 20);
+    assert!(
+        r.app.review.as_ref().unwrap().scroll > 0,
+        "the wheel scrolls the material"
+    );
+}

@@ -104,6 +104,8 @@ pub struct App {
     /// Percent of the width given to the material pane.
     pub split: u16,
     pub pane: Pane,
+    /// Set by the runtime: the screen is too narrow for both review panes.
+    pub narrow: bool,
     pub quit: bool,
 }
 
@@ -127,6 +129,7 @@ impl App {
             message: None,
             split: 55,
             pane: Pane::Scoring,
+            narrow: false,
             quit: false,
         }
     }
@@ -468,8 +471,18 @@ impl App {
                 form.tab = (form.tab + form.tabs.len() - 1) % form.tabs.len();
                 form.scroll = 0;
             }
+            // On a narrow screen showing the scoring pane, the page keys
+            // scroll what is visible: the notes.
+            Action::ScrollDown if self.pane == Pane::Scoring && self.narrow => {
+                form.detail_scroll += 5
+            }
+            Action::ScrollUp if self.pane == Pane::Scoring && self.narrow => {
+                form.detail_scroll = form.detail_scroll.saturating_sub(5)
+            }
             Action::ScrollDown => form.scroll += 10,
             Action::ScrollUp => form.scroll = form.scroll.saturating_sub(10),
+            Action::NotesDown => form.detail_scroll += 3,
+            Action::NotesUp => form.detail_scroll = form.detail_scroll.saturating_sub(3),
             Action::Increment | Action::Decrement | Action::ClearValue => {
                 if self.refuse_if_submitted() {
                     return Vec::new();

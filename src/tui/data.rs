@@ -249,6 +249,7 @@ pub fn review_form(
         tabs: tabs_for(call, lang),
         tab: 0,
         scroll: 0,
+        detail_scroll: 0,
         focus: 0,
         input: None,
         overall: mine.map(|r| r.overall_comment.clone()).unwrap_or_default(),

@@ -67,6 +67,8 @@ pub enum Action {
     PrevTab,
     ScrollDown,
     ScrollUp,
+    NotesDown,
+    NotesUp,
     WidenLeft,
     WidenRight,
     TogglePane,
@@ -89,244 +91,47 @@ macro_rules! cmd {
     };
 }
 
+#[rustfmt::skip]
 pub const COMMANDS: &[Command] = &[
     cmd!(Global, Help, "help", "帮助", "help", ["?", "f1"], true),
     cmd!(Global, Quit, "quit", "退出", "quit", ["q", "ctrl-c"], true),
     cmd!(Picker, Up, "up", "上移", "up", ["up", "k"], false),
     cmd!(Picker, Down, "down", "下移", "down", ["down", "j"], false),
-    cmd!(
-        Picker,
-        Open,
-        "open",
-        "以此身份进入",
-        "sign in as",
-        ["enter"],
-        true
-    ),
+    cmd!(Picker, Open, "open", "以此身份进入", "sign in as", ["enter"], true),
     cmd!(Queue, Up, "up", "上移", "up", ["up", "k"], false),
     cmd!(Queue, Down, "down", "下移", "down", ["down", "j"], false),
-    cmd!(
-        Queue,
-        PageUp,
-        "page_up",
-        "上一页",
-        "page up",
-        ["pageup"],
-        false
-    ),
-    cmd!(
-        Queue,
-        PageDown,
-        "page_down",
-        "下一页",
-        "page down",
-        ["pagedown", "space"],
-        false
-    ),
+    cmd!(Queue, PageUp, "page_up", "上一页", "page up", ["pageup"], false),
+    cmd!(Queue, PageDown, "page_down", "下一页", "page down", ["pagedown", "space"], false),
     cmd!(Queue, Top, "top", "第一项", "first", ["home", "g"], false),
-    cmd!(
-        Queue,
-        Bottom,
-        "bottom",
-        "最后一项",
-        "last",
-        ["end", "G"],
-        false
-    ),
+    cmd!(Queue, Bottom, "bottom", "最后一项", "last", ["end", "G"], false),
     cmd!(Queue, Open, "open", "打开评分", "open", ["enter"], true),
     cmd!(Queue, Filter, "filter", "筛选", "filter", ["/"], true),
-    cmd!(
-        Queue,
-        CycleTier,
-        "cycle_tier",
-        "按层级",
-        "by tier",
-        ["t"],
-        true
-    ),
-    cmd!(
-        Queue,
-        CyclePrefecture,
-        "cycle_prefecture",
-        "按市州",
-        "by prefecture",
-        ["c"],
-        true
-    ),
-    cmd!(
-        Queue,
-        CycleStatus,
-        "cycle_status",
-        "按状态",
-        "by status",
-        ["s"],
-        true
-    ),
+    cmd!(Queue, CycleTier, "cycle_tier", "按层级", "by tier", ["t"], true),
+    cmd!(Queue, CyclePrefecture, "cycle_prefecture", "按市州", "by prefecture", ["c"], true),
+    cmd!(Queue, CycleStatus, "cycle_status", "按状态", "by status", ["s"], true),
     cmd!(Queue, CycleSort, "cycle_sort", "排序", "sort", ["o"], true),
-    cmd!(
-        Queue,
-        ClearFilters,
-        "clear_filters",
-        "清除筛选",
-        "clear filters",
-        ["x"],
-        false
-    ),
-    cmd!(
-        Review,
-        NextField,
-        "next_field",
-        "下一评分项",
-        "next criterion",
-        ["down", "tab", "j"],
-        false
-    ),
-    cmd!(
-        Review,
-        PrevField,
-        "prev_field",
-        "上一评分项",
-        "previous criterion",
-        ["up", "backtab", "k"],
-        false
-    ),
-    cmd!(
-        Review,
-        Increment,
-        "increment",
-        "加 0.5 分",
-        "+0.5",
-        ["+", "="],
-        true
-    ),
-    cmd!(
-        Review,
-        Decrement,
-        "decrement",
-        "减 0.5 分",
-        "−0.5",
-        ["-"],
-        true
-    ),
-    cmd!(
-        Review,
-        ClearValue,
-        "clear_value",
-        "清空分值",
-        "clear value",
-        ["backspace", "delete"],
-        false
-    ),
-    cmd!(
-        Review,
-        EditComment,
-        "edit_comment",
-        "写评语",
-        "comment",
-        ["enter", "i"],
-        true
-    ),
-    cmd!(
-        Review,
-        ExternalEditor,
-        "external_editor",
-        "用 $EDITOR 写评语",
-        "comment in $EDITOR",
-        ["E"],
-        false
-    ),
+    cmd!(Queue, ClearFilters, "clear_filters", "清除筛选", "clear filters", ["x"], false),
+    cmd!(Review, NextField, "next_field", "下一评分项", "next criterion", ["down", "tab", "j"], false),
+    cmd!(Review, PrevField, "prev_field", "上一评分项", "previous criterion", ["up", "backtab", "k"], false),
+    cmd!(Review, Increment, "increment", "加 0.5 分", "+0.5", ["+", "="], true),
+    cmd!(Review, Decrement, "decrement", "减 0.5 分", "−0.5", ["-"], true),
+    cmd!(Review, ClearValue, "clear_value", "清空分值", "clear value", ["backspace", "delete"], false),
+    cmd!(Review, EditComment, "edit_comment", "写评语", "comment", ["enter", "i"], true),
+    cmd!(Review, ExternalEditor, "external_editor", "用 $EDITOR 写评语", "comment in $EDITOR", ["E"], false),
     cmd!(Review, Submit, "submit", "提交", "submit", ["S"], true),
     cmd!(Review, Reopen, "reopen", "撤回重评", "reopen", ["R"], false),
-    cmd!(
-        Review,
-        NextApplication,
-        "next_application",
-        "下一份",
-        "next application",
-        ["n", "ctrl-down"],
-        true
-    ),
-    cmd!(
-        Review,
-        PrevApplication,
-        "prev_application",
-        "上一份",
-        "previous application",
-        ["p", "ctrl-up"],
-        false
-    ),
-    cmd!(
-        Review,
-        NextTab,
-        "next_tab",
-        "材料下一栏",
-        "next material tab",
-        ["]", "right"],
-        false
-    ),
-    cmd!(
-        Review,
-        PrevTab,
-        "prev_tab",
-        "材料上一栏",
-        "previous material tab",
-        ["[", "left"],
-        false
-    ),
-    cmd!(
-        Review,
-        ScrollDown,
-        "scroll_down",
-        "材料下翻",
-        "scroll material down",
-        ["pagedown", "J"],
-        false
-    ),
-    cmd!(
-        Review,
-        ScrollUp,
-        "scroll_up",
-        "材料上翻",
-        "scroll material up",
-        ["pageup", "K"],
-        false
-    ),
-    cmd!(
-        Review,
-        WidenLeft,
-        "widen_left",
-        "左栏加宽",
-        "widen material pane",
-        [">"],
-        false
-    ),
-    cmd!(
-        Review,
-        WidenRight,
-        "widen_right",
-        "右栏加宽",
-        "widen scoring pane",
-        ["<"],
-        false
-    ),
-    cmd!(
-        Review,
-        TogglePane,
-        "toggle_pane",
-        "切换材料/评分(窄屏)",
-        "switch pane (narrow screens)",
-        ["w"],
-        false
-    ),
-    cmd!(
-        Review,
-        Back,
-        "back",
-        "返回队列",
-        "back to queue",
-        ["esc"],
-        true
-    ),
+    cmd!(Review, NextApplication, "next_application", "下一份", "next application", ["n", "ctrl-down"], true),
+    cmd!(Review, PrevApplication, "prev_application", "上一份", "previous application", ["p", "ctrl-up"], false),
+    cmd!(Review, NextTab, "next_tab", "材料下一栏", "next material tab", ["]", "right"], false),
+    cmd!(Review, PrevTab, "prev_tab", "材料上一栏", "previous material tab", ["[", "left"], false),
+    cmd!(Review, ScrollDown, "scroll_down", "材料下翻", "scroll material down", ["pagedown", "J"], false),
+    cmd!(Review, ScrollUp, "scroll_up", "材料上翻", "scroll material up", ["pageup", "K"], false),
+    cmd!(Review, NotesDown, "notes_down", "评分说明下翻", "scroll criterion notes down", ["}"], false),
+    cmd!(Review, NotesUp, "notes_up", "评分说明上翻", "scroll criterion notes up", ["{"], false),
+    cmd!(Review, WidenLeft, "widen_left", "左栏加宽", "widen material pane", [">"], false),
+    cmd!(Review, WidenRight, "widen_right", "右栏加宽", "widen scoring pane", ["<"], false),
+    cmd!(Review, TogglePane, "toggle_pane", "切换材料/评分(窄屏)", "switch pane (narrow screens)", ["w"], false),
+    cmd!(Review, Back, "back", "返回队列", "back to queue", ["esc"], true),
 ];
 
 pub fn command(context: Context, action: Action) -> Option<&'static Command> {

@@ -164,6 +164,7 @@ fn event_loop(
 
 /// Keeps the state's idea of the screen size current (page length, scroll).
 pub fn fit(app: &mut App, area: Rect) {
+    app.narrow = area.width < layout::NARROW;
     app.queue.page = layout::queue_page(area);
     app.queue.scroll_into_view();
     view::clamp_scroll(app, area);
@@ -369,7 +370,9 @@ pub fn reload(app: &mut App, store: &mut Store) {
     }
 }
 
-fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
+/// Mouse: click selects (and opens what is already selected), the wheel
+/// scrolls whatever is under the pointer.
+pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
     if app.popup.is_some() || app.editor.is_some() {
         return Vec::new();
     }
@@ -416,6 +419,14 @@ fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
             let r = layout::review(body, app.split, app.pane == Pane::Material);
             let over_material = r.material.is_some_and(inside);
             let over_scoring = r.scoring.is_some_and(inside);
+            let over_notes = match (r.scoring, &app.review) {
+                (Some(rect), Some(form)) => {
+                    let inner = ratatui::widgets::Block::bordered().inner(rect);
+                    let [_, notes] = view::scoring::split(form, inner);
+                    inside(notes)
+                }
+                _ => false,
+            };
             let Some(form) = &mut app.review else {
                 return Vec::new();
             };
@@ -423,6 +434,10 @@ fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
                 MouseEventKind::ScrollDown if over_material => form.scroll += 3,
                 MouseEventKind::ScrollUp if over_material => {
                     form.scroll = form.scroll.saturating_sub(3)
+                }
+                MouseEventKind::ScrollDown if over_notes => form.detail_scroll += 2,
+                MouseEventKind::ScrollUp if over_notes => {
+                    form.detail_scroll = form.detail_scroll.saturating_sub(2)
                 }
                 MouseEventKind::ScrollDown if over_scoring => form.set_focus(form.focus + 1),
                 MouseEventKind::ScrollUp if over_scoring => {

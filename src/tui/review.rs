@@ -66,6 +66,8 @@ pub struct ReviewForm {
     pub tabs: Vec<Tab>,
     pub tab: usize,
     pub scroll: usize,
+    /// Scroll of the notes under the criteria (descriptors, comment, others).
+    pub detail_scroll: usize,
     pub others: Others,
 }
 
@@ -118,6 +120,7 @@ impl ReviewForm {
     pub fn set_focus(&mut self, focus: usize) {
         self.focus = focus.min(self.overall_row());
         self.input = None;
+        self.detail_scroll = 0;
         if let Some(tab) = self.tab_for_focus()
             && tab != self.tab
         {

@@ -4,7 +4,7 @@
 mod material;
 mod popup;
 mod queue;
-mod scoring;
+pub mod scoring;
 
 use super::app::{App, Level, Screen};
 use super::layout;
@@ -162,21 +162,31 @@ pub(super) fn score_style(app: &App, of_100: f64) -> Style {
     }
 }
 
-/// Keeps the material pane's scroll within its text for this screen size.
+/// Keeps both panes' scroll positions within their text for this screen size.
 pub fn clamp_scroll(app: &mut App, area: ratatui::layout::Rect) {
     if app.screen != Screen::Review {
         return;
     }
     let body = layout::frame(area).body;
     let a = layout::review(body, app.split, app.pane == super::app::Pane::Material);
-    let Some(rect) = a.material else { return };
     let Some(form) = &app.review else { return };
-    let inner_w = rect.width.saturating_sub(2) as usize;
-    let n = material::lines(app, form, inner_w.saturating_sub(1)).len();
-    // Tabs take a line or two; a generous view height keeps this cheap and safe.
-    let view_h = (rect.height as usize).saturating_sub(5);
-    let max = n.saturating_sub(view_h);
+    let mut material_max = usize::MAX;
+    if let Some(rect) = a.material {
+        let inner_w = rect.width.saturating_sub(2) as usize;
+        let n = material::lines(app, form, inner_w.saturating_sub(1)).len();
+        // Tabs take a line or two; a generous view height keeps this cheap and safe.
+        let view_h = (rect.height as usize).saturating_sub(5);
+        material_max = n.saturating_sub(view_h);
+    }
+    let mut notes_max = usize::MAX;
+    if let Some(rect) = a.scoring {
+        let inner = Block::bordered().inner(rect);
+        let [_, detail] = scoring::split(form, inner);
+        let n = scoring::notes(app, form, inner.width as usize).len();
+        notes_max = n.saturating_sub(detail.height as usize);
+    }
     if let Some(form) = &mut app.review {
-        form.scroll = form.scroll.min(max);
+        form.scroll = form.scroll.min(material_max);
+        form.detail_scroll = form.detail_scroll.min(notes_max);
     }
 }

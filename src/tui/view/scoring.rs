@@ -3,6 +3,7 @@
 //! other reviewers' results when the call's rule allows.
 
 use super::super::app::App;
+use super::super::keymap::{Action, Context};
 use super::super::layout;
 use super::super::review::{Others, ReviewForm};
 use crate::domain::ReviewStatus;
@@ -19,6 +20,12 @@ fn fmt(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// The criteria list (one row each, the overall comment, a header) above the notes.
+pub fn split(form: &ReviewForm, inner: Rect) -> [Rect; 2] {
+    let n = form.criteria.len() + 1;
+    Layout::vertical([Constraint::Length(n as u16 + 1), Constraint::Min(0)]).areas(inner)
 }
 
 pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
@@ -44,10 +51,7 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
     f.render_widget(block, area);
     let w = inner.width as usize;
 
-    // Criteria: one row each, then the overall comment row.
-    let n = form.criteria.len() + 1;
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Length(n as u16 + 1), Constraint::Min(0)]).areas(inner);
+    let [list_area, detail_area] = split(form, inner);
     debug_assert_eq!(list_area.y + 1, layout::criteria_top(area));
     let value_w = 8usize;
     let name_w = w.saturating_sub(2 + 6 + value_w + 6).max(6);
@@ -122,7 +126,36 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
     rows.push(Line::from(overall));
     f.render_widget(Paragraph::new(rows), list_area);
 
-    // Descriptors of the focused criterion, its comment, the others.
+    let lines = notes(app, form, w);
+    // The notes scroll (`{` `}`, the wheel); a marker says when more is hidden.
+    let h = detail_area.height as usize;
+    let max = lines.len().saturating_sub(h);
+    let skip = form.detail_scroll.min(max);
+    let mut shown: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
+    if h > 0 && max > 0 {
+        let more = match (skip > 0, skip < max) {
+            (true, true) => "↑↓",
+            (true, false) => "↑",
+            _ => "↓",
+        };
+        let keys = app.keymap.keys_label(Context::Review, Action::NotesDown);
+        let marker = format!("{more} {} ({keys})", lang.pick("更多", "more"));
+        if shown.len() == h {
+            shown.pop();
+        }
+        shown.push(Line::from(Span::styled(
+            truncate(&marker, w),
+            t.fg("accent"),
+        )));
+    }
+    f.render_widget(Paragraph::new(shown), detail_area);
+}
+
+/// The notes under the criteria: the focused criterion's descriptors, its
+/// comment, and the other reviewers' results (or why they are hidden).
+pub fn notes(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let lang = app.lang;
     let mut lines: Vec<Line> = vec![Line::from(Span::styled("─".repeat(w), t.fg("border")))];
     if let Some(c) = form.focused_criterion() {
         lines.push(Line::from(Span::styled(
@@ -219,11 +252,5 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
             }
         }
     }
-    let h = detail_area.height as usize;
-    if lines.len() > h && h > 0 {
-        lines.truncate(h);
-        let last = lines.last_mut().expect("h > 0");
-        *last = Line::from(Span::styled(truncate("…", w), t.muted()));
-    }
-    f.render_widget(Paragraph::new(lines), detail_area);
+    lines
 }
