@@ -2,6 +2,7 @@
 //! decisions, and the rules computed over them (eligibility, totals).
 //! No I/O lives here; the store and the importers build these values.
 
+pub mod aggregate;
 pub mod application;
 pub mod call;
 pub mod date;
