@@ -19,7 +19,12 @@ pub enum Method {
 }
 
 impl Method {
-    pub const ALL: [Method; 4] = [Method::TrimmedMean, Method::Mean, Method::Median, Method::ZScore];
+    pub const ALL: [Method; 4] = [
+        Method::TrimmedMean,
+        Method::Mean,
+        Method::Median,
+        Method::ZScore,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,7 +67,11 @@ pub fn median(values: &[f64]) -> Option<f64> {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 /// (sum − max − min) / (m − 2) for m ≥ 5; otherwise the plain mean, and the
@@ -117,7 +126,11 @@ pub fn reviewer_stats(totals: &Totals) -> Vec<ReviewerStats> {
     for scores in totals.values() {
         for (r, v) in scores {
             by_reviewer.entry(r).or_default().push(*v);
-            let others: Vec<f64> = scores.iter().filter(|(o, _)| *o != r).map(|(_, v)| *v).collect();
+            let others: Vec<f64> = scores
+                .iter()
+                .filter(|(o, _)| *o != r)
+                .map(|(_, v)| *v)
+                .collect();
             if let Some(m) = mean(&others) {
                 diffs.entry(r).or_default().push(v - m);
             }
@@ -155,7 +168,9 @@ pub fn standardise(totals: &Totals) -> Totals {
                 .map(|(r, v)| {
                     let s = &stats[r];
                     let value = match s.sd {
-                        Some(sd) if sd > 1e-9 && s.count >= 2 => pooled_mean + (v - s.mean) / sd * pooled_sd,
+                        Some(sd) if sd > 1e-9 && s.count >= 2 => {
+                            pooled_mean + (v - s.mean) / sd * pooled_sd
+                        }
                         _ => *v,
                     };
                     (r.clone(), value)
@@ -181,7 +196,11 @@ pub struct Aggregate {
 /// Aggregates every application. For z-scores the standardised totals are
 /// trimmed like raw ones when there are enough.
 pub fn aggregate(totals: &Totals, method: Method) -> BTreeMap<String, Aggregate> {
-    let source = if method == Method::ZScore { standardise(totals) } else { totals.clone() };
+    let source = if method == Method::ZScore {
+        standardise(totals)
+    } else {
+        totals.clone()
+    };
     source
         .iter()
         .filter(|(_, s)| !s.is_empty())
@@ -232,7 +251,11 @@ pub fn krippendorff_alpha(totals: &Totals) -> Option<f64> {
     if n < 2 {
         return None;
     }
-    let d_o: f64 = units.iter().map(|u| pair_sum(u) / (u.len() - 1) as f64).sum::<f64>() / n as f64;
+    let d_o: f64 = units
+        .iter()
+        .map(|u| pair_sum(u) / (u.len() - 1) as f64)
+        .sum::<f64>()
+        / n as f64;
     let all: Vec<f64> = units.iter().flatten().copied().collect();
     let d_e = pair_sum(&all) / (n * (n - 1)) as f64;
     if d_e <= 0.0 {
@@ -264,7 +287,9 @@ impl Reliability {
     pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
         match self {
             Reliability::Reliable => lang.pick("可靠(α ≥ 0.8)", "reliable (α ≥ 0.8)"),
-            Reliability::Tentative => lang.pick("可暂用(0.667 ≤ α < 0.8)", "tentative (0.667 ≤ α < 0.8)"),
+            Reliability::Tentative => {
+                lang.pick("可暂用(0.667 ≤ α < 0.8)", "tentative (0.667 ≤ α < 0.8)")
+            }
             Reliability::Unreliable => lang.pick("不可靠(α < 0.667)", "unreliable (α < 0.667)"),
         }
     }
@@ -280,16 +305,27 @@ mod tests {
 
     fn totals(rows: &[(&str, &[(&str, f64)])]) -> Totals {
         rows.iter()
-            .map(|(a, s)| (a.to_string(), s.iter().map(|(r, v)| (r.to_string(), *v)).collect()))
+            .map(|(a, s)| {
+                (
+                    a.to_string(),
+                    s.iter().map(|(r, v)| (r.to_string(), *v)).collect(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn trimmed_mean_drops_one_high_and_one_low() {
         // (70+75+80+85+99 − 99 − 70) / 3 = 80
-        assert_eq!(trimmed_mean(&[70.0, 75.0, 80.0, 85.0, 99.0]), Some((80.0, false)));
+        assert_eq!(
+            trimmed_mean(&[70.0, 75.0, 80.0, 85.0, 99.0]),
+            Some((80.0, false))
+        );
         // Ties at the extremes drop only one of each.
-        assert_eq!(trimmed_mean(&[60.0, 60.0, 80.0, 90.0, 90.0]), Some(((60.0 + 80.0 + 90.0) / 3.0, false)));
+        assert_eq!(
+            trimmed_mean(&[60.0, 60.0, 80.0, 90.0, 90.0]),
+            Some(((60.0 + 80.0 + 90.0) / 3.0, false))
+        );
         // Under five: the mean, and a flag that says so.
         assert_eq!(trimmed_mean(&[70.0, 80.0, 90.0, 100.0]), Some((85.0, true)));
         assert_eq!(trimmed_mean(&[]), None);
@@ -301,7 +337,10 @@ mod tests {
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(mean(&[1.0, 2.0, 3.0, 4.0]), Some(2.5));
         // sample SD of 2,4,4,4,5,5,7,9 is sqrt(32/7)
-        assert!(close(sd(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap(), (32.0f64 / 7.0).sqrt()));
+        assert!(close(
+            sd(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap(),
+            (32.0f64 / 7.0).sqrt()
+        ));
         assert_eq!(sd(&[5.0]), None);
         assert_eq!(range(&[60.0, 85.0, 70.0]), Some(25.0));
     }
@@ -354,7 +393,16 @@ mod tests {
     #[test]
     fn aggregate_falls_back_and_flags_disputes() {
         let t = totals(&[
-            ("five", &[("a", 70.0), ("b", 75.0), ("c", 80.0), ("d", 85.0), ("e", 99.0)]),
+            (
+                "five",
+                &[
+                    ("a", 70.0),
+                    ("b", 75.0),
+                    ("c", 80.0),
+                    ("d", 85.0),
+                    ("e", 99.0),
+                ],
+            ),
             ("three", &[("a", 60.0), ("b", 85.0), ("c", 70.0)]),
         ]);
         let agg = aggregate(&t, Method::TrimmedMean);

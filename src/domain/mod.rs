@@ -10,6 +10,7 @@ pub mod decision;
 pub mod eligibility;
 pub mod panel;
 pub mod review;
+pub mod selection;
 
 pub use application::{Application, LeadingGroup, Project, Route};
 pub use call::{
