@@ -108,17 +108,10 @@ impl Reason {
                     lang.pick("区域保底", ": region floor")
                 )
             }
-            Reason::DisplacedByFloor { region, by } => format!(
-                "{}{}{}{}",
-                lang.pick("因", "displaced by "),
-                name(by),
-                lang.pick("(", " ("),
-                format!(
-                    "{}{}",
-                    name(region),
-                    lang.pick("区域保底)让出", " region floor)")
-                )
-            ),
+            Reason::DisplacedByFloor { region, by } => match lang {
+                Lang::Zh => format!("因{}({}区域保底)让出", name(by), name(region)),
+                Lang::En => format!("displaced by {} ({} region floor)", name(by), name(region)),
+            },
             Reason::FilledAfterCap => lang
                 .pick(
                     "前序申报受市州上限限制后递补",
