@@ -11,5 +11,6 @@ pub mod i18n;
 pub mod import;
 pub mod sample;
 pub mod store;
+pub mod tally;
 pub mod text;
 pub mod tui;

@@ -266,3 +266,52 @@ fn the_database_is_in_wal_mode_with_a_schema_version() {
         .unwrap();
     assert_eq!(version, jury::store::SCHEMA_VERSION);
 }
+
+#[test]
+fn a_call_without_optional_fields_reads_back() {
+    let (dir, db) = sample_db();
+    let call = std::fs::read_to_string(sample_dir().join("call.toml")).unwrap();
+    let without = call.replace("published_on = 2016-12-05\n", "");
+    assert_ne!(call, without);
+    let path = dir.path().join("call.toml");
+    std::fs::write(&path, without).unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Everything that reads the call still works.
+    assert!(jury(&db, &["status", "--json"]).status.success());
+    assert!(
+        jury(&db, &["import", path.to_str().unwrap()])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn non_finite_numbers_in_a_call_are_refused() {
+    let (dir, db) = sample_db();
+    let call = std::fs::read_to_string(sample_dir().join("call.toml")).unwrap();
+    let bad = call.replacen("average = 50.9", "average = nan", 1);
+    let path = dir.path().join("call.toml");
+    std::fs::write(&path, bad).unwrap();
+    let before = snapshot(&db);
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("finite"), "{}", stderr(&out));
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn a_scored_rounds_rubric_cannot_be_switched() {
+    let (dir, db) = sample_db();
+    let call = std::fs::read_to_string(sample_dir().join("call.toml")).unwrap();
+    let switched = call.replace(
+        "rubric = \"selection\"\ndeadline = 2017-01-20",
+        "rubric = \"assessment\"\ndeadline = 2017-01-20",
+    );
+    assert_ne!(call, switched);
+    let path = dir.path().join("call.toml");
+    std::fs::write(&path, switched).unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cannot change"), "{}", stderr(&out));
+}

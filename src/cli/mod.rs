@@ -3,6 +3,7 @@
 
 mod import_cmd;
 mod report;
+mod secretary;
 
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -79,12 +80,39 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The panel matrix of a round: every reviewer's total per application,
+    /// the aggregate, ranks, spread, reviewer calibration and reliability.
+    Matrix {
+        /// Round id (default: the latest round not yet finalised).
+        #[arg(long)]
+        round: Option<String>,
+        /// trimmed_mean (default), mean, median or z_score.
+        #[arg(long, default_value = "trimmed_mean", value_parser = parse_method)]
+        method: crate::domain::aggregate::Method,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The proposed list per tier under the call's balance rules, with every
+    /// departure from rank order and its reason.
+    Propose {
+        #[arg(long)]
+        round: Option<String>,
+        #[arg(long, default_value = "trimmed_mean", value_parser = parse_method)]
+        method: crate::domain::aggregate::Method,
+        #[arg(long)]
+        json: bool,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
+    crate::domain::aggregate::Method::parse(s)
+        .ok_or_else(|| "expected trimmed_mean, mean, median or z_score".to_string())
 }
 
 /// Runs the command line and returns the process exit code.
@@ -167,6 +195,24 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         Command::Eligibility { tier, json } => {
             let store = open(&cli.db)?;
             report::eligibility(&store, tier.as_deref(), json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Matrix {
+            round,
+            method,
+            json,
+        } => {
+            let store = open(&cli.db)?;
+            secretary::matrix(&store, round, method, json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Propose {
+            round,
+            method,
+            json,
+        } => {
+            let store = open(&cli.db)?;
+            secretary::propose(&store, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { json } => {

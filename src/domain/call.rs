@@ -29,7 +29,11 @@ pub struct CallInfo {
     #[serde(default)]
     pub issuer_en: String,
     pub doc_number: String,
-    #[serde(default, with = "super::date::option")]
+    #[serde(
+        default,
+        with = "super::date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub published_on: Option<NaiveDate>,
     #[serde(with = "super::date")]
     pub deadline: NaiveDate,
@@ -41,6 +45,10 @@ pub struct CallInfo {
     pub disagreement_range: f64,
     #[serde(default = "default_sd")]
     pub disagreement_sd: f64,
+}
+
+fn default_reserves() -> u32 {
+    2
 }
 
 fn default_range() -> f64 {
@@ -122,6 +130,9 @@ pub struct Tier {
     /// Criterion ids whose sub-scores break ties, in order.
     #[serde(default)]
     pub tie_break: Vec<String>,
+    /// Reserve places (备选) proposed after the quota.
+    #[serde(default = "default_reserves")]
+    pub reserves: u32,
     pub eligibility: Eligibility,
     #[serde(default)]
     pub indicators: Vec<IndicatorDef>,
@@ -339,7 +350,31 @@ impl Call {
                 ));
             }
         }
+        let finite = |v: f64| v.is_finite();
+        if !finite(self.info.disagreement_range) || !finite(self.info.disagreement_sd) {
+            problems
+                .push("call.disagreement_range/disagreement_sd: expected finite numbers".into());
+        }
+        for (t, tier) in self.tiers.iter().enumerate() {
+            if !finite(tier.min_score) {
+                problems.push(format!("tiers[{t}].min_score: expected a finite number"));
+            }
+            for (i, ind) in tier.indicators.iter().enumerate() {
+                if !finite(ind.average) {
+                    problems.push(format!(
+                        "tiers[{t}].indicators[{i}].average: expected a finite number"
+                    ));
+                }
+            }
+        }
         for (r, rubric) in self.rubrics.iter().enumerate() {
+            for (g, band) in rubric.grades.iter().enumerate() {
+                if !finite(band.min) {
+                    problems.push(format!(
+                        "rubrics[{r}].grades[{g}].min: expected a finite number"
+                    ));
+                }
+            }
             for (c, crit) in rubric.criteria.iter().enumerate() {
                 for tier in &crit.tiers {
                     if self.tier(tier).is_none() {
@@ -348,9 +383,9 @@ impl Call {
                         ));
                     }
                 }
-                if crit.max.is_nan()
+                if !crit.max.is_finite()
                     || crit.max <= 0.0
-                    || crit.weight.is_nan()
+                    || !crit.weight.is_finite()
                     || crit.weight <= 0.0
                 {
                     problems.push(format!(

@@ -23,7 +23,7 @@ pub(crate) const ROUND: Entity = Entity {
     name: "round",
     table: "rounds",
     key: &["id"],
-    cols: &["state"],
+    cols: &["kind", "rubric", "state"],
 };
 pub(crate) const CONFLICT: Entity = Entity {
     name: "conflict",

@@ -221,13 +221,24 @@ impl<'a> Writer<'a> {
                 round.id, round.rubric, call.info.id
             ));
         }
-        if let Some(existing) = read::round(self.conn, &round.id)?
-            && existing.call != call.info.id
-        {
-            return refuse(format!(
-                "round {} already belongs to call {}",
-                round.id, existing.call
-            ));
+        if let Some(existing) = read::round(self.conn, &round.id)? {
+            if existing.call != call.info.id {
+                return refuse(format!(
+                    "round {} already belongs to call {}",
+                    round.id, existing.call
+                ));
+            }
+            let scored: i64 = self.conn.query_row(
+                "SELECT count(*) FROM scores WHERE round_id = ?1",
+                [&round.id],
+                |r| r.get(0),
+            )?;
+            if scored > 0 && (existing.rubric != round.rubric || existing.kind != round.kind) {
+                return refuse(format!(
+                    "round {} has scores: its rubric and kind cannot change (from {} to {})",
+                    round.id, existing.rubric, round.rubric
+                ));
+            }
         }
         let deadline = round.deadline.to_string();
         self.audited(&audit::ROUND, &[&round.id], |c| {
