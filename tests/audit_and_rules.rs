@@ -315,3 +315,86 @@ fn a_scored_rounds_rubric_cannot_be_switched() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("cannot change"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_score_sheet_keeps_what_it_leaves_out_and_respects_submission() {
+    let (dir, db) = sample_db();
+    let sheet = dir.path().join("a.csv");
+    // A draft with an overall comment, then a sheet without status or overall row.
+    std::fs::write(
+        &sheet,
+        "round,member,application,criterion,value,comment,status\n\
+         sel-2016,m06,county-miluo,base,20,,draft\n\
+         sel-2016,m06,county-miluo,overall,,总体较好,draft\n",
+    )
+    .unwrap();
+    assert!(
+        jury(&db, &["import", sheet.to_str().unwrap()])
+            .status
+            .success()
+    );
+    std::fs::write(
+        &sheet,
+        "round,member,application,criterion,value\nsel-2016,m06,county-miluo,features,8\n",
+    )
+    .unwrap();
+    assert!(
+        jury(&db, &["import", sheet.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let review = Store::open(&db)
+        .unwrap()
+        .reviews("sel-2016")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.member == "m06" && r.application == "county-miluo")
+        .unwrap();
+    assert_eq!(
+        review.overall_comment, "总体较好",
+        "kept: the sheet had no overall row"
+    );
+    assert_eq!(review.scores.len(), 2);
+
+    // m02's sample reviews are submitted: a sheet may not change one, nor set it back to draft.
+    let status = json(&jury(&db, &["status", "--json"]));
+    let submitted = status["rounds"][0]["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["member"] == "m02" && r["status"] == "submitted")
+        .unwrap()
+        .clone();
+    let app = submitted["application"].as_str().unwrap();
+    std::fs::write(
+        &sheet,
+        format!("round,member,application,criterion,value\nsel-2016,m02,{app},base,1\n"),
+    )
+    .unwrap();
+    let out = jury(&db, &["import", sheet.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("reopen"), "{}", stderr(&out));
+    // The same values again are no change, not an error.
+    let base = submitted["scores"]["base"].as_f64().unwrap();
+    std::fs::write(
+        &sheet,
+        format!(
+            "round,member,application,criterion,value,comment\nsel-2016,m02,{app},base,{base},{}\n",
+            Store::open(&db)
+                .unwrap()
+                .reviews("sel-2016")
+                .unwrap()
+                .into_iter()
+                .find(|r| r.member == "m02" && r.application == app)
+                .unwrap()
+                .scores
+                .into_iter()
+                .find(|s| s.criterion == "base")
+                .unwrap()
+                .comment
+        ),
+    )
+    .unwrap();
+    let out = jury(&db, &["import", sheet.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -20,4 +20,4 @@ pub use call::{
 pub use decision::{Outcome, PriorDecision};
 pub use eligibility::{Check, CheckKind, EligibilityResult, Verdict, assess};
 pub use panel::{Assignment, Conflict, Member, Role};
-pub use review::{Review, ReviewStatus, Score};
+pub use review::{Review, ReviewSheet, ReviewStatus, Score};

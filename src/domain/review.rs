@@ -55,6 +55,19 @@ impl Review {
     }
 }
 
+/// A review as a score sheet gives it. What the sheet leaves out keeps its
+/// stored value: no status column keeps the status, no overall-comment row
+/// keeps the overall comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSheet {
+    pub round: String,
+    pub member: String,
+    pub application: String,
+    pub status: Option<ReviewStatus>,
+    pub overall_comment: Option<String>,
+    pub scores: Vec<Score>,
+}
+
 /// The weighted total of the given values, and that total rescaled to 100.
 /// Blank criteria count as zero; `complete` says whether any was blank.
 #[derive(Debug, Clone, Copy, PartialEq)]

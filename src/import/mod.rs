@@ -82,7 +82,7 @@ pub enum Record {
     Projects(String, Vec<Project>),
     Conflict(Conflict),
     Assignment(Assignment),
-    Review(Review),
+    Review(ReviewSheet),
     Prior(PriorDecision),
 }
 

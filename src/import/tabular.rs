@@ -333,7 +333,7 @@ fn score_sheet(
     ids: &[Option<&'static str>],
 ) -> Result<Vec<Located>, Vec<ImportError>> {
     type Key = (String, String, String);
-    let mut reviews: BTreeMap<Key, (Origin, Review)> = BTreeMap::new();
+    let mut reviews: BTreeMap<Key, (Origin, ReviewSheet)> = BTreeMap::new();
     let mut errors = Vec::new();
     for row in rows(table, ids) {
         let parsed = (|| {
@@ -344,13 +344,13 @@ fn score_sheet(
             );
             let criterion = row.required("criterion")?;
             let status = match row.text("status") {
-                "" => ReviewStatus::Draft,
-                s => ReviewStatus::parse(s).ok_or_else(|| {
+                "" => None,
+                s => Some(ReviewStatus::parse(s).ok_or_else(|| {
                     ImportError::new(
                         row.origin("status"),
                         format!("expected draft or submitted, found {s:?}"),
                     )
-                })?,
+                })?),
             };
             let value = row.number("value")?;
             Ok::<_, ImportError>((key, criterion, status, value))
@@ -365,12 +365,12 @@ fn score_sheet(
         let entry = reviews.entry(key.clone()).or_insert_with(|| {
             (
                 Origin::at(&table.name, row.line),
-                Review {
+                ReviewSheet {
                     round: key.0.clone(),
                     member: key.1.clone(),
                     application: key.2.clone(),
                     status,
-                    overall_comment: String::new(),
+                    overall_comment: None,
                     scores: Vec::new(),
                 },
             )
@@ -380,8 +380,8 @@ fn score_sheet(
                 row.origin("status"),
                 format!(
                     "expected the same status on every row of this review ({}), found {}",
-                    entry.1.status.as_str(),
-                    status.as_str()
+                    entry.1.status.map(|s| s.as_str()).unwrap_or("none"),
+                    status.map(|s| s.as_str()).unwrap_or("none")
                 ),
             ));
             continue;
@@ -393,7 +393,7 @@ fn score_sheet(
                     "expected an empty value on the overall-comment row",
                 ));
             }
-            entry.1.overall_comment = row.text("comment").to_string();
+            entry.1.overall_comment = Some(row.text("comment").to_string());
             continue;
         }
         if entry.1.scores.iter().any(|s| s.criterion == criterion) {

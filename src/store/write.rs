@@ -534,10 +534,10 @@ impl<'a> Writer<'a> {
     /// assigned or is recused, a criterion is not in the rubric for the
     /// application's tier, a value is out of range, or a submitted review
     /// leaves a criterion blank.
-    pub fn put_review(&mut self, review: &Review) -> Result<()> {
-        let target = self.scoring_target(&review.round, &review.member, &review.application)?;
+    pub fn put_review(&mut self, sheet: &ReviewSheet) -> Result<()> {
+        let target = self.scoring_target(&sheet.round, &sheet.member, &sheet.application)?;
         let (member, app, rubric) = (&target.member, &target.application, &target.rubric);
-        for s in &review.scores {
+        for s in &sheet.scores {
             let Some(c) = rubric.criterion(&app.tier, &s.criterion) else {
                 let ids: Vec<&str> = rubric
                     .criteria_for(&app.tier)
@@ -555,11 +555,35 @@ impl<'a> Writer<'a> {
                     .map_err(|e| StoreError::Refused(format!("{} ({}): {e}", c.id, c.name)))?;
             }
         }
-        let key = [review.round.as_str(), &review.member, &review.application];
-        if review.status == ReviewStatus::Submitted {
+        let key = [sheet.round.as_str(), &sheet.member, &sheet.application];
+        let existing = self.review_status(&key)?;
+        let stored = self.stored_scores(&key)?;
+        if existing == Some(ReviewStatus::Submitted) {
+            // A submitted review changes only after an explicit reopen.
+            let overall = self.overall_comment(&key)?;
+            let changes = sheet.status == Some(ReviewStatus::Draft)
+                || sheet
+                    .overall_comment
+                    .as_ref()
+                    .is_some_and(|o| *o != overall)
+                || sheet
+                    .scores
+                    .iter()
+                    .any(|s| stored.get(&s.criterion) != Some(&(s.value, s.comment.clone())));
+            if changes {
+                return refuse(format!(
+                    "the review of {} by {} is submitted: reopen it in jury before changing it",
+                    app.id, member.id
+                ));
+            }
+            return Ok(());
+        }
+        let status = sheet.status.or(existing).unwrap_or(ReviewStatus::Draft);
+        if status == ReviewStatus::Submitted {
             // What the review will hold: stored values overlaid with these.
-            let mut values = self.stored_values(&key)?;
-            for s in &review.scores {
+            let mut values: BTreeMap<String, Option<f64>> =
+                stored.iter().map(|(k, (v, _))| (k.clone(), *v)).collect();
+            for s in &sheet.scores {
                 values.insert(s.criterion.clone(), s.value);
             }
             let blank: Vec<&str> = rubric
@@ -577,22 +601,17 @@ impl<'a> Writer<'a> {
             }
         }
         // The review row comes first: scores hang off it.
+        let overall = sheet.overall_comment.clone();
         self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
                 "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
                  ON CONFLICT(round_id, member_id, application_id)
-                 DO UPDATE SET status = ?4, overall_comment = ?5",
-                params![
-                    key[0],
-                    key[1],
-                    key[2],
-                    review.status.as_str(),
-                    review.overall_comment
-                ],
+                 DO UPDATE SET status = ?4, overall_comment = coalesce(?5, overall_comment)",
+                params![key[0], key[1], key[2], status.as_str(), overall],
             )
         })?;
-        for s in &review.scores {
+        for s in &sheet.scores {
             self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
                 conn.execute(
                     "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value, comment)
@@ -712,6 +731,33 @@ impl Writer<'_> {
             application,
             rubric,
         })
+    }
+
+    /// Value and comment per criterion, as stored.
+    fn stored_scores(&self, key: &[&str; 3]) -> Result<BTreeMap<String, (Option<f64>, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT criterion_id, value, comment FROM scores
+             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![key[0], key[1], key[2]], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn overall_comment(&self, key: &[&str; 3]) -> Result<String> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT overall_comment FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2]],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
     }
 
     /// The values a review holds now, by criterion id.
