@@ -129,6 +129,34 @@ pub(super) fn parse_workbook(file: &SourceFile) -> Result<Vec<Located>, Vec<Impo
     }
 }
 
+/// A number as people type it: "21.5", "1,200" (thousands separators only
+/// where they group exactly three digits). "8,5" is refused rather than read
+/// as 85.
+pub(crate) fn parse_number(v: &str) -> Option<f64> {
+    let v = v.trim();
+    let plain = if v.contains(',') {
+        let (int, frac) = v.split_once('.').map_or((v, None), |(i, f)| (i, Some(f)));
+        let digits = int.trim_start_matches(['-', '+']);
+        let groups: Vec<&str> = digits.split(',').collect();
+        let grouped = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+        if !grouped {
+            return None;
+        }
+        let mut s = int.replace(',', "");
+        if let Some(f) = frac {
+            s.push('.');
+            s.push_str(f);
+        }
+        s
+    } else {
+        v.to_string()
+    };
+    plain.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
 fn format_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
@@ -243,14 +271,12 @@ impl<'a> Row<'a> {
         if v.is_empty() {
             return Ok(None);
         }
-        v.replace(',', "")
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(Some)
-            .ok_or_else(|| {
-                ImportError::new(self.origin(col), format!("expected a number, found {v:?}"))
-            })
+        parse_number(v).map(Some).ok_or_else(|| {
+            ImportError::new(
+                self.origin(col),
+                format!("expected a number such as 21.5 (decimal point, not comma), found {v:?}"),
+            )
+        })
     }
     fn integer(&self, col: &str) -> Result<Option<i64>, ImportError> {
         let v = self.text(col);
@@ -436,7 +462,12 @@ fn investment_plan(
     for (row, (_, raw)) in rows(table, ids).into_iter().zip(&table.rows) {
         let parsed = (|| {
             let app = row.required("application")?.to_string();
-            let total = row.number("total")?.unwrap_or(0.0);
+            let total = row.number("total")?.ok_or_else(|| {
+                ImportError::new(
+                    row.origin("total"),
+                    "expected the project's total investment, found an empty cell",
+                )
+            })?;
             if total < 0.0 {
                 return Err(ImportError::new(
                     row.origin("total"),
@@ -445,17 +476,11 @@ fn investment_plan(
             }
             let mut plan = BTreeMap::new();
             for (col, year) in &years {
-                let cell = raw
-                    .get(*col)
-                    .map(String::as_str)
-                    .unwrap_or("")
-                    .replace(',', "");
+                let cell = raw.get(*col).map(String::as_str).unwrap_or("").trim();
                 if cell.is_empty() {
                     continue;
                 }
-                let amount = cell
-                    .parse::<f64>()
-                    .ok()
+                let amount = parse_number(cell)
                     .filter(|a| a.is_finite() && *a >= 0.0)
                     .ok_or_else(|| {
                         ImportError::new(
@@ -565,7 +590,15 @@ fn prior_decisions(
                     programme: row.required("programme")?.to_string(),
                     round: row.text("round").to_string(),
                     kind,
-                    year: year as i32,
+                    year: i32::try_from(year)
+                        .ok()
+                        .filter(|y| (1900..=2200).contains(y))
+                        .ok_or_else(|| {
+                            ImportError::new(
+                                row.origin("year"),
+                                format!("expected a year, found {year}"),
+                            )
+                        })?,
                     decided_on,
                     applicant: row.required("applicant")?.to_string(),
                     tier: row.required("tier")?.to_string(),
@@ -613,6 +646,21 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn numbers_with_separators() {
+        assert_eq!(parse_number("21.5"), Some(21.5));
+        assert_eq!(parse_number("1,200"), Some(1200.0));
+        assert_eq!(parse_number("12,345.5"), Some(12345.5));
+        assert_eq!(
+            parse_number("8,5"),
+            None,
+            "a decimal comma is refused, not read as 85"
+        );
+        assert_eq!(parse_number("1,20"), None);
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number("abc"), None);
     }
 
     #[test]
