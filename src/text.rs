@@ -102,6 +102,16 @@ pub fn pad_left(s: &str, cols: usize) -> String {
 /// Renders rows as a plain-text table whose columns line up by display width.
 /// `right` marks the columns to align right (numbers).
 pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    // Cells come from data: nothing in them may reach the terminal as control.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| sanitize(c).replace(['\n', '\t'], " "))
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let cols = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for row in rows {

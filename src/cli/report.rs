@@ -364,10 +364,10 @@ pub fn eligibility(
             }));
             text.push_str(&format!(
                 "{}  {}  {}  {}  [{}]\n",
-                app.id,
+                crate::text::sanitize(&app.id),
                 crate::text::sanitize(&app.name),
-                tier_name,
-                pref,
+                crate::text::sanitize(tier_name),
+                crate::text::sanitize(pref),
                 result.verdict.label(lang)
             ));
             for c in &result.checks {

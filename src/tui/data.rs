@@ -130,7 +130,10 @@ pub fn queue_rows(
 /// call gives them, Chinese otherwise.
 fn localise_criteria(criteria: &mut [Criterion], lang: Lang) {
     for c in criteria {
-        c.name = name_in(lang, &c.name, &c.name_en).to_string();
+        c.name = sanitize(name_in(lang, &c.name, &c.name_en));
+        c.low = sanitize(&c.low);
+        c.mid = sanitize(&c.mid);
+        c.full = sanitize(&c.full);
     }
 }
 
@@ -145,6 +148,12 @@ pub fn review_form(
     let mut app = store
         .application(app_id)?
         .ok_or_else(|| StoreError::Refused(format!("no application {app_id:?}")))?;
+    if store.recusal(member, &app)?.is_some() {
+        return Err(StoreError::Refused(
+            lang.pick("您已回避此申报。", "You are recused from this application.")
+                .into(),
+        ));
+    }
     app.name = sanitize(name_in(lang, &app.name, &app.name_en));
     for text in app.sections.values_mut() {
         *text = sanitize(text);

@@ -332,8 +332,9 @@ fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()>
         .map(|f| (f.focus, f.tab, f.scroll));
     let mut form = data::review_form(store, &call, &round, &member, id, app.lang)?;
     if let Some((focus, tab, scroll)) = keep {
+        // The call may have changed underneath (fewer sections or criteria).
         form.set_focus(focus);
-        form.tab = tab;
+        form.tab = tab.min(form.tabs.len().saturating_sub(1));
         form.scroll = scroll;
     }
     app.queue.select_app(id);
@@ -358,7 +359,12 @@ pub fn reload(app: &mut App, store: &mut Store) {
             && let Some(id) = app.review.as_ref().map(|f| f.app.id.clone())
         {
             let input = app.review.as_ref().and_then(|f| f.input.clone());
-            open_review(app, store, &id)?;
+            if let Err(e) = open_review(app, store, &id) {
+                // e.g. a conflict declared meanwhile: nothing of it stays on screen.
+                app.review = None;
+                app.screen = Screen::Queue;
+                return Err(e);
+            }
             if let Some(form) = &mut app.review {
                 form.input = input.filter(|_| !form.submitted());
             }
@@ -384,10 +390,12 @@ pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
         Screen::Picker => match m.kind {
             MouseEventKind::ScrollDown => app.act(keymap::Action::Down),
             MouseEventKind::ScrollUp => app.act(keymap::Action::Up),
-            MouseEventKind::Down(MouseButton::Left) => {
-                // List rows start inside the border.
-                let idx = m.row.saturating_sub(body.y + 1) as usize;
-                if idx < app.picker.members.len() {
+            MouseEventKind::Down(MouseButton::Left) if m.row > body.y => {
+                // List rows start inside the border; clicks map to rows only
+                // while the whole list fits (it does not scroll then).
+                let idx = (m.row - body.y - 1) as usize;
+                let visible = body.height.saturating_sub(2) as usize;
+                if idx < app.picker.members.len() && app.picker.members.len() <= visible {
                     if idx == app.picker.selected {
                         return app.act(keymap::Action::Open);
                     }

@@ -184,12 +184,12 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
             Span::styled(lang.pick(" 取消", " cancel"), t.text()),
         ]),
     ];
-    let w = lines
+    let widest = lines
         .iter()
         .map(|l| width(&l.to_string()))
         .max()
-        .unwrap_or(40) as u16
-        + 4;
+        .unwrap_or(40);
+    let w = u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(4);
     let area = centered(f.area(), w.max(40), 7);
     clear(f, area);
     let block = Block::bordered()

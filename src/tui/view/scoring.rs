@@ -83,7 +83,17 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
         let mut spans = vec![
             Span::styled(if focused { "▶ " } else { "  " }, t.fg("accent")),
             Span::styled(pad(&c.name, name_w), t.text()),
-            Span::styled(pad_left(&fmt(c.max * c.weight), 4), t.muted()),
+            Span::styled(
+                pad_left(
+                    &if (c.weight - 1.0).abs() < 1e-9 {
+                        fmt(c.max)
+                    } else {
+                        format!("{}×{}", fmt(c.max), fmt(c.weight))
+                    },
+                    4,
+                ),
+                t.muted(),
+            ),
             Span::raw("  "),
             Span::styled(
                 pad_left(&shown, value_w),
