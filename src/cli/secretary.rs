@@ -1,0 +1,261 @@
+//! The secretary's commands: the panel matrix and the proposed list.
+
+use crate::domain::aggregate::{Method, Reliability};
+use crate::domain::*;
+use crate::i18n::{Lang, name_in};
+use crate::store::Store;
+use crate::tally::{self, Cell};
+use crate::text::{sanitize, table};
+use serde_json::json;
+
+/// The round a secretary works on: the latest not yet finalised, else the latest.
+pub fn default_round(store: &Store) -> anyhow::Result<String> {
+    let rounds = store.rounds()?;
+    rounds
+        .iter()
+        .rev()
+        .find(|r| r.state != RoundState::Finalised)
+        .or(rounds.last())
+        .map(|r| r.id.clone())
+        .ok_or_else(|| anyhow::anyhow!("no rounds: import a call first"))
+}
+
+pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
+    move |id: &str| {
+        call.prefecture(id)
+            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
+            .or_else(|| {
+                call.region(id)
+                    .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
+            })
+            .or_else(|| {
+                call.tier(id)
+                    .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
+            })
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+pub fn matrix(
+    store: &Store,
+    round: Option<String>,
+    method: Method,
+    as_json: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let round = match round {
+        Some(r) => r,
+        None => default_round(store)?,
+    };
+    let (call, m) = tally::matrix(store, &round, method)?;
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "round": m.round.id,
+                "method": method.as_str(),
+                "reviewers": m.reviewers.iter().map(|r| &r.id).collect::<Vec<_>>(),
+                "rows": m.rows,
+                "reviewer_stats": m.reviewer_stats,
+                "alpha": m.alpha,
+                "reliability": m.alpha.map(Reliability::of_alpha),
+            }))?
+        );
+        return Ok(());
+    }
+    let name = names(&call, lang);
+    let mut header: Vec<String> = vec![
+        lang.pick("申报主体", "applicant").into(),
+        lang.pick("层级", "tier").into(),
+    ];
+    header.extend(m.reviewers.iter().map(|r| r.id.clone()));
+    header.extend([
+        lang.pick("综合", "aggregate").to_string(),
+        lang.pick("排名", "rank").to_string(),
+        lang.pick("标准化排名", "z rank").to_string(),
+        lang.pick("极差", "range").to_string(),
+        lang.pick("分歧", "dispute").to_string(),
+    ]);
+    let rows: Vec<Vec<String>> = m
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![sanitize(&r.name), name(&r.tier)];
+            cells.extend(r.cells.iter().map(|c| {
+                match c {
+                    Cell::NotAssigned => String::new(),
+                    Cell::Recused => lang.pick("回避", "recused").into(),
+                    Cell::Missing => "—".into(),
+                    Cell::Draft(t) => t
+                        .map(|t| format!("({t:.1})"))
+                        .unwrap_or_else(|| "(…)".into()),
+                    Cell::Submitted(t) => format!("{t:.1}"),
+                }
+            }));
+            let agg = r.aggregate.as_ref();
+            cells.push(
+                agg.map(|a| format!("{:.2}{}", a.value, if a.fell_back { "*" } else { "" }))
+                    .unwrap_or_default(),
+            );
+            cells.push(r.rank.map(|x| x.to_string()).unwrap_or_default());
+            cells.push(r.adjusted_rank.map(|x| x.to_string()).unwrap_or_default());
+            cells.push(
+                agg.and_then(|a| a.range)
+                    .map(|x| format!("{x:.1}"))
+                    .unwrap_or_default(),
+            );
+            cells.push(if r.disputed {
+                lang.pick("需讨论", "discuss").into()
+            } else {
+                String::new()
+            });
+            cells
+        })
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let right: Vec<usize> = (2..header.len() - 1).collect();
+    println!("{} · {}", sanitize(&m.round.name), method.label(lang));
+    print!("{}", table(&header_refs, &rows, &right));
+    if method == Method::TrimmedMean {
+        println!(
+            "{}",
+            lang.pick(
+                "* 评审不足 5 份,改用算术平均。",
+                "* fewer than 5 reviews: the mean is used instead."
+            )
+        );
+    }
+    println!();
+    let stats: Vec<Vec<String>> = m
+        .reviewer_stats
+        .iter()
+        .map(|s| {
+            vec![
+                s.reviewer.clone(),
+                s.count.to_string(),
+                format!("{:.1}", s.mean),
+                s.sd.map(|x| format!("{x:.1}")).unwrap_or_default(),
+                s.bias.map(|x| format!("{x:+.1}")).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &[
+                lang.pick("专家", "reviewer"),
+                lang.pick("已评", "reviews"),
+                lang.pick("平均", "mean"),
+                lang.pick("标准差", "SD"),
+                lang.pick("偏差", "bias"),
+            ],
+            &stats,
+            &[1, 2, 3, 4],
+        )
+    );
+    match m.alpha {
+        Some(a) => println!(
+            "Krippendorff α = {a:.3}  {}",
+            Reliability::of_alpha(a).label(lang)
+        ),
+        None => println!(
+            "Krippendorff α: {}",
+            lang.pick("数据不足", "not enough data")
+        ),
+    }
+    Ok(())
+}
+
+pub fn propose(
+    store: &Store,
+    round: Option<String>,
+    method: Method,
+    as_json: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let round = match round {
+        Some(r) => r,
+        None => default_round(store)?,
+    };
+    let (call, m) = tally::matrix(store, &round, method)?;
+    let lists = tally::propose(&call, &m);
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "round": m.round.id,
+                "method": method.as_str(),
+                "tiers": lists,
+            }))?
+        );
+        return Ok(());
+    }
+    let name = names(&call, lang);
+    let app_name = |id: &str| {
+        m.rows
+            .iter()
+            .find(|r| r.app == id)
+            .map(|r| sanitize(&r.name))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let describe = |id: &str| {
+        let n = name(id);
+        if n == id { app_name(id) } else { n }
+    };
+    for list in &lists {
+        println!(
+            "{}  {} {}  {} {}  {} {}  {} {}",
+            name(&list.tier),
+            lang.pick("名额", "quota"),
+            list.rules.quota,
+            lang.pick("每市州上限", "cap per 市州"),
+            list.rules.prefecture_cap,
+            lang.pick("区域保底", "region floor"),
+            list.rules.region_floor,
+            lang.pick("最低分", "minimum"),
+            list.rules.min_score
+        );
+        let rows: Vec<Vec<String>> = list
+            .lines
+            .iter()
+            .map(|l| {
+                let row = m.rows.iter().find(|r| r.app == l.app);
+                vec![
+                    l.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    app_name(&l.app),
+                    row.map(|r| name(&r.prefecture)).unwrap_or_default(),
+                    row.map(|r| name(&r.region)).unwrap_or_default(),
+                    l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+                    l.outcome.label(lang).to_string(),
+                    l.basis
+                        .map(|b| b.label(lang).to_string())
+                        .unwrap_or_default(),
+                    l.reasons
+                        .iter()
+                        .map(|r| r.describe(lang, &describe))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick(";", "; ")),
+                ]
+            })
+            .collect();
+        print!(
+            "{}",
+            table(
+                &[
+                    lang.pick("排名", "rank"),
+                    lang.pick("申报主体", "applicant"),
+                    lang.pick("市州", "city"),
+                    lang.pick("区域", "region"),
+                    lang.pick("综合得分", "score"),
+                    lang.pick("结果", "outcome"),
+                    lang.pick("入选方式", "basis"),
+                    lang.pick("说明", "why"),
+                ],
+                &rows,
+                &[0, 4],
+            )
+        );
+        println!();
+    }
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! The secretary's view of a round, built from the store with the pure
+//! maths in `domain`: the panel matrix (applications × reviewers), the
+//! aggregates and ranks under each method, calibration and reliability, and
+//! the proposed list per tier under the call's balance rules.
+
+use crate::domain::aggregate::{self, Aggregate, Method, ReviewerStats, Totals};
+use crate::domain::review::total;
+use crate::domain::selection::{self, Candidate, Line, Rules};
+use crate::domain::*;
+use crate::store::{Result, Store, StoreError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One cell of the matrix: what a reviewer has for an application.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", content = "total", rename_all = "snake_case")]
+pub enum Cell {
+    NotAssigned,
+    Recused,
+    Missing,
+    Draft(Option<f64>),
+    Submitted(f64),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub app: String,
+    pub name: String,
+    pub tier: String,
+    pub prefecture: String,
+    pub region: String,
+    pub flags: Vec<String>,
+    pub verdict: Verdict,
+    pub cells: Vec<Cell>,
+    /// Under the chosen method; None without a submitted review.
+    pub aggregate: Option<Aggregate>,
+    /// Rank within the tier under the chosen method, and under z-scores.
+    pub rank: Option<usize>,
+    pub adjusted_rank: Option<usize>,
+    pub disputed: bool,
+    /// Mean submitted sub-score per criterion id (for ties and drill-down).
+    pub sub_scores: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    pub round: Round,
+    pub method: Method,
+    /// Reviewers assigned in the round, in id order (the matrix columns).
+    pub reviewers: Vec<Member>,
+    pub rows: Vec<Row>,
+    pub reviewer_stats: Vec<ReviewerStats>,
+    pub alpha: Option<f64>,
+}
+
+fn rank_within_tiers(rows: &[Row], value: impl Fn(&Row) -> Option<f64>) -> Vec<Option<usize>> {
+    rows.iter()
+        .map(|r| {
+            let v = value(r)?;
+            let better = rows
+                .iter()
+                .filter(|o| o.tier == r.tier && value(o).is_some_and(|ov| ov > v + 1e-9))
+                .count();
+            Some(better + 1)
+        })
+        .collect()
+}
+
+/// Builds the matrix of a round under an aggregation method.
+pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Matrix)> {
+    let round = store
+        .round(round_id)?
+        .ok_or_else(|| StoreError::Refused(format!("no round {round_id:?}")))?;
+    let call = store
+        .call(&round.call)?
+        .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no call")))?;
+    let rubric = call
+        .rubric(&round.rubric)
+        .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no rubric")))?;
+    let apps = store.applications(&call.info.id)?;
+    let assignments = store.assignments(&round.id)?;
+    let members: BTreeMap<String, Member> = store
+        .members()?
+        .into_iter()
+        .map(|m| (m.id.clone(), m))
+        .collect();
+    let mut reviewer_ids: Vec<String> = assignments.iter().map(|a| a.member.clone()).collect();
+    reviewer_ids.sort();
+    reviewer_ids.dedup();
+    let reviewers: Vec<Member> = reviewer_ids
+        .iter()
+        .filter_map(|id| members.get(id).cloned())
+        .collect();
+    let reviews: BTreeMap<(String, String), Review> = store
+        .reviews(&round.id)?
+        .into_iter()
+        .map(|r| ((r.application.clone(), r.member.clone()), r))
+        .collect();
+    let assigned: std::collections::BTreeSet<(String, String)> = assignments
+        .iter()
+        .map(|a| (a.application.clone(), a.member.clone()))
+        .collect();
+
+    let mut totals: Totals = BTreeMap::new();
+    let mut rows = Vec::new();
+    for app in &apps {
+        let mut cells = Vec::new();
+        let mut subs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for m in &reviewers {
+            let key = (app.id.clone(), m.id.clone());
+            let cell = if !assigned.contains(&key) {
+                Cell::NotAssigned
+            } else if store.recusal(m, app)?.is_some() {
+                Cell::Recused
+            } else {
+                match reviews.get(&key) {
+                    None => Cell::Missing,
+                    Some(r) => {
+                        let t = total(rubric, &app.tier, &r.values());
+                        match r.status {
+                            ReviewStatus::Submitted => {
+                                totals
+                                    .entry(app.id.clone())
+                                    .or_default()
+                                    .insert(m.id.clone(), t.of_100);
+                                for s in &r.scores {
+                                    if let Some(v) = s.value {
+                                        subs.entry(s.criterion.clone()).or_default().push(v);
+                                    }
+                                }
+                                Cell::Submitted(t.of_100)
+                            }
+                            ReviewStatus::Draft => {
+                                Cell::Draft((!r.values().is_empty()).then_some(t.of_100))
+                            }
+                        }
+                    }
+                }
+            };
+            cells.push(cell);
+        }
+        rows.push(Row {
+            app: app.id.clone(),
+            name: app.name.clone(),
+            tier: app.tier.clone(),
+            prefecture: app.prefecture.clone(),
+            region: app.region.clone(),
+            flags: app.flags.clone(),
+            verdict: assess(&call, app).verdict,
+            cells,
+            aggregate: None,
+            rank: None,
+            adjusted_rank: None,
+            disputed: false,
+            sub_scores: subs
+                .into_iter()
+                .map(|(k, v)| (k, aggregate::mean(&v).unwrap_or(0.0)))
+                .collect(),
+        });
+    }
+    let chosen = aggregate::aggregate(&totals, method);
+    let adjusted = aggregate::aggregate(&totals, Method::ZScore);
+    for row in &mut rows {
+        row.aggregate = chosen.get(&row.app).cloned();
+        row.disputed = row.aggregate.as_ref().is_some_and(|a| {
+            aggregate::disputed(a, call.info.disagreement_range, call.info.disagreement_sd)
+        });
+    }
+    let ranks = rank_within_tiers(&rows, |r| r.aggregate.as_ref().map(|a| a.value));
+    let adjusted_ranks = rank_within_tiers(&rows, |r| adjusted.get(&r.app).map(|a| a.value));
+    for (row, (rank, adj)) in rows.iter_mut().zip(ranks.into_iter().zip(adjusted_ranks)) {
+        row.rank = rank;
+        row.adjusted_rank = adj;
+    }
+    let matrix = Matrix {
+        reviewer_stats: aggregate::reviewer_stats(&totals),
+        alpha: aggregate::krippendorff_alpha(&totals),
+        round,
+        method,
+        reviewers,
+        rows,
+    };
+    Ok((call, matrix))
+}
+
+/// The proposed list of one tier.
+#[derive(Debug, Clone, Serialize)]
+pub struct TierList {
+    pub tier: String,
+    pub rules: Rules,
+    pub lines: Vec<Line>,
+}
+
+/// Proposes every tier's list from the matrix.
+pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
+    call.tiers
+        .iter()
+        .map(|tier| {
+            let candidates: Vec<Candidate> = m
+                .rows
+                .iter()
+                .filter(|r| r.tier == tier.id)
+                .map(|r| Candidate {
+                    app: r.app.clone(),
+                    prefecture: r.prefecture.clone(),
+                    region: r.region.clone(),
+                    verdict: r.verdict,
+                    score: r.aggregate.as_ref().map(|a| a.value),
+                    tie_scores: tier
+                        .tie_break
+                        .iter()
+                        .map(|c| r.sub_scores.get(c).copied().unwrap_or(0.0))
+                        .collect(),
+                })
+                .collect();
+            let rules = Rules {
+                quota: tier.quota as usize,
+                prefecture_cap: tier.prefecture_cap as usize,
+                region_floor: tier.region_floor as usize,
+                min_score: tier.min_score,
+                reserves: tier.reserves as usize,
+            };
+            TierList {
+                tier: tier.id.clone(),
+                lines: selection::propose(&rules, &candidates),
+                rules,
+            }
+        })
+        .collect()
+}
