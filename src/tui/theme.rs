@@ -58,13 +58,7 @@ pub fn bundled_names() -> Vec<&'static str> {
     BUNDLED.iter().map(|(n, _)| *n).collect()
 }
 
-fn source(name: &str, user_dir: Option<&Path>) -> Option<String> {
-    if let Some(dir) = user_dir {
-        let path = dir.join(format!("{name}.toml"));
-        if let Ok(text) = std::fs::read_to_string(path) {
-            return Some(text);
-        }
-    }
+fn bundled(name: &str) -> Option<String> {
     BUNDLED
         .iter()
         .find(|(n, _)| *n == name)
@@ -108,22 +102,34 @@ impl Theme {
     /// Loads a theme by name, following parents; `user_dir` is searched
     /// before the bundled themes.
     pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
-        let mut chain = Vec::new();
+        // (name, from the user's folder, file), child first. A user's theme
+        // may name the bundled theme it shadows as its parent (`dark.toml`
+        // with parent = "dark" changes a few roles of the bundled dark).
+        let mut chain: Vec<(String, bool, ThemeFile)> = Vec::new();
         let mut next = Some(name.to_string());
+        let mut dir = user_dir;
         while let Some(n) = next {
-            if chain.iter().any(|(c, _): &(String, ThemeFile)| *c == n) || chain.len() > 8 {
+            let user = dir.and_then(|d| std::fs::read_to_string(d.join(format!("{n}.toml"))).ok());
+            let from_user = user.is_some();
+            let text = match user {
+                Some(t) => t,
+                None => bundled(&n).ok_or_else(|| {
+                    format!("no theme {n:?} (bundled: {})", bundled_names().join(", "))
+                })?,
+            };
+            if chain.len() > 8 || chain.iter().any(|(c, u, _)| *c == n && *u == from_user) {
                 return Err(format!("theme {name}: parent loop at {n}"));
             }
-            let text = source(&n, user_dir).ok_or_else(|| {
-                format!("no theme {n:?} (bundled: {})", bundled_names().join(", "))
-            })?;
             let file: ThemeFile =
                 toml::from_str(&text).map_err(|e| format!("theme {n}: {}", e.message()))?;
             next = file.parent.clone();
-            chain.push((n, file));
+            if next.as_deref() == Some(n.as_str()) {
+                dir = None;
+            }
+            chain.push((n, from_user, file));
         }
         let mut colors = BTreeMap::new();
-        for (n, file) in chain.iter().rev() {
+        for (n, _, file) in chain.iter().rev() {
             for (role, value) in &file.colors {
                 if !ROLES.contains(&role.as_str()) {
                     return Err(format!("theme {n}: unknown role {role:?}"));
@@ -199,6 +205,22 @@ mod tests {
         )
         .unwrap();
         let t = Theme::load("mine", Some(dir.path())).unwrap();
+        assert_eq!(t.color("error"), Color::Rgb(255, 0, 0));
+        assert_eq!(
+            t.color("text"),
+            Theme::load("dark", None).unwrap().color("text")
+        );
+    }
+
+    #[test]
+    fn a_user_file_can_extend_the_bundled_theme_it_shadows() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("dark.toml"),
+            "parent = \"dark\"\n[colors]\nerror = \"#ff0000\"\n",
+        )
+        .unwrap();
+        let t = Theme::load("dark", Some(dir.path())).unwrap();
         assert_eq!(t.color("error"), Color::Rgb(255, 0, 0));
         assert_eq!(
             t.color("text"),
