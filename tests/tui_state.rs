@@ -220,7 +220,7 @@ fn comments_are_buffered_per_keystroke_and_committed_on_close() {
     let (n, _) = store
         .write("m06", true, |w| w.recover_edit_buffers("m06"))
         .unwrap();
-    assert_eq!(n, 1, "a killed session's comment is recovered");
+    assert_eq!(n.committed, 1, "a killed session's comment is recovered");
     let review = store
         .reviews("sel-2016")
         .unwrap()

@@ -674,6 +674,14 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// What recovering a member's edit buffers did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recovery {
+    pub committed: usize,
+    /// Applications whose buffered comment must wait for a reopen.
+    pub pending: Vec<String>,
+}
+
 /// What a scoring write is about: checked once, shared by the fine-grained
 /// writes the review screen makes.
 pub struct ScoringTarget {
@@ -947,10 +955,10 @@ impl Writer<'_> {
     }
 
     /// Commits every edit buffer a member left behind (a killed process) into
-    /// the comments it belongs to; buffers that can no longer be committed
-    /// (round closed, review submitted) are dropped. Returns how many were
-    /// committed.
-    pub fn recover_edit_buffers(&mut self, member: &str) -> Result<usize> {
+    /// the comments it belongs to. A buffer that cannot be committed now (the
+    /// review was submitted, the round closed) is kept, never dropped: it is
+    /// counted in `pending` and committed once the review is reopened.
+    pub fn recover_edit_buffers(&mut self, member: &str) -> Result<Recovery> {
         let pending: Vec<(String, String, String, String)> = {
             let mut stmt = self.conn.prepare(
                 "SELECT round_id, application_id, criterion_id, text FROM edit_buffers
@@ -961,21 +969,14 @@ impl Writer<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?
         };
-        let mut committed = 0;
+        let mut recovery = Recovery::default();
         for (round, app, criterion, text) in pending {
             match self.set_comment(&round, member, &app, &criterion, &text) {
-                Ok(_) => committed += 1,
-                Err(StoreError::Refused(_)) => {
-                    self.conn.execute(
-                        "DELETE FROM edit_buffers WHERE round_id = ?1 AND member_id = ?2
-                         AND application_id = ?3 AND criterion_id = ?4",
-                        params![round, member, app, criterion],
-                    )?;
-                    self.log.note("edit_buffer", Change::Updated);
-                }
+                Ok(_) => recovery.committed += 1,
+                Err(StoreError::Refused(_)) => recovery.pending.push(app),
                 Err(e) => return Err(e),
             }
         }
-        Ok(committed)
+        Ok(recovery)
     }
 }

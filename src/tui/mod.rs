@@ -296,7 +296,7 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
         .member(id)?
         .ok_or_else(|| anyhow::anyhow!("no member {id:?}"))?;
     // Comments a killed session was typing are committed first.
-    let (recovered, _) = store.write(&member.id, true, |w| w.recover_edit_buffers(&member.id))?;
+    let (recovery, _) = store.write(&member.id, true, |w| w.recover_edit_buffers(&member.id))?;
     app.member = Some(member.clone());
     app.round = data::current_round(store, &member.id)?;
     app.screen = Screen::Queue;
@@ -310,11 +310,22 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
         }
         None => app.queue = queue::Queue::new(Vec::new(), Vec::new(), Vec::new()),
     }
-    if recovered > 0 {
+    if recovery.committed > 0 {
         app.info(format!(
-            "{} {recovered} {}",
+            "{} {} {}",
             lang.pick("已恢复上次未保存完的评语", "Recovered"),
+            recovery.committed,
             lang.pick("条。", "comment(s) from the last session.")
+        ));
+    }
+    if !recovery.pending.is_empty() {
+        app.warn(format!(
+            "{}{}",
+            lang.pick(
+                "上次未保存的评语所属评分已提交或已截止,评语已保留,撤回重评后即恢复:",
+                "Comments from the last session wait until their review is reopened: "
+            ),
+            recovery.pending.join(lang.pick("、", ", "))
         ));
     }
     Ok(())
