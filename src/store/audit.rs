@@ -78,7 +78,35 @@ pub(crate) const PRIOR_DECISION: Entity = Entity {
     ],
 };
 
+/// The facts that decide recusal (home prefecture, roles).
+pub(crate) const MEMBER: Entity = Entity {
+    name: "member",
+    table: "members",
+    key: &["id"],
+    cols: &["name", "department", "home_prefecture", "roles"],
+};
+/// The facts that decide eligibility, recusal and balance (not the work-plan text).
+pub(crate) const APPLICATION: Entity = Entity {
+    name: "application",
+    table: "applications",
+    key: &["id"],
+    cols: &[
+        "call_id",
+        "name",
+        "tier",
+        "prefecture",
+        "region",
+        "flags",
+        "submitted_on",
+        "route",
+        "government_approval",
+        "leading_group_principal",
+    ],
+};
+
 pub(crate) const AUDITED: &[&Entity] = &[
+    &MEMBER,
+    &APPLICATION,
     &ROUND,
     &CONFLICT,
     &ASSIGNMENT,

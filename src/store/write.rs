@@ -76,8 +76,21 @@ impl<'a> Writer<'a> {
         self.log
     }
 
-    /// Runs `apply` on an audited row and logs the change, if any.
+    /// Runs `apply` on an audited row, logs the change if any, and counts it.
     fn audited(
+        &mut self,
+        e: &Entity,
+        key: &[&str],
+        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+    ) -> Result<Change> {
+        let change = self.logged(e, key, apply)?;
+        self.log.note(e.name, change);
+        Ok(change)
+    }
+
+    /// Runs `apply` on an audited row and logs the change, if any, without
+    /// counting it (for writes whose caller counts a larger record).
+    fn logged(
         &mut self,
         e: &Entity,
         key: &[&str],
@@ -102,7 +115,6 @@ impl<'a> Writer<'a> {
                 new.as_deref(),
             )?;
         }
-        self.log.note(e.name, change);
         Ok(change)
     }
 
@@ -353,34 +365,37 @@ impl<'a> Writer<'a> {
             None => Change::Inserted,
         };
         if change != Change::Unchanged {
-            self.conn.execute(
-                "INSERT INTO applications (id, call_id, name, name_en, tier, prefecture, region, flags,
-                    submitted_on, route, government_approval, contact, leading_group_head,
-                    leading_group_principal, sections, indicators)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT(id) DO UPDATE SET name = ?3, name_en = ?4, tier = ?5, prefecture = ?6,
-                    region = ?7, flags = ?8, submitted_on = ?9, route = ?10, government_approval = ?11,
-                    contact = ?12, leading_group_head = ?13, leading_group_principal = ?14,
-                    sections = ?15, indicators = ?16",
-                params![
-                    app.id,
-                    app.call,
-                    app.name,
-                    app.name_en,
-                    app.tier,
-                    app.prefecture,
-                    app.region,
-                    to_json(&app.flags),
-                    app.submitted_on.to_string(),
-                    app.route.as_str(),
-                    app.government_approval,
-                    app.contact,
-                    app.leading_group.head,
-                    app.leading_group.principal,
-                    to_json(&app.sections),
-                    to_json(&app.indicators),
-                ],
-            )?;
+            let id = app.id.clone();
+            self.logged(&audit::APPLICATION, &[&id], |conn| {
+                conn.execute(
+                    "INSERT INTO applications (id, call_id, name, name_en, tier, prefecture, region, flags,
+                        submitted_on, route, government_approval, contact, leading_group_head,
+                        leading_group_principal, sections, indicators)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                     ON CONFLICT(id) DO UPDATE SET name = ?3, name_en = ?4, tier = ?5, prefecture = ?6,
+                        region = ?7, flags = ?8, submitted_on = ?9, route = ?10, government_approval = ?11,
+                        contact = ?12, leading_group_head = ?13, leading_group_principal = ?14,
+                        sections = ?15, indicators = ?16",
+                    params![
+                        app.id,
+                        app.call,
+                        app.name,
+                        app.name_en,
+                        app.tier,
+                        app.prefecture,
+                        app.region,
+                        to_json(&app.flags),
+                        app.submitted_on.to_string(),
+                        app.route.as_str(),
+                        app.government_approval,
+                        app.contact,
+                        app.leading_group.head,
+                        app.leading_group.principal,
+                        to_json(&app.sections),
+                        to_json(&app.indicators),
+                    ],
+                )
+            })?;
             self.write_projects(&app.id, &app.projects)?;
         }
         self.log.note("application", change);
@@ -460,20 +475,23 @@ impl<'a> Writer<'a> {
             None => Change::Inserted,
         };
         if change != Change::Unchanged {
-            self.conn.execute(
-                "INSERT INTO members (id, name, name_en, department, home_prefecture, roles)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(id) DO UPDATE SET name = ?2, name_en = ?3, department = ?4,
-                    home_prefecture = ?5, roles = ?6",
-                params![
-                    member.id,
-                    member.name,
-                    member.name_en,
-                    member.department,
-                    member.home_prefecture,
-                    to_json(&member.roles)
-                ],
-            )?;
+            let id = member.id.clone();
+            self.logged(&audit::MEMBER, &[&id], |conn| {
+                conn.execute(
+                    "INSERT INTO members (id, name, name_en, department, home_prefecture, roles)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(id) DO UPDATE SET name = ?2, name_en = ?3, department = ?4,
+                        home_prefecture = ?5, roles = ?6",
+                    params![
+                        member.id,
+                        member.name,
+                        member.name_en,
+                        member.department,
+                        member.home_prefecture,
+                        to_json(&member.roles)
+                    ],
+                )
+            })?;
         }
         self.log.note("member", change);
         Ok(change)
