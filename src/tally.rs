@@ -191,6 +191,16 @@ pub struct TierList {
     pub lines: Vec<Line>,
 }
 
+/// The proposal with the secretary's overrides applied: the list as it stands.
+pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
+    let overrides = store.overrides(&m.round.id)?;
+    let mut lists = propose(call, m);
+    for list in &mut lists {
+        selection::apply_overrides(&mut list.lines, &overrides);
+    }
+    Ok(lists)
+}
+
 /// Proposes every tier's list from the matrix.
 pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
     call.tiers

@@ -102,6 +102,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export the list (internal, or --public) as csv, xlsx, json or md; or,
+    /// with --score-sheet --member ID, a member's score sheet (csv or xlsx)
+    /// that jury import takes back. Each export is logged with its SHA-256.
+    Export {
+        /// Output file; its extension picks the format unless --format says.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<crate::export::Format>,
+        /// The public list: names by tier and region, no scores.
+        #[arg(long)]
+        public: bool,
+        #[arg(long)]
+        round: Option<String>,
+        #[arg(long, default_value = "trimmed_mean", value_parser = parse_method)]
+        method: crate::domain::aggregate::Method,
+        /// A member's score sheet instead of the list.
+        #[arg(long, requires = "member")]
+        score_sheet: bool,
+        #[arg(long)]
+        member: Option<String>,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
@@ -215,6 +237,71 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             secretary::propose(&store, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            out,
+            format,
+            public,
+            round,
+            method,
+            score_sheet,
+            member,
+        } => {
+            let mut store = open(&cli.db)?;
+            let format = match format {
+                Some(f) => f,
+                None => match out
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("csv") => crate::export::Format::Csv,
+                    Some("xlsx") => crate::export::Format::Xlsx,
+                    Some("json") => crate::export::Format::Json,
+                    Some("md") => crate::export::Format::Md,
+                    _ => anyhow::bail!(
+                        "--format: give one (csv, xlsx, json, md), or an --out ending in one"
+                    ),
+                },
+            };
+            let round = match round {
+                Some(r) => r,
+                None => secretary::default_round(&store)?,
+            };
+            let bytes = if score_sheet {
+                let id = member.expect("clap requires --member");
+                let m = store
+                    .member(&id)?
+                    .ok_or_else(|| anyhow::anyhow!("--member: no member {id:?}"))?;
+                let r = store
+                    .round(&round)?
+                    .ok_or_else(|| anyhow::anyhow!("--round: no round {round:?}"))?;
+                let rows = crate::export::score_sheet(&store, &r, &m, lang)?;
+                match format {
+                    crate::export::Format::Csv => crate::export::rows_csv(&rows),
+                    crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
+                    _ => anyhow::bail!("a score sheet is csv or xlsx"),
+                }
+            } else {
+                let (call, m) = crate::tally::matrix(&store, &round, method)?;
+                let lists = crate::tally::settle(&store, &call, &m)?;
+                let doc = crate::export::document(&call, &m, &lists, public, lang);
+                crate::export::render(&doc, format, lang)?
+            };
+            write_atomically(&out, &bytes)?;
+            use sha2::Digest;
+            let sha = hex::encode(sha2::Sha256::digest(&bytes));
+            let kind = if score_sheet {
+                format!("score_sheet.{}", format.as_str())
+            } else {
+                format.as_str().to_string()
+            };
+            store.write(&actor, true, |w| {
+                w.record_export(&round, &kind, public, &out.display().to_string(), &sha)
+            })?;
+            println!("{}  sha256 {sha}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Verify { json } => {
             let store = open(&cli.db)?;
             let ok = report::verify(&store, json, lang)?;
@@ -305,6 +392,22 @@ pub fn load_sample(store: &mut Store, actor: &str) -> anyhow::Result<()> {
         .collect();
     crate::import::run(store, &files, actor, false, &mut |_| {})
         .map_err(|e| anyhow::anyhow!("bundled sample data: {e}"))?;
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder and renames it into
+/// place, so a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.error))?;
     Ok(())
 }
 

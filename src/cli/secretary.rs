@@ -178,7 +178,7 @@ pub fn propose(
         None => default_round(store)?,
     };
     let (call, m) = tally::matrix(store, &round, method)?;
-    let lists = tally::propose(&call, &m);
+    let lists = tally::settle(store, &call, &m)?;
     if as_json {
         println!(
             "{}",

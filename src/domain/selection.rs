@@ -84,6 +84,10 @@ pub enum Reason {
         with: Vec<String>,
     },
     OutOfQuota,
+    /// The secretary changed the proposal's outcome, with this reason.
+    Override {
+        reason: String,
+    },
 }
 
 impl Reason {
@@ -127,6 +131,9 @@ impl Reason {
                 )
             }
             Reason::OutOfQuota => lang.pick("名额已满", "quota filled").into(),
+            Reason::Override { reason } => {
+                format!("{}{reason}", lang.pick("秘书调整:", "secretary override: "))
+            }
         }
     }
 }
@@ -353,9 +360,55 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
     lines
 }
 
+/// Applies the secretary's overrides: each replaces a line's outcome and
+/// says why. A line brought onto the list by an override is a balance
+/// adjustment (统筹调整).
+pub fn apply_overrides(lines: &mut [Line], overrides: &BTreeMap<String, (Outcome, String)>) {
+    for line in lines {
+        let Some((outcome, reason)) = overrides.get(&line.app) else {
+            continue;
+        };
+        if *outcome != line.outcome {
+            line.basis = match outcome {
+                Outcome::Selected if line.basis == Some(Basis::Direct) => Some(Basis::Direct),
+                Outcome::Selected => Some(Basis::Adjusted),
+                _ => None,
+            };
+            line.outcome = *outcome;
+        }
+        line.reasons.push(Reason::Override {
+            reason: reason.clone(),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_replace_outcomes_with_their_reason() {
+        let mut lines = propose(
+            &rules(1, 0, 0),
+            &[c("a", "p1", "r", 90.0), c("b", "p2", "r", 80.0)],
+        );
+        let overrides = BTreeMap::from([(
+            "b".to_string(),
+            (Outcome::Selected, "示范带动作用突出".to_string()),
+        )]);
+        apply_overrides(&mut lines, &overrides);
+        let b = outcome(&lines, "b");
+        assert_eq!(
+            (b.outcome, b.basis),
+            (Outcome::Selected, Some(Basis::Adjusted))
+        );
+        assert_eq!(
+            b.reasons.last(),
+            Some(&Reason::Override {
+                reason: "示范带动作用突出".into()
+            })
+        );
+    }
 
     fn c(app: &str, pref: &str, region: &str, score: f64) -> Candidate {
         Candidate {

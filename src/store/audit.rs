@@ -104,6 +104,19 @@ pub(crate) const APPLICATION: Entity = Entity {
     ],
 };
 
+pub(crate) const OVERRIDE: Entity = Entity {
+    name: "override",
+    table: "overrides",
+    key: &["round_id", "application_id"],
+    cols: &["outcome", "reason"],
+};
+pub(crate) const EXPORT: Entity = Entity {
+    name: "export",
+    table: "exports",
+    key: &["id"],
+    cols: &["round_id", "format", "public", "path", "sha256"],
+};
+
 pub(crate) const AUDITED: &[&Entity] = &[
     &MEMBER,
     &APPLICATION,
@@ -114,6 +127,8 @@ pub(crate) const AUDITED: &[&Entity] = &[
     &SCORE,
     &DECISION,
     &PRIOR_DECISION,
+    &OVERRIDE,
+    &EXPORT,
 ];
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -381,7 +381,34 @@ fn count(conn: &Connection, table: &str) -> Result<usize> {
     Ok(n as usize)
 }
 
+/// The secretary's overrides in a round: application → (outcome, reason).
+pub(crate) fn overrides(
+    conn: &Connection,
+    round: &str,
+) -> Result<BTreeMap<String, (Outcome, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT application_id, outcome, reason FROM overrides WHERE round_id = ?1")?;
+    let rows = stmt.query_map([round], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (app, outcome, reason) = row?;
+        let o = Outcome::parse(&outcome).ok_or_else(|| corrupt("override outcome", &outcome))?;
+        out.insert(app, (o, reason));
+    }
+    Ok(out)
+}
+
 impl Store {
+    pub fn overrides(&self, round: &str) -> Result<BTreeMap<String, (Outcome, String)>> {
+        overrides(&self.conn, round)
+    }
+
     pub fn call(&self, id: &str) -> Result<Option<Call>> {
         call(&self.conn, id)
     }

@@ -998,3 +998,59 @@ impl Writer<'_> {
         Ok(recovery)
     }
 }
+
+impl Writer<'_> {
+    /// Sets (or, with `None`, removes) the secretary's override of one line
+    /// of the proposed list. An override needs a written reason, and the
+    /// round must not be finalised.
+    pub fn set_override(
+        &mut self,
+        round: &str,
+        app: &str,
+        outcome: Option<(Outcome, &str)>,
+    ) -> Result<Change> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state == RoundState::Finalised {
+            return refuse(format!("round {round} is finalised: reopen it first"));
+        }
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        match outcome {
+            Some((_, reason)) if reason.trim().is_empty() => refuse("an override needs a written reason"),
+            Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
+                conn.execute(
+                    "INSERT INTO overrides (round_id, application_id, outcome, reason) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, reason = ?4",
+                    params![round, app, o.as_str(), reason.trim()],
+                )
+            }),
+            None => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
+                conn.execute(
+                    "DELETE FROM overrides WHERE round_id = ?1 AND application_id = ?2",
+                    params![round, app],
+                )
+            }),
+        }
+    }
+
+    /// Records an export: what, where, and the SHA-256 of the bytes.
+    pub fn record_export(
+        &mut self,
+        round: &str,
+        format: &str,
+        public: bool,
+        path: &str,
+        sha256: &str,
+    ) -> Result<Change> {
+        let id = format!("{}-{}", self.at, &sha256[..sha256.len().min(12)]);
+        self.audited(&audit::EXPORT, &[&id], |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO exports (id, round_id, format, public, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, round, format, public, path, sha256],
+            )
+        })
+    }
+}

@@ -1,0 +1,598 @@
+//! Exports of the list: the internal list (every selected and reserve line
+//! with scores, ranks, how it got its place, flags, recusals and remarks)
+//! and the public list (names by tier and region, no scores), as CSV,
+//! XLSX, JSON or Markdown. Exports are deterministic: the same database
+//! gives the same bytes. Also the per-member score sheet.
+
+use crate::domain::selection::Basis;
+use crate::domain::*;
+use crate::i18n::{Lang, name_in};
+use crate::tally::{Cell, Matrix, TierList};
+use crate::text::{sanitize, width};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Json,
+    Md,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Json => "json",
+            Format::Md => "md",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListLine {
+    pub seq: usize,
+    pub application: String,
+    pub applicant: String,
+    pub prefecture: String,
+    pub tier: String,
+    pub region: String,
+    pub score: Option<f64>,
+    pub rank: Option<usize>,
+    pub outcome: String,
+    pub basis: String,
+    pub flags: Vec<String>,
+    pub recusals: Vec<String>,
+    pub remarks: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TierSheet {
+    pub tier: String,
+    pub name: String,
+    pub quota: usize,
+    pub lines: Vec<ListLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListDoc {
+    pub call: String,
+    pub doc_number: String,
+    pub round: String,
+    pub round_name: String,
+    pub method: String,
+    pub public: bool,
+    pub tiers: Vec<TierSheet>,
+}
+
+/// Builds the document: selected lines then reserves per tier (the public
+/// list: selected only, grouped by region, without scores).
+pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang: Lang) -> ListDoc {
+    let name_of = |id: &str| -> String {
+        call.prefecture(id)
+            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
+            .or_else(|| {
+                call.region(id)
+                    .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
+            })
+            .or_else(|| {
+                call.flag(id)
+                    .map(|f| name_in(lang, &f.name, &f.name_en).to_string())
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let tiers = lists
+        .iter()
+        .map(|list| {
+            let tier = call.tier(&list.tier);
+            let mut chosen: Vec<&selection::Line> = list
+                .lines
+                .iter()
+                .filter(|l| {
+                    l.outcome == Outcome::Selected || (!public && l.outcome == Outcome::Reserve)
+                })
+                .collect();
+            if public {
+                // Grouped by region in the call's order, then by name.
+                let region_rank = |app: &str| {
+                    let region = m
+                        .rows
+                        .iter()
+                        .find(|r| r.app == app)
+                        .map(|r| r.region.as_str())
+                        .unwrap_or("");
+                    call.regions
+                        .iter()
+                        .position(|r| r.id == region)
+                        .unwrap_or(usize::MAX)
+                };
+                chosen.sort_by_key(|l| (region_rank(&l.app), l.app.clone()));
+            } else {
+                chosen.sort_by_key(|l| {
+                    (
+                        l.outcome != Outcome::Selected,
+                        l.basis != Some(Basis::Direct),
+                        l.rank,
+                    )
+                });
+            }
+            let lines = chosen
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let row = m.rows.iter().find(|r| r.app == l.app);
+                    let recusals = row
+                        .map(|r| {
+                            r.cells
+                                .iter()
+                                .zip(&m.reviewers)
+                                .filter(|(c, _)| **c == Cell::Recused)
+                                .map(|(_, mem)| sanitize(name_in(lang, &mem.name, &mem.name_en)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let describe = |id: &str| {
+                        let n = name_of(id);
+                        if n != id {
+                            n
+                        } else {
+                            m.rows
+                                .iter()
+                                .find(|r| r.app == id)
+                                .map(|r| sanitize(&r.name))
+                                .unwrap_or_else(|| id.into())
+                        }
+                    };
+                    ListLine {
+                        seq: i + 1,
+                        application: l.app.clone(),
+                        applicant: row.map(|r| sanitize(&r.name)).unwrap_or_default(),
+                        prefecture: row.map(|r| name_of(&r.prefecture)).unwrap_or_default(),
+                        tier: tier
+                            .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
+                            .unwrap_or_default(),
+                        region: row.map(|r| name_of(&r.region)).unwrap_or_default(),
+                        score: if public {
+                            None
+                        } else {
+                            l.score.map(|s| (s * 100.0).round() / 100.0)
+                        },
+                        rank: if public { None } else { l.rank },
+                        outcome: l.outcome.label(lang).to_string(),
+                        basis: l
+                            .basis
+                            .map(|b| b.label(lang).to_string())
+                            .unwrap_or_default(),
+                        flags: row
+                            .map(|r| r.flags.iter().map(|f| name_of(f)).collect())
+                            .unwrap_or_default(),
+                        recusals: if public { Vec::new() } else { recusals },
+                        remarks: if public {
+                            String::new()
+                        } else {
+                            l.reasons
+                                .iter()
+                                .map(|r| r.describe(lang, &describe))
+                                .collect::<Vec<_>>()
+                                .join(lang.pick(";", "; "))
+                        },
+                    }
+                })
+                .collect();
+            TierSheet {
+                tier: list.tier.clone(),
+                name: tier
+                    .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
+                    .unwrap_or_default(),
+                quota: list.rules.quota,
+                lines,
+            }
+        })
+        .collect();
+    ListDoc {
+        call: name_in(lang, &call.info.title, &call.info.title_en).to_string(),
+        doc_number: call.info.doc_number.clone(),
+        round: m.round.id.clone(),
+        round_name: name_in(lang, &m.round.name, &m.round.name_en).to_string(),
+        method: m.method.label(lang).to_string(),
+        public,
+        tiers,
+    }
+}
+
+fn headers(public: bool, lang: Lang) -> Vec<&'static str> {
+    if public {
+        vec![
+            lang.pick("序号", "No."),
+            lang.pick("层级", "Tier"),
+            lang.pick("区域", "Region"),
+            lang.pick("申报主体", "Applicant"),
+            lang.pick("市州", "Prefecture"),
+        ]
+    } else {
+        vec![
+            lang.pick("序号", "No."),
+            lang.pick("申报主体", "Applicant"),
+            lang.pick("市州", "Prefecture"),
+            lang.pick("层级", "Tier"),
+            lang.pick("区域", "Region"),
+            lang.pick("综合得分", "Score"),
+            lang.pick("层级内排名", "Rank in tier"),
+            lang.pick("结果", "Outcome"),
+            lang.pick("入选方式", "Basis"),
+            lang.pick("标记", "Flags"),
+            lang.pick("回避", "Recusals"),
+            lang.pick("备注", "Remarks"),
+        ]
+    }
+}
+
+/// A row's cells, as text (numbers formatted once, the same everywhere).
+fn cells(l: &ListLine, public: bool, lang: Lang) -> Vec<String> {
+    let sep = lang.pick("、", ", ");
+    if public {
+        vec![
+            l.seq.to_string(),
+            l.tier.clone(),
+            l.region.clone(),
+            l.applicant.clone(),
+            l.prefecture.clone(),
+        ]
+    } else {
+        vec![
+            l.seq.to_string(),
+            l.applicant.clone(),
+            l.prefecture.clone(),
+            l.tier.clone(),
+            l.region.clone(),
+            l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+            l.rank.map(|r| r.to_string()).unwrap_or_default(),
+            l.outcome.clone(),
+            l.basis.clone(),
+            l.flags.join(sep),
+            l.recusals.join(sep),
+            l.remarks.clone(),
+        ]
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula is neutralised with a
+/// leading apostrophe (CSV injection).
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// CSV in UTF-8 with a BOM and CRLF line ends, so Excel shows Chinese.
+pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(headers(doc.public, lang))
+            .expect("in-memory write");
+        for t in &doc.tiers {
+            for l in &t.lines {
+                let row: Vec<String> = cells(l, doc.public, lang)
+                    .iter()
+                    .map(|c| neutralise(c))
+                    .collect();
+                w.write_record(&row).expect("in-memory write");
+            }
+        }
+        w.flush().expect("in-memory write");
+    }
+    out
+}
+
+pub fn json(doc: &ListDoc) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(doc).expect("serializable");
+    out.push(b'\n');
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(doc: &ListDoc, lang: Lang) -> Vec<u8> {
+    let mut s = format!(
+        "# {} · {}\n\n",
+        md_escape(&doc.call),
+        md_escape(&doc.round_name)
+    );
+    s.push_str(&format!(
+        "{} {}",
+        md_escape(&doc.doc_number),
+        if doc.public { "" } else { "· " }
+    ));
+    if !doc.public {
+        s.push_str(&format!(
+            "{}{}",
+            lang.pick("汇总方法:", "aggregation: "),
+            doc.method
+        ));
+    }
+    s.push_str("\n\n");
+    let head = headers(doc.public, lang);
+    for t in &doc.tiers {
+        s.push_str(&format!("## {}\n\n", md_escape(&t.name)));
+        if t.lines.is_empty() {
+            s.push_str(lang.pick("(无)\n\n", "(none)\n\n"));
+            continue;
+        }
+        s.push_str(&format!("| {} |\n", head.join(" | ")));
+        s.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+        for l in &t.lines {
+            let row: Vec<String> = cells(l, doc.public, lang)
+                .iter()
+                .map(|c| md_escape(c))
+                .collect();
+            s.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+/// XLSX: a summary sheet and a sheet per tier, each with a frozen header and
+/// columns wide enough for their Chinese text. The document's creation time
+/// is fixed so that the same list gives the same bytes.
+pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
+    let mut book = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
+    let bold = XFormat::new().set_bold();
+    let head = headers(doc.public, lang);
+
+    let summary = book
+        .add_worksheet()
+        .set_name(lang.pick("汇总", "Summary"))?;
+    let mut r = 0u32;
+    for (k, v) in [
+        (lang.pick("项目", "Call"), doc.call.clone()),
+        (lang.pick("文号", "Document"), doc.doc_number.clone()),
+        (lang.pick("轮次", "Round"), doc.round_name.clone()),
+    ] {
+        summary.write_string_with_format(r, 0, k, &bold)?;
+        summary.write_string(r, 1, &v)?;
+        r += 1;
+    }
+    if !doc.public {
+        summary.write_string_with_format(r, 0, lang.pick("汇总方法", "Aggregation"), &bold)?;
+        summary.write_string(r, 1, &doc.method)?;
+        r += 1;
+    }
+    r += 1;
+    for (c, h) in [
+        lang.pick("层级", "Tier"),
+        lang.pick("名额", "Quota"),
+        lang.pick("入选", "Selected"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        summary.write_string_with_format(r, c as u16, *h, &bold)?;
+    }
+    for t in &doc.tiers {
+        r += 1;
+        let selected = t
+            .lines
+            .iter()
+            .filter(|l| l.outcome == Outcome::Selected.label(lang))
+            .count();
+        summary.write_string(r, 0, &t.name)?;
+        summary.write_number(r, 1, t.quota as f64)?;
+        summary.write_number(r, 2, selected as f64)?;
+    }
+    summary.set_column_width(0, 14)?;
+    summary.set_column_width(1, 40)?;
+
+    for t in &doc.tiers {
+        let sheet = book.add_worksheet().set_name(sheet_name(&t.name))?;
+        let mut widths: Vec<usize> = head.iter().map(|h| width(h)).collect();
+        for (c, h) in head.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, l) in t.lines.iter().enumerate() {
+            let row = i as u32 + 1;
+            for (c, cell) in cells(l, doc.public, lang).iter().enumerate() {
+                widths[c] = widths[c].max(width(cell));
+                let numeric = !doc.public && (c == 5 || c == 6) || c == 0;
+                match cell.parse::<f64>() {
+                    Ok(v) if numeric => sheet.write_number(row, c as u16, v)?,
+                    _ => sheet.write_string(row, c as u16, neutralise(cell))?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (c, w) in widths.iter().enumerate() {
+            // Excel's width unit is one digit; a Chinese character takes two.
+            sheet.set_column_width(c as u16, (*w).clamp(4, 60) as f64 + 2.0)?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// Excel sheet names: at most 31 characters, none of []:*?/\ .
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect();
+    if cleaned.is_empty() {
+        "Sheet".into()
+    } else {
+        cleaned
+    }
+}
+
+pub fn render(doc: &ListDoc, format: Format, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Csv => csv(doc, lang),
+        Format::Xlsx => xlsx(doc, lang)?,
+        Format::Json => json(doc),
+        Format::Md => markdown(doc, lang),
+    })
+}
+
+/// A member's score sheet: one row per criterion of each application they
+/// may score (recused ones left out), plus an overall-comment row, filled
+/// with what is stored. `jury import` takes it back.
+pub fn score_sheet(
+    store: &crate::store::Store,
+    round: &Round,
+    member: &Member,
+    lang: Lang,
+) -> crate::store::Result<Vec<Vec<String>>> {
+    let call = store.call(&round.call)?.ok_or_else(|| {
+        crate::store::StoreError::Corrupt(format!("round {} has no call", round.id))
+    })?;
+    let Some(rubric) = call.rubric(&round.rubric) else {
+        return Err(crate::store::StoreError::Corrupt(format!(
+            "round {} has no rubric",
+            round.id
+        )));
+    };
+    let reviews = store.reviews(&round.id)?;
+    let mut rows = vec![vec![
+        "round (轮次)".to_string(),
+        "member (评审专家)".into(),
+        "application (申报编号)".into(),
+        "applicant_name (申报主体名称)".into(),
+        "criterion (评分项)".into(),
+        "criterion_name (评分项名称)".into(),
+        "max_points (满分)".into(),
+        "value (分值)".into(),
+        "comment (评语)".into(),
+        "status (状态)".into(),
+    ]];
+    for a in store
+        .assignments(&round.id)?
+        .iter()
+        .filter(|a| a.member == member.id)
+    {
+        let Some(app) = store.application(&a.application)? else {
+            continue;
+        };
+        if store.recusal(member, &app)?.is_some() {
+            continue;
+        }
+        let review = reviews
+            .iter()
+            .find(|r| r.member == member.id && r.application == app.id);
+        let status = review
+            .map(|r| r.status.as_str())
+            .unwrap_or("draft")
+            .to_string();
+        let name = sanitize(name_in(lang, &app.name, &app.name_en));
+        for c in rubric.criteria_for(&app.tier) {
+            let score = review.and_then(|r| r.scores.iter().find(|s| s.criterion == c.id));
+            rows.push(vec![
+                round.id.clone(),
+                member.id.clone(),
+                app.id.clone(),
+                name.clone(),
+                c.id.clone(),
+                sanitize(name_in(lang, &c.name, &c.name_en)),
+                format!("{}", c.max),
+                score
+                    .and_then(|s| s.value)
+                    .map(|v| format!("{v}"))
+                    .unwrap_or_default(),
+                score.map(|s| s.comment.clone()).unwrap_or_default(),
+                status.clone(),
+            ]);
+        }
+        rows.push(vec![
+            round.id.clone(),
+            member.id.clone(),
+            app.id.clone(),
+            name,
+            "overall".into(),
+            lang.pick("总体评语", "overall comment").into(),
+            String::new(),
+            String::new(),
+            review
+                .map(|r| r.overall_comment.clone())
+                .unwrap_or_default(),
+            status,
+        ]);
+    }
+    Ok(rows)
+}
+
+/// Rows as CSV (UTF-8 with BOM, CRLF), cells neutralised.
+pub fn rows_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for (i, r) in rows.iter().enumerate() {
+            let cells: Vec<String> = if i == 0 {
+                r.clone()
+            } else {
+                r.iter().map(|c| neutralise(c)).collect()
+            };
+            w.write_record(&cells).expect("in-memory write");
+        }
+        w.flush().expect("in-memory write");
+    }
+    out
+}
+
+/// Rows as a one-sheet XLSX with a frozen header (values stay text so that
+/// an empty cell stays empty; the importer reads either).
+pub fn rows_xlsx(rows: &[Vec<String>], sheet: &str) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
+    let ws = book.add_worksheet().set_name(sheet_name(sheet))?;
+    let bold = XFormat::new().set_bold();
+    let mut widths = vec![4usize; rows.first().map(Vec::len).unwrap_or(0)];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            widths[c] = widths[c].max(width(cell));
+            if r == 0 {
+                ws.write_string_with_format(0, c as u16, cell, &bold)?;
+            } else if !cell.is_empty() {
+                ws.write_string(r as u32, c as u16, neutralise(cell))?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).min(60) as f64 + 2.0)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("长沙"), "长沙");
+    }
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        assert_eq!(sheet_name("县(县级市)"), "县(县级市)");
+        assert_eq!(sheet_name("a/b"), "a_b");
+        assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+}
