@@ -402,9 +402,21 @@ fn a_score_sheet_keeps_what_it_leaves_out_and_respects_submission() {
 #[test]
 fn verify_catches_edits_to_what_decides_recusal_and_eligibility() {
     let (_dir, db) = sample_db();
-    sql(&db, "UPDATE members SET home_prefecture = 'yueyang' WHERE id = 'm06'");
-    assert!(!verify_ok(&db), "a member's home prefecture decides recusal");
+    sql(
+        &db,
+        "UPDATE members SET home_prefecture = 'yueyang' WHERE id = 'm06'",
+    );
+    assert!(
+        !verify_ok(&db),
+        "a member's home prefecture decides recusal"
+    );
     let (_dir2, db2) = sample_db();
-    sql(&db2, "UPDATE applications SET government_approval = 1 WHERE id = 'county-luxi'");
-    assert!(!verify_ok(&db2), "an application's approval decides eligibility");
+    sql(
+        &db2,
+        "UPDATE applications SET government_approval = 1 WHERE id = 'county-luxi'",
+    );
+    assert!(
+        !verify_ok(&db2),
+        "an application's approval decides eligibility"
+    );
 }

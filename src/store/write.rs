@@ -596,6 +596,17 @@ impl<'a> Writer<'a> {
             }
             return Ok(());
         }
+        // A blank sheet row for a review never started says nothing: an
+        // exported sheet that comes back untouched changes nothing.
+        let says_nothing = sheet.status != Some(ReviewStatus::Submitted)
+            && sheet.overall_comment.as_deref().unwrap_or("").is_empty()
+            && sheet
+                .scores
+                .iter()
+                .all(|s| s.value.is_none() && s.comment.is_empty());
+        if existing.is_none() && says_nothing {
+            return Ok(());
+        }
         let status = sheet.status.or(existing).unwrap_or(ReviewStatus::Draft);
         if status == ReviewStatus::Submitted {
             // What the review will hold: stored values overlaid with these.
