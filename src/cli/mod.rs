@@ -124,12 +124,55 @@ pub enum Command {
         #[arg(long)]
         member: Option<String>,
     },
+    /// Move a round one step on: open → scoring → deliberation (logged).
+    /// Scores are frozen from deliberation on.
+    Advance {
+        #[arg(long)]
+        round: Option<String>,
+    },
+    /// Override one line of the proposed list, with a written reason
+    /// (or --clear an override).
+    Override {
+        /// Application id.
+        application: String,
+        /// selected, reserve or not_selected.
+        #[arg(long, value_parser = parse_outcome, required_unless_present = "clear")]
+        outcome: Option<crate::domain::Outcome>,
+        #[arg(long, required_unless_present = "clear")]
+        reason: Option<String>,
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        round: Option<String>,
+    },
+    /// Finalise a round in deliberation: the list as it stands (proposal and
+    /// overrides) becomes its decisions, and the round is frozen (logged).
+    Finalise {
+        #[arg(long)]
+        round: Option<String>,
+        #[arg(long, default_value = "trimmed_mean", value_parser = parse_method)]
+        method: crate::domain::aggregate::Method,
+        /// Finalise although some assigned reviews are not submitted.
+        #[arg(long)]
+        allow_missing: bool,
+    },
+    /// Reopen a finalised round for deliberation; its decisions are
+    /// withdrawn (each withdrawal logged).
+    ReopenRound {
+        #[arg(long)]
+        round: Option<String>,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_outcome(s: &str) -> Result<crate::domain::Outcome, String> {
+    crate::domain::Outcome::parse(s)
+        .ok_or_else(|| "expected selected, reserve or not_selected".to_string())
 }
 
 fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
@@ -300,6 +343,62 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 w.record_export(&round, &kind, public, &out.display().to_string(), &sha)
             })?;
             println!("{}  sha256 {sha}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Advance { round } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let (state, _) = store.write(&actor, true, |w| w.advance_round(&round))?;
+            println!("{round}: {}", state.label(lang));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Override {
+            application,
+            outcome,
+            reason,
+            clear,
+            round,
+        } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let what = if clear {
+                None
+            } else {
+                Some((
+                    outcome.expect("clap requires it"),
+                    reason.as_deref().unwrap_or(""),
+                ))
+            };
+            store.write(&actor, true, |w| w.set_override(&round, &application, what))?;
+            println!(
+                "{round} {application}: {}",
+                if clear {
+                    lang.pick("已取消调整", "override cleared")
+                } else {
+                    lang.pick("已调整", "overridden")
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Finalise {
+            round,
+            method,
+            allow_missing,
+        } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            secretary::finalise(&mut store, &round, method, allow_missing, &actor, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ReopenRound { round } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let (n, _) = store.write(&actor, true, |w| w.reopen_round(&round))?;
+            println!(
+                "{round}: {} ({n} {})",
+                crate::domain::RoundState::Deliberation.label(lang),
+                lang.pick("项决定已撤回", "decisions withdrawn")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { json } => {

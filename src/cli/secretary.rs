@@ -259,3 +259,81 @@ pub fn propose(
     }
     Ok(())
 }
+
+/// Finalises a round: the settled list becomes decisions with their
+/// rationale (in the call's language, Chinese), in one transaction.
+pub fn finalise(
+    store: &mut Store,
+    round: &str,
+    method: Method,
+    allow_missing: bool,
+    actor: &str,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let r = store
+        .round(round)?
+        .ok_or_else(|| anyhow::anyhow!("no round {round:?}"))?;
+    let progress = store.progress(&r)?;
+    let missing = progress.draft + progress.not_started;
+    if missing > 0 && !allow_missing {
+        anyhow::bail!(
+            "{missing} {}",
+            lang.pick(
+                "份评分尚未提交;全部提交后再定案,或使用 --allow-missing。",
+                "assigned reviews are not submitted; finalise when all are in, or pass --allow-missing."
+            )
+        );
+    }
+    let (call, m) = tally::matrix(store, round, method)?;
+    let lists = tally::settle(store, &call, &m)?;
+    let name = names(&call, Lang::Zh);
+    let describe = |id: &str| {
+        let n = name(id);
+        if n != id {
+            n
+        } else {
+            m.rows
+                .iter()
+                .find(|r| r.app == id)
+                .map(|r| sanitize(&r.name))
+                .unwrap_or_else(|| id.to_string())
+        }
+    };
+    let decisions: Vec<(String, Outcome, Option<String>, String)> = lists
+        .iter()
+        .flat_map(|l| &l.lines)
+        .map(|line| {
+            let mut parts = Vec::new();
+            if let Some(s) = line.score {
+                parts.push(format!("综合得分 {s:.2}"));
+            }
+            if let Some(rank) = line.rank {
+                parts.push(format!("层级内第 {rank} 名"));
+            }
+            if let Some(b) = line.basis {
+                parts.push(b.label(Lang::Zh).to_string());
+            }
+            parts.extend(line.reasons.iter().map(|r| r.describe(Lang::Zh, &describe)));
+            let grade = m
+                .rows
+                .iter()
+                .find(|r| r.app == line.app)
+                .and_then(|row| row.aggregate.as_ref())
+                .and_then(|a| {
+                    call.rubric(&m.round.rubric)
+                        .and_then(|ru| ru.grade_for(a.value))
+                })
+                .filter(|_| m.round.kind == RoundKind::Assessment)
+                .map(|g| g.name.clone());
+            (line.app.clone(), line.outcome, grade, parts.join(";"))
+        })
+        .collect();
+    let n = decisions.len();
+    store.write(actor, true, |w| w.finalise(round, &decisions))?;
+    println!(
+        "{round}: {} ({n} {})",
+        RoundState::Finalised.label(lang),
+        lang.pick("项决定", "decisions")
+    );
+    Ok(())
+}

@@ -1065,3 +1065,85 @@ impl Writer<'_> {
         })
     }
 }
+
+impl Writer<'_> {
+    /// Moves a round one step forward: open → scoring → deliberation.
+    /// Finalising goes through [`Writer::finalise`].
+    pub fn advance_round(&mut self, round: &str) -> Result<RoundState> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        let next = match r.state {
+            RoundState::Open => RoundState::Scoring,
+            RoundState::Scoring => RoundState::Deliberation,
+            RoundState::Deliberation => {
+                return refuse("the round is in deliberation: finalise it to go on");
+            }
+            RoundState::Finalised => return refuse("the round is finalised"),
+        };
+        self.set_round_state(round, next)?;
+        Ok(next)
+    }
+
+    /// Finalises a round: writes one decision per application (outcome,
+    /// grade for assessments, rationale) and freezes the round, all in this
+    /// transaction. Only from deliberation.
+    pub fn finalise(
+        &mut self,
+        round: &str,
+        decisions: &[(String, Outcome, Option<String>, String)],
+    ) -> Result<()> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state != RoundState::Deliberation {
+            return refuse(format!(
+                "round {round} is in {}: only a round in deliberation can be finalised",
+                r.state.as_str()
+            ));
+        }
+        let by = self.actor.clone();
+        let at = self.at.clone();
+        for (app, outcome, grade, rationale) in decisions {
+            self.audited(&audit::DECISION, &[round, app], |conn| {
+                conn.execute(
+                    "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale, decided_by, decided_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, grade = ?4,
+                        rationale = ?5, decided_by = ?6, decided_at = ?7",
+                    params![round, app, outcome.as_str(), grade, rationale, by, at],
+                )
+            })?;
+        }
+        self.set_round_state(round, RoundState::Finalised)?;
+        Ok(())
+    }
+
+    /// Reopens a finalised round for deliberation: its decisions are
+    /// withdrawn (each withdrawal logged) and the state goes back.
+    pub fn reopen_round(&mut self, round: &str) -> Result<usize> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state != RoundState::Finalised {
+            return refuse(format!("round {round} is not finalised"));
+        }
+        let apps: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT application_id FROM decisions WHERE round_id = ?1")?;
+            stmt.query_map([round], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for app in &apps {
+            self.audited(&audit::DECISION, &[round, app], |conn| {
+                conn.execute(
+                    "DELETE FROM decisions WHERE round_id = ?1 AND application_id = ?2",
+                    params![round, app],
+                )
+            })?;
+        }
+        self.set_round_state(round, RoundState::Deliberation)?;
+        Ok(apps.len())
+    }
+}
