@@ -238,3 +238,100 @@ pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
         })
         .collect()
 }
+
+/// The round a secretary works on: the latest not yet finalised, else the latest.
+pub fn default_round(store: &Store) -> Result<Option<String>> {
+    let rounds = store.rounds()?;
+    Ok(rounds
+        .iter()
+        .rev()
+        .find(|r| r.state != RoundState::Finalised)
+        .or(rounds.last())
+        .map(|r| r.id.clone()))
+}
+
+/// Finalises a round: the settled list becomes one decision per application
+/// with its rationale (in Chinese, the panel's language), and the round is
+/// frozen, in one transaction. Refused while assigned reviews are missing,
+/// unless `allow_missing`. Returns the number of decisions.
+pub fn finalise(
+    store: &mut Store,
+    round: &str,
+    method: Method,
+    allow_missing: bool,
+    actor: &str,
+    lang: crate::i18n::Lang,
+) -> Result<usize> {
+    let r = store
+        .round(round)?
+        .ok_or_else(|| StoreError::Refused(format!("no round {round:?}")))?;
+    let progress = store.progress(&r)?;
+    let missing = progress.draft + progress.not_started;
+    if missing > 0 && !allow_missing {
+        return Err(StoreError::Refused(format!(
+            "{missing} {}",
+            lang.pick(
+                "份评分尚未提交;全部提交后再定案(命令行可用 --allow-missing)。",
+                "assigned reviews are not submitted; finalise when all are in (or pass --allow-missing)."
+            )
+        )));
+    }
+    let (call, m) = matrix(store, round, method)?;
+    let lists = settle(store, &call, &m)?;
+    let zh = crate::i18n::Lang::Zh;
+    let describe = |id: &str| {
+        call.prefecture(id)
+            .map(|p| p.name.clone())
+            .or_else(|| call.region(id).map(|r| r.name.clone()))
+            .or_else(|| {
+                m.rows
+                    .iter()
+                    .find(|r| r.app == id)
+                    .map(|r| crate::text::sanitize(&r.name))
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let decisions: Vec<(String, Outcome, Option<String>, String)> = lists
+        .iter()
+        .flat_map(|l| &l.lines)
+        .map(|line| {
+            let mut parts = Vec::new();
+            if let Some(s) = line.score {
+                parts.push(format!("综合得分 {s:.2}"));
+            }
+            if let Some(rank) = line.rank {
+                parts.push(format!("层级内第 {rank} 名"));
+            }
+            if let Some(b) = line.basis {
+                parts.push(b.label(zh).to_string());
+            }
+            parts.extend(line.reasons.iter().map(|r| r.describe(zh, &describe)));
+            let grade = m
+                .rows
+                .iter()
+                .find(|r| r.app == line.app)
+                .and_then(|row| row.aggregate.as_ref())
+                .and_then(|a| {
+                    call.rubric(&m.round.rubric)
+                        .and_then(|ru| ru.grade_for(a.value))
+                })
+                .filter(|_| m.round.kind == RoundKind::Assessment)
+                .map(|g| g.name.clone());
+            (line.app.clone(), line.outcome, grade, parts.join(";"))
+        })
+        .collect();
+    let n = decisions.len();
+    store.write(actor, true, |w| w.finalise(round, &decisions))?;
+    Ok(n)
+}
+
+/// The applications a member is recused from, in a call.
+pub fn recused_apps(store: &Store, call: &Call, member: &Member) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for app in store.applications(&call.info.id)? {
+        if store.recusal(member, &app)?.is_some() {
+            out.push(app.id);
+        }
+    }
+    Ok(out)
+}

@@ -188,3 +188,13 @@ fn popups_keep_their_border_over_wide_text() {
 fn crate_width(s: &str) -> usize {
     jury::text::width(s)
 }
+
+#[test]
+fn secretary_matrix_and_list_120x40() {
+    let mut r = rig(Lang::Zh, Some("m01"));
+    let matrix = r.screen(120, 40);
+    insta::assert_snapshot!("secretary_matrix", matrix.backend());
+    r.key(KeyCode::Tab);
+    let list = r.screen(120, 40);
+    insta::assert_snapshot!("secretary_list", list.backend());
+}

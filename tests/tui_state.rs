@@ -333,3 +333,104 @@ fn mouse_selects_opens_focuses_and_scrolls() {
         "the wheel scrolls the material"
     );
 }
+
+#[test]
+fn secretary_works_the_matrix_and_the_list() {
+    // m01 is the secretary, with nothing to review: the matrix comes first.
+    let mut r = rig("m01");
+    assert_eq!(r.app.screen, Screen::Matrix);
+    let s = r.app.secretary.as_ref().unwrap();
+    assert_eq!(s.matrix.reviewers.len(), 6);
+    // m01's home is 长沙: those rows are masked for m01.
+    assert!(s.is_recused("county-liuyang"));
+    r.key(KeyCode::Char('a'));
+    assert_eq!(
+        r.app.secretary.as_ref().unwrap().method,
+        jury::domain::aggregate::Method::Mean
+    );
+    assert_eq!(
+        r.app.secretary.as_ref().unwrap().matrix.method,
+        jury::domain::aggregate::Method::Mean
+    );
+    // Drill-down is refused on a recused row, allowed elsewhere.
+    r.app.secretary.as_mut().unwrap().selected = 0;
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.popup, Some(Popup::Drill));
+    r.key(KeyCode::Esc);
+
+    // The list: an override needs a reason and lands in the store.
+    r.key(KeyCode::Tab);
+    assert_eq!(r.app.screen, Screen::List);
+    let app_id = r
+        .app
+        .secretary
+        .as_ref()
+        .unwrap()
+        .selected_line()
+        .unwrap()
+        .app
+        .clone();
+    r.key(KeyCode::Char('x'));
+    assert!(r.app.editor.is_some());
+    r.key(KeyCode::Esc);
+    assert!(
+        r.app.message.as_ref().unwrap().text.contains("reason"),
+        "a blank reason changes nothing"
+    );
+    assert!(r.store.overrides("sel-2016").unwrap().is_empty());
+    r.key(KeyCode::Char('x'));
+    r.keys("不符合示范方向");
+    r.key(KeyCode::Esc);
+    let overrides = r.store.overrides("sel-2016").unwrap();
+    assert_eq!(overrides[&app_id].0, jury::domain::Outcome::NotSelected);
+    let line = r
+        .app
+        .secretary
+        .as_ref()
+        .unwrap()
+        .selected_line()
+        .unwrap()
+        .clone();
+    assert_eq!(line.outcome, jury::domain::Outcome::NotSelected);
+    r.key(KeyCode::Char('u'));
+    assert!(r.store.overrides("sel-2016").unwrap().is_empty());
+
+    // Finalising is refused while reviews are missing; advancing is confirmed and logged.
+    r.key(KeyCode::Char('A'));
+    r.key(KeyCode::Char('y'));
+    assert_eq!(
+        r.store.round("sel-2016").unwrap().unwrap().state,
+        jury::domain::RoundState::Deliberation
+    );
+    r.key(KeyCode::Char('F'));
+    r.key(KeyCode::Char('y'));
+    assert!(
+        r.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not submitted"),
+        "{:?}",
+        r.app.message
+    );
+    assert_eq!(
+        r.store.round("sel-2016").unwrap().unwrap().state,
+        jury::domain::RoundState::Deliberation
+    );
+    assert!(r.store.verify().unwrap().ok());
+}
+
+#[test]
+fn reviewers_do_not_see_the_secretarys_commands() {
+    let mut r = rig("m06");
+    let hints = r.app.keymap.hints(
+        jury::tui::keymap::Context::Queue,
+        Lang::En,
+        r.app.is_secretary(),
+    );
+    assert!(!hints.iter().any(|(_, n)| n.contains("matrix")));
+    r.key(KeyCode::Char('m'));
+    assert_eq!(r.app.screen, Screen::Queue);
+    assert!(r.app.secretary.is_none());
+}

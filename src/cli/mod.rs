@@ -496,7 +496,7 @@ pub fn load_sample(store: &mut Store, actor: &str) -> anyhow::Result<()> {
 
 /// Writes through a temporary file in the same folder and renames it into
 /// place, so a reader never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()

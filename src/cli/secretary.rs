@@ -10,14 +10,7 @@ use serde_json::json;
 
 /// The round a secretary works on: the latest not yet finalised, else the latest.
 pub fn default_round(store: &Store) -> anyhow::Result<String> {
-    let rounds = store.rounds()?;
-    rounds
-        .iter()
-        .rev()
-        .find(|r| r.state != RoundState::Finalised)
-        .or(rounds.last())
-        .map(|r| r.id.clone())
-        .ok_or_else(|| anyhow::anyhow!("no rounds: import a call first"))
+    tally::default_round(store)?.ok_or_else(|| anyhow::anyhow!("no rounds: import a call first"))
 }
 
 pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
@@ -260,8 +253,7 @@ pub fn propose(
     Ok(())
 }
 
-/// Finalises a round: the settled list becomes decisions with their
-/// rationale (in the call's language, Chinese), in one transaction.
+/// Finalises a round and says how many decisions it wrote.
 pub fn finalise(
     store: &mut Store,
     round: &str,
@@ -270,66 +262,7 @@ pub fn finalise(
     actor: &str,
     lang: Lang,
 ) -> anyhow::Result<()> {
-    let r = store
-        .round(round)?
-        .ok_or_else(|| anyhow::anyhow!("no round {round:?}"))?;
-    let progress = store.progress(&r)?;
-    let missing = progress.draft + progress.not_started;
-    if missing > 0 && !allow_missing {
-        anyhow::bail!(
-            "{missing} {}",
-            lang.pick(
-                "份评分尚未提交;全部提交后再定案,或使用 --allow-missing。",
-                "assigned reviews are not submitted; finalise when all are in, or pass --allow-missing."
-            )
-        );
-    }
-    let (call, m) = tally::matrix(store, round, method)?;
-    let lists = tally::settle(store, &call, &m)?;
-    let name = names(&call, Lang::Zh);
-    let describe = |id: &str| {
-        let n = name(id);
-        if n != id {
-            n
-        } else {
-            m.rows
-                .iter()
-                .find(|r| r.app == id)
-                .map(|r| sanitize(&r.name))
-                .unwrap_or_else(|| id.to_string())
-        }
-    };
-    let decisions: Vec<(String, Outcome, Option<String>, String)> = lists
-        .iter()
-        .flat_map(|l| &l.lines)
-        .map(|line| {
-            let mut parts = Vec::new();
-            if let Some(s) = line.score {
-                parts.push(format!("综合得分 {s:.2}"));
-            }
-            if let Some(rank) = line.rank {
-                parts.push(format!("层级内第 {rank} 名"));
-            }
-            if let Some(b) = line.basis {
-                parts.push(b.label(Lang::Zh).to_string());
-            }
-            parts.extend(line.reasons.iter().map(|r| r.describe(Lang::Zh, &describe)));
-            let grade = m
-                .rows
-                .iter()
-                .find(|r| r.app == line.app)
-                .and_then(|row| row.aggregate.as_ref())
-                .and_then(|a| {
-                    call.rubric(&m.round.rubric)
-                        .and_then(|ru| ru.grade_for(a.value))
-                })
-                .filter(|_| m.round.kind == RoundKind::Assessment)
-                .map(|g| g.name.clone());
-            (line.app.clone(), line.outcome, grade, parts.join(";"))
-        })
-        .collect();
-    let n = decisions.len();
-    store.write(actor, true, |w| w.finalise(round, &decisions))?;
+    let n = tally::finalise(store, round, method, allow_missing, actor, lang)?;
     println!(
         "{round}: {} ({n} {})",
         RoundState::Finalised.label(lang),

@@ -17,18 +17,26 @@ pub enum Screen {
     Picker,
     Queue,
     Review,
+    Matrix,
+    List,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     Submit,
     Reopen,
+    Advance,
+    Finalise,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Confirm(Confirm),
+    /// Every criterion score of the selected application (secretary).
+    Drill,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +64,9 @@ pub struct CommentEditor {
     pub criterion: String,
     pub title: String,
     pub area: TextArea<'static>,
+    /// When set, the text is the written reason of an override of this
+    /// application to this outcome, not a comment.
+    pub override_for: Option<(String, crate::domain::Outcome)>,
 }
 
 /// What the runtime must do after an update.
@@ -81,6 +92,19 @@ pub enum Effect {
     },
     Submit,
     Reopen,
+    OpenMatrix,
+    /// Recompute the matrix and list (e.g. with another method).
+    LoadMatrix,
+    Drill(String),
+    Override {
+        app: String,
+        outcome: crate::domain::Outcome,
+        reason: String,
+    },
+    ClearOverride(String),
+    Advance,
+    Finalise,
+    Export,
 }
 
 pub struct Picker {
@@ -99,6 +123,7 @@ pub struct App {
     pub round: Option<Round>,
     pub queue: Queue,
     pub review: Option<ReviewForm>,
+    pub secretary: Option<super::secretary::Secretary>,
     pub editor: Option<CommentEditor>,
     pub message: Option<Message>,
     /// Percent of the width given to the material pane.
@@ -125,6 +150,7 @@ impl App {
             round: None,
             queue: Queue::new(Vec::new(), Vec::new(), Vec::new()),
             review: None,
+            secretary: None,
             editor: None,
             message: None,
             split: 55,
@@ -139,7 +165,15 @@ impl App {
             Screen::Picker => Context::Picker,
             Screen::Queue => Context::Queue,
             Screen::Review => Context::Review,
+            Screen::Matrix => Context::Matrix,
+            Screen::List => Context::List,
         }
+    }
+
+    pub fn is_secretary(&self) -> bool {
+        self.member
+            .as_ref()
+            .is_some_and(|m| m.has_role(crate::domain::Role::Secretary))
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -220,6 +254,7 @@ impl App {
                 Screen::Picker => self.picker_action(action),
                 Screen::Queue => self.queue_action(action),
                 Screen::Review => self.review_action(action),
+                Screen::Matrix | Screen::List => self.secretary_action(action),
             },
         }
     }
@@ -257,6 +292,93 @@ impl App {
             Action::CycleSort => self.queue.cycle_sort(),
             Action::ClearFilters => self.queue.clear_filters(),
             Action::Open => return self.open_selected(),
+            Action::OpenMatrix => {
+                if self.is_secretary() {
+                    return vec![Effect::OpenMatrix];
+                }
+                self.info(self.lang.pick(
+                    "评审汇总仅供秘书使用。",
+                    "The panel matrix is the secretary's.",
+                ));
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn secretary_action(&mut self, action: Action) -> Vec<Effect> {
+        let lang = self.lang;
+        let Some(s) = &mut self.secretary else {
+            return Vec::new();
+        };
+        let page = s.page.max(1) as isize;
+        let on_list = self.screen == Screen::List;
+        match action {
+            Action::Up if on_list => s.list_move_by(-1),
+            Action::Down if on_list => s.list_move_by(1),
+            Action::PageUp if on_list => s.list_move_by(-page),
+            Action::PageDown if on_list => s.list_move_by(page),
+            Action::Up => s.move_by(-1),
+            Action::Down => s.move_by(1),
+            Action::PageUp => s.move_by(-page),
+            Action::PageDown => s.move_by(page),
+            Action::CycleSort => {
+                s.sort = s.sort.next();
+                s.resort();
+            }
+            Action::CycleMethod => {
+                let all = crate::domain::aggregate::Method::ALL;
+                let i = all.iter().position(|m| *m == s.method).unwrap_or(0);
+                s.method = all[(i + 1) % all.len()];
+                return vec![Effect::LoadMatrix];
+            }
+            Action::Drill => {
+                let Some(app) = s.selected_app().map(str::to_string) else {
+                    return Vec::new();
+                };
+                if s.is_recused(&app) {
+                    self.warn(lang.pick(
+                        "您已回避此申报,不能查看其评审情况。",
+                        "You are recused from this application.",
+                    ));
+                    return Vec::new();
+                }
+                return vec![Effect::Drill(app)];
+            }
+            Action::OpenList => self.screen = Screen::List,
+            Action::OpenMatrix => self.screen = Screen::Matrix,
+            Action::Back => {
+                self.screen = Screen::Queue;
+                self.secretary = None;
+            }
+            Action::OverrideSelect | Action::OverrideReserve | Action::OverrideReject => {
+                let Some(line) = s.selected_line() else {
+                    return Vec::new();
+                };
+                let outcome =
+                    super::secretary::override_outcome(action).expect("an override action");
+                let app = line.app.clone();
+                let title = format!(
+                    "{} → {} · {}",
+                    s.app_name(&app),
+                    outcome.label(lang),
+                    lang.pick("调整理由(必填)", "reason (required)")
+                );
+                self.editor = Some(CommentEditor {
+                    criterion: String::new(),
+                    title,
+                    area: TextArea::default(),
+                    override_for: Some((app, outcome)),
+                });
+            }
+            Action::ClearOverride => {
+                if let Some(line) = s.selected_line() {
+                    return vec![Effect::ClearOverride(line.app.clone())];
+                }
+            }
+            Action::Advance => self.popup = Some(Popup::Confirm(Confirm::Advance)),
+            Action::Finalise => self.popup = Some(Popup::Confirm(Confirm::Finalise)),
+            Action::Export => return vec![Effect::Export],
             _ => {}
         }
         Vec::new()
@@ -313,6 +435,10 @@ impl App {
                 self.popup = next.map(|scroll| Popup::Help { scroll });
                 Vec::new()
             }
+            Popup::Drill => {
+                self.popup = None;
+                Vec::new()
+            }
             Popup::Confirm(what) => {
                 let yes = matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
                 let no = matches!(
@@ -324,6 +450,8 @@ impl App {
                     return vec![match what {
                         Confirm::Submit => Effect::Submit,
                         Confirm::Reopen => Effect::Reopen,
+                        Confirm::Advance => Effect::Advance,
+                        Confirm::Finalise => Effect::Finalise,
                     }];
                 }
                 if no {
@@ -344,6 +472,20 @@ impl App {
         if finish {
             let editor = self.editor.take().expect("editor open");
             let text = editor.area.lines().join("\n");
+            if let Some((app, outcome)) = editor.override_for {
+                if text.trim().is_empty() {
+                    self.error(self.lang.pick(
+                        "调整须写明理由,未作调整。",
+                        "An override needs a written reason; nothing changed.",
+                    ));
+                    return Vec::new();
+                }
+                return vec![Effect::Override {
+                    app,
+                    outcome,
+                    reason: text,
+                }];
+            }
             if let Some(form) = &mut self.review {
                 match form.criteria.iter().position(|c| c.id == editor.criterion) {
                     Some(i) => form.comments[i] = text.clone(),
@@ -358,7 +500,7 @@ impl App {
         let before = editor.area.lines().join("\n");
         editor.area.input(key);
         let after = editor.area.lines().join("\n");
-        if after != before {
+        if after != before && editor.override_for.is_none() {
             return vec![Effect::SaveBuffer {
                 criterion: editor.criterion.clone(),
                 text: after,
@@ -542,6 +684,7 @@ impl App {
                     criterion,
                     title,
                     area,
+                    override_for: None,
                 });
             }
             Action::Submit => {

@@ -13,15 +13,33 @@ pub enum Context {
     Picker,
     Queue,
     Review,
+    Matrix,
+    List,
 }
 
 impl Context {
+    pub const ALL: [Context; 6] = [
+        Context::Global,
+        Context::Picker,
+        Context::Queue,
+        Context::Review,
+        Context::Matrix,
+        Context::List,
+    ];
+
+    /// Commands here are the secretary's; they are hidden from other members.
+    pub fn secretary_only(self) -> bool {
+        matches!(self, Context::Matrix | Context::List)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::Picker => "picker",
             Context::Queue => "queue",
             Context::Review => "review",
+            Context::Matrix => "matrix",
+            Context::List => "list",
         }
     }
     pub fn label(self, lang: Lang) -> &'static str {
@@ -30,6 +48,8 @@ impl Context {
             Context::Picker => lang.pick("选择成员", "Member picker"),
             Context::Queue => lang.pick("评审队列", "Queue"),
             Context::Review => lang.pick("评分", "Review"),
+            Context::Matrix => lang.pick("评审汇总(秘书)", "Panel matrix (secretary)"),
+            Context::List => lang.pick("名单(秘书)", "The list (secretary)"),
         }
     }
 }
@@ -72,6 +92,17 @@ pub enum Action {
     WidenLeft,
     WidenRight,
     TogglePane,
+    OpenMatrix,
+    OpenList,
+    CycleMethod,
+    Drill,
+    OverrideSelect,
+    OverrideReserve,
+    OverrideReject,
+    ClearOverride,
+    Advance,
+    Finalise,
+    Export,
 }
 
 pub struct Command {
@@ -132,7 +163,37 @@ pub const COMMANDS: &[Command] = &[
     cmd!(Review, WidenRight, "widen_right", "右栏加宽", "widen scoring pane", ["<"], false),
     cmd!(Review, TogglePane, "toggle_pane", "切换材料/评分(窄屏)", "switch pane (narrow screens)", ["w"], false),
     cmd!(Review, Back, "back", "返回队列", "back to queue", ["esc"], true),
+    cmd!(Queue, OpenMatrix, "open_matrix", "评审汇总(秘书)", "panel matrix (secretary)", ["m"], true),
+    cmd!(Matrix, Up, "up", "上移", "up", ["up", "k"], false),
+    cmd!(Matrix, Down, "down", "下移", "down", ["down", "j"], false),
+    cmd!(Matrix, PageUp, "page_up", "上一页", "page up", ["pageup"], false),
+    cmd!(Matrix, PageDown, "page_down", "下一页", "page down", ["pagedown", "space"], false),
+    cmd!(Matrix, CycleMethod, "cycle_method", "汇总方法", "aggregation method", ["a"], true),
+    cmd!(Matrix, CycleSort, "cycle_sort", "排序", "sort", ["o"], true),
+    cmd!(Matrix, Drill, "drill", "逐项评分", "every criterion", ["enter"], true),
+    cmd!(Matrix, OpenList, "open_list", "名单", "the list", ["tab", "l"], true),
+    cmd!(Matrix, Back, "back", "返回", "back", ["esc"], true),
+    cmd!(List, Up, "up", "上移", "up", ["up", "k"], false),
+    cmd!(List, Down, "down", "下移", "down", ["down", "j"], false),
+    cmd!(List, PageUp, "page_up", "上一页", "page up", ["pageup"], false),
+    cmd!(List, PageDown, "page_down", "下一页", "page down", ["pagedown", "space"], false),
+    cmd!(List, OverrideSelect, "override_select", "调整为入选", "override: select", ["s"], true),
+    cmd!(List, OverrideReserve, "override_reserve", "调整为备选", "override: reserve", ["r"], true),
+    cmd!(List, OverrideReject, "override_reject", "调整为未入选", "override: not selected", ["x"], true),
+    cmd!(List, ClearOverride, "clear_override", "取消调整", "clear override", ["u"], false),
+    cmd!(List, Advance, "advance", "进入下一阶段", "advance the round", ["A"], true),
+    cmd!(List, Finalise, "finalise", "定案", "finalise", ["F"], true),
+    cmd!(List, Export, "export", "导出", "export", ["e"], true),
+    cmd!(List, OpenMatrix, "open_matrix", "评审汇总", "panel matrix", ["tab", "m"], true),
+    cmd!(List, Back, "back", "返回", "back", ["esc"], false),
 ];
+
+impl Command {
+    /// The secretary's commands, hidden from other members' hints and help.
+    pub fn for_secretary(&self) -> bool {
+        self.context.secretary_only() || self.action == Action::OpenMatrix
+    }
+}
 
 pub fn command(context: Context, action: Action) -> Option<&'static Command> {
     COMMANDS
@@ -268,17 +329,12 @@ impl Keymap {
             toml::from_str(text).map_err(|e| format!("keymap: {}", e.message()))?;
         let mut map = Keymap::default();
         for (ctx_name, value) in &table {
-            let ctx = [
-                Context::Global,
-                Context::Picker,
-                Context::Queue,
-                Context::Review,
-            ]
-            .into_iter()
-            .find(|c| c.id() == ctx_name)
-            .ok_or_else(|| {
-                format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review)")
-            })?;
+            let ctx = Context::ALL
+                .into_iter()
+                .find(|c| c.id() == ctx_name)
+                .ok_or_else(|| {
+                    format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review, matrix, list)")
+                })?;
             let Some(entries) = value.as_table() else {
                 return Err(format!("keymap: [{ctx_name}] must be a table"));
             };
@@ -334,10 +390,16 @@ impl Keymap {
     }
 
     /// The status-bar hints for a context: (first key, name) pairs.
-    pub fn hints(&self, context: Context, lang: Lang) -> Vec<(String, &'static str)> {
+    pub fn hints(
+        &self,
+        context: Context,
+        lang: Lang,
+        secretary: bool,
+    ) -> Vec<(String, &'static str)> {
         COMMANDS
             .iter()
             .filter(|c| c.hint && (c.context == context || c.context == Context::Global))
+            .filter(|c| secretary || !c.for_secretary())
             .filter_map(|c| {
                 let key = self.keys(c.context, c.action).first()?;
                 Some((key.label(), lang.pick(c.zh, c.en)))
@@ -388,7 +450,13 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
         let map = Keymap::default();
-        for ctx in [Context::Picker, Context::Queue, Context::Review] {
+        for ctx in [
+            Context::Picker,
+            Context::Queue,
+            Context::Review,
+            Context::Matrix,
+            Context::List,
+        ] {
             let mut seen = std::collections::HashMap::new();
             for c in COMMANDS
                 .iter()

@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod layout;
 pub mod queue;
 pub mod review;
+pub mod secretary;
 pub mod theme;
 pub mod view;
 
@@ -165,6 +166,12 @@ fn event_loop(
 /// Keeps the state's idea of the screen size current (page length, scroll).
 pub fn fit(app: &mut App, area: Rect) {
     app.narrow = area.width < layout::NARROW;
+    if let Some(s) = &mut app.secretary {
+        // Summary line, table borders and header, calibration lines.
+        s.page = (layout::frame(area).body.height as usize)
+            .saturating_sub(1 + 3 + 4)
+            .max(1);
+    }
     app.queue.page = layout::queue_page(area);
     app.queue.scroll_into_view();
     view::clamp_scroll(app, area);
@@ -284,11 +291,167 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
         }
         Effect::ExternalEditor { .. } => Ok(()),
+        Effect::OpenMatrix | Effect::LoadMatrix => load_secretary(app, store).map(|_| {
+            if app.screen != Screen::List {
+                app.screen = Screen::Matrix;
+            }
+        }),
+        Effect::Drill(id) => drill(app, store, &id),
+        Effect::Override {
+            app: id,
+            outcome,
+            reason,
+        } => secretary_write(app, store, |w, round| {
+            w.set_override(round, &id, Some((outcome, &reason)))
+                .map(drop)
+        }),
+        Effect::ClearOverride(id) => secretary_write(app, store, |w, round| {
+            w.set_override(round, &id, None).map(drop)
+        }),
+        Effect::Advance => secretary_write(app, store, |w, round| w.advance_round(round).map(drop)),
+        Effect::Finalise => match app
+            .secretary
+            .as_ref()
+            .map(|s| (s.matrix.round.id.clone(), s.method))
+        {
+            Some((round, method)) => {
+                crate::tally::finalise(store, &round, method, false, &who, app.lang)
+                    .map_err(|e| e.to_string())
+                    .and_then(|n| {
+                        load_secretary(app, store)?;
+                        app.info(format!(
+                            "{} {n} {}",
+                            app.lang.pick("已定案,写入决定", "Finalised:"),
+                            app.lang.pick("项。", "decisions.")
+                        ));
+                        Ok(())
+                    })
+            }
+            None => Ok(()),
+        },
+        Effect::Export => export(app, store),
     };
     if let Err(e) = result {
         app.error(e);
         reload(app, store);
     }
+}
+
+/// Loads (or reloads) the secretary's matrix and list for the round the
+/// secretary works on, with the method chosen on screen.
+fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
+    let Some(member) = app.member.clone() else {
+        return Ok(());
+    };
+    let round = crate::tally::default_round(store)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| app.lang.pick("没有评审轮次。", "No rounds.").to_string())?;
+    let method = app
+        .secretary
+        .as_ref()
+        .map(|s| s.method)
+        .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
+    let (call, matrix) = crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
+    let lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
+    let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
+    match &mut app.secretary {
+        Some(s) => s.replace(matrix, lists, recused),
+        None => app.secretary = Some(secretary::Secretary::new(call, matrix, lists, recused)),
+    }
+    Ok(())
+}
+
+/// A secretary's write on the current round, then a reload of the screens.
+fn secretary_write(
+    app: &mut App,
+    store: &mut Store,
+    f: impl FnOnce(&mut crate::store::Writer<'_>, &str) -> crate::store::Result<()>,
+) -> Result<(), String> {
+    let Some(round) = app.secretary.as_ref().map(|s| s.matrix.round.id.clone()) else {
+        return Ok(());
+    };
+    let who = actor(app);
+    store
+        .write(&who, true, |w| f(w, &round))
+        .map_err(|e| e.to_string())?;
+    load_secretary(app, store)?;
+    if let Some(r) = store.round(&round).map_err(|e| e.to_string())?
+        && app.round.as_ref().is_some_and(|cur| cur.id == r.id)
+    {
+        app.round = Some(r);
+    }
+    Ok(())
+}
+
+fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
+    let Some(s) = &mut app.secretary else {
+        return Ok(());
+    };
+    if s.is_recused(id) {
+        return Ok(());
+    }
+    let members: std::collections::BTreeMap<String, crate::domain::Member> = store
+        .members()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|m| (m.id.clone(), m))
+        .collect();
+    let reviews = store
+        .reviews(&s.matrix.round.id)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|r| r.application == id)
+        .map(|r| {
+            let name = members
+                .get(&r.member)
+                .map(|m| crate::text::sanitize(crate::i18n::name_in(app.lang, &m.name, &m.name_en)))
+                .unwrap_or_else(|| r.member.clone());
+            (name, r)
+        })
+        .collect();
+    s.drill = Some(secretary::Drill {
+        app: id.to_string(),
+        reviews,
+    });
+    app.popup = Some(app::Popup::Drill);
+    Ok(())
+}
+
+/// Exports the list as CSV and XLSX into the current folder, each logged
+/// with its SHA-256, and says where.
+fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
+    use sha2::Digest;
+    let Some(s) = &app.secretary else {
+        return Ok(());
+    };
+    let doc = crate::export::document(&s.call, &s.matrix, &s.lists, false, app.lang);
+    let round = s.matrix.round.id.clone();
+    let who = actor(app);
+    let mut written = Vec::new();
+    for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
+        let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
+        let path = std::path::PathBuf::from(format!("jury-{round}-list.{}", format.as_str()));
+        crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+        let sha = hex::encode(sha2::Sha256::digest(&bytes));
+        store
+            .write(&who, true, |w| {
+                w.record_export(
+                    &round,
+                    format.as_str(),
+                    false,
+                    &path.display().to_string(),
+                    &sha,
+                )
+            })
+            .map_err(|e| e.to_string())?;
+        written.push(path.display().to_string());
+    }
+    app.info(format!(
+        "{} {}",
+        app.lang.pick("已导出:", "Exported:"),
+        written.join(", ")
+    ));
+    Ok(())
 }
 
 fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
@@ -300,6 +463,7 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
     app.member = Some(member.clone());
     app.round = data::current_round(store, &member.id)?;
     app.screen = Screen::Queue;
+    app.secretary = None;
     let lang = app.lang;
     match app.round.clone() {
         Some(round) => {
@@ -309,6 +473,14 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
             app.queue = queue::Queue::new(rows, tiers, prefs);
         }
         None => app.queue = queue::Queue::new(Vec::new(), Vec::new(), Vec::new()),
+    }
+    if app.round.is_none() && member.has_role(crate::domain::Role::Secretary) {
+        // A secretary with nothing to review starts on the panel matrix.
+        if let Err(e) = load_secretary(app, store) {
+            app.error(e);
+        } else {
+            app.screen = Screen::Matrix;
+        }
     }
     if recovery.committed > 0 {
         app.info(format!(
@@ -357,6 +529,11 @@ fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()>
 /// Reloads after another process changed the database (or a write was
 /// refused): the queue, and the open form unless a comment is being typed.
 pub fn reload(app: &mut App, store: &mut Store) {
+    if app.secretary.is_some()
+        && let Err(e) = load_secretary(app, store)
+    {
+        app.error(e);
+    }
     let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
         return;
     };
@@ -398,6 +575,14 @@ pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
         m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
     };
     match app.screen {
+        Screen::Matrix | Screen::List => {
+            match m.kind {
+                MouseEventKind::ScrollDown => return app.act(keymap::Action::Down),
+                MouseEventKind::ScrollUp => return app.act(keymap::Action::Up),
+                _ => {}
+            }
+            Vec::new()
+        }
         Screen::Picker => match m.kind {
             MouseEventKind::ScrollDown => app.act(keymap::Action::Down),
             MouseEventKind::ScrollUp => app.act(keymap::Action::Up),

@@ -1,7 +1,9 @@
 //! Drawing: pure functions of the app state. Every string from the data was
 //! sanitized when loaded; widths are display widths.
 
+mod list;
 mod material;
+mod matrix;
 mod popup;
 mod queue;
 pub mod scoring;
@@ -20,6 +22,16 @@ pub fn draw(f: &mut Frame, app: &App) {
     match app.screen {
         Screen::Picker => picker(f, app, areas.body),
         Screen::Queue => queue::draw(f, app, areas.body),
+        Screen::Matrix => {
+            if let Some(s) = &app.secretary {
+                matrix::draw(f, app, s, areas.body);
+            }
+        }
+        Screen::List => {
+            if let Some(s) = &app.secretary {
+                list::draw(f, app, s, areas.body);
+            }
+        }
         Screen::Review => {
             let shows_material = app.pane == super::app::Pane::Material;
             let a = layout::review(areas.body, app.split, shows_material);
@@ -103,7 +115,10 @@ fn status(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, name) in app.keymap.hints(app.context(), app.lang) {
+    for (key, name) in app
+        .keymap
+        .hints(app.context(), app.lang, app.is_secretary())
+    {
         let piece = width(&key) + width(name) + 3;
         if used + piece > area.width as usize {
             break;

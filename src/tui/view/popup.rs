@@ -56,6 +56,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.popup {
         Some(Popup::Help { scroll }) => help(f, app, *scroll),
         Some(Popup::Confirm(what)) => confirm(f, app, *what),
+        Some(Popup::Drill) => drill(f, app),
         None => {}
     }
 }
@@ -71,12 +72,19 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     let mut lines = Vec::new();
+    let secretary = app.is_secretary();
     for ctx in contexts {
+        if ctx.secretary_only() && !secretary {
+            continue;
+        }
         lines.push(Line::from(Span::styled(
             ctx.label(lang).to_string(),
             t.title(),
         )));
-        for c in COMMANDS.iter().filter(|c| c.context == ctx) {
+        for c in COMMANDS
+            .iter()
+            .filter(|c| c.context == ctx && (secretary || !c.for_secretary()))
+        {
             let keys = app.keymap.keys_label(ctx, c.action);
             lines.push(Line::from(vec![
                 Span::styled(
@@ -162,18 +170,39 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
                 "The review becomes a draft again; this is logged.",
             ),
         ),
+        Confirm::Advance => (
+            lang.pick(" 进入下一阶段 ", " Advance the round? "),
+            lang.pick(
+                "进入合议后评分冻结,此操作会被记录。",
+                "From deliberation on, scores are frozen; this is logged.",
+            ),
+        ),
+        Confirm::Finalise => (
+            lang.pick(" 定案 ", " Finalise? "),
+            lang.pick(
+                "按当前名单写入决定并冻结本轮,此操作会被记录。",
+                "The list as it stands becomes the decisions and the round is frozen; logged.",
+            ),
+        ),
     };
-    let name = app
-        .review
-        .as_ref()
-        .map(|r| r.app.name.clone())
-        .unwrap_or_default();
-    let total = app.review.as_ref().map(|r| r.total().of_100).unwrap_or(0.0);
+    let first = match (what, &app.review, &app.secretary) {
+        (Confirm::Submit | Confirm::Reopen, Some(r), _) => {
+            format!(
+                "{}  {} {:.1}",
+                r.app.name,
+                lang.pick("合计", "total"),
+                r.total().of_100
+            )
+        }
+        (_, _, Some(s)) => format!(
+            "{} · {}",
+            s.matrix.round.name,
+            s.matrix.round.state.label(lang)
+        ),
+        _ => String::new(),
+    };
     let lines = vec![
-        Line::from(Span::styled(
-            format!("{name}  {} {total:.1}", lang.pick("合计", "total")),
-            t.text(),
-        )),
+        Line::from(Span::styled(first, t.text())),
         Line::default(),
         Line::from(Span::styled(body, t.muted())),
         Line::default(),
@@ -194,6 +223,91 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
     clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
+        .border_style(t.border(true));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn drill(f: &mut Frame, app: &App) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let Some(s) = &app.secretary else { return };
+    let Some(d) = &s.drill else { return };
+    let area = centered(f.area(), 100, f.area().height.saturating_sub(2).max(8));
+    clear(f, area);
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let row = s.matrix.rows.iter().find(|r| r.app == d.app);
+    let tier = row.map(|r| r.tier.clone()).unwrap_or_default();
+    let rubric = s.call.rubric(&s.matrix.round.rubric);
+    let criteria: Vec<&crate::domain::Criterion> = rubric
+        .map(|r| r.criteria_for(&tier).collect())
+        .unwrap_or_default();
+    let label = |c: &crate::domain::Criterion| {
+        crate::text::sanitize(crate::i18n::name_in(lang, &c.name, &c.name_en))
+    };
+    let mut lines = Vec::new();
+    let mut head = pad(lang.pick("专家", "Reviewer"), 14);
+    for c in &criteria {
+        head.push_str(&crate::text::pad_left(
+            &crate::text::truncate(&label(c), 8),
+            9,
+        ));
+    }
+    lines.push(Line::from(Span::styled(
+        head,
+        t.fg("header").add_modifier(Modifier::BOLD),
+    )));
+    for (name, review) in &d.reviews {
+        let mut l = pad(name, 14);
+        for c in &criteria {
+            let v = review
+                .scores
+                .iter()
+                .find(|x| x.criterion == c.id)
+                .and_then(|x| x.value);
+            l.push_str(&crate::text::pad_left(
+                &v.map(|v| format!("{v}")).unwrap_or_else(|| "—".into()),
+                9,
+            ));
+        }
+        l.push_str(&format!("  {}", review.status.as_str()));
+        lines.push(Line::from(Span::styled(l, t.text())));
+    }
+    lines.push(Line::default());
+    for (name, review) in &d.reviews {
+        for sc in review
+            .scores
+            .iter()
+            .filter(|x| !x.comment.trim().is_empty())
+        {
+            let cname = criteria
+                .iter()
+                .find(|c| c.id == sc.criterion)
+                .map(|c| label(c))
+                .unwrap_or_else(|| sc.criterion.clone());
+            for w in crate::text::wrap(
+                &crate::text::sanitize(&format!("{name} · {cname}:{}", sc.comment)),
+                inner_w,
+            ) {
+                lines.push(Line::from(Span::styled(w, t.muted())));
+            }
+        }
+        if !review.overall_comment.trim().is_empty() {
+            let text = format!(
+                "{name} · {}:{}",
+                lang.pick("总评", "overall"),
+                review.overall_comment
+            );
+            for w in crate::text::wrap(&crate::text::sanitize(&text), inner_w) {
+                lines.push(Line::from(Span::styled(w, t.text())));
+            }
+        }
+    }
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", s.app_name(&d.app)), t.title()))
+        .title_bottom(Line::from(Span::styled(
+            lang.pick(" 任意键关闭 ", " any key closes "),
+            t.muted(),
+        )))
         .border_style(t.border(true));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

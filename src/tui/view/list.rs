@@ -1,0 +1,201 @@
+//! The list as it stands: per tier, the proposal under the call's balance
+//! rules with the secretary's overrides, each line saying how it got its
+//! place; the selected line's reasons in full below.
+
+use super::super::app::App;
+use super::super::secretary::Secretary;
+use crate::domain::Outcome;
+use crate::text::{pad, pad_left, sanitize, truncate, wrap};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let [body, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(area);
+    let inner_w = body.width.saturating_sub(2) as usize;
+    let name = |id: &str| -> String {
+        let c = &s.call;
+        c.prefecture(id)
+            .map(|p| crate::i18n::name_in(lang, &p.name, &p.name_en).to_string())
+            .or_else(|| {
+                c.region(id)
+                    .map(|r| crate::i18n::name_in(lang, &r.name, &r.name_en).to_string())
+            })
+            .or_else(|| {
+                c.tier(id)
+                    .map(|x| crate::i18n::name_in(lang, &x.name, &x.name_en).to_string())
+            })
+            .unwrap_or_else(|| s.app_name(id))
+    };
+    let fixed = 2 + 5 + 8 + 14 + 8 + 8 + 10 + 6;
+    let name_w = inner_w.saturating_sub(fixed).max(8);
+
+    // All lines with their tier headings, then the visible window around the selection.
+    let mut rendered: Vec<(Option<usize>, Line)> = Vec::new();
+    let mut flat = 0usize;
+    for list in &s.lists {
+        rendered.push((
+            None,
+            Line::from(Span::styled(
+                format!(
+                    "{}  {} {} · {} {} · {} {} · {} {}",
+                    name(&list.tier),
+                    lang.pick("名额", "quota"),
+                    list.rules.quota,
+                    lang.pick("每市州上限", "cap"),
+                    list.rules.prefecture_cap,
+                    lang.pick("区域保底", "floor"),
+                    list.rules.region_floor,
+                    lang.pick("最低分", "min"),
+                    list.rules.min_score
+                ),
+                t.title(),
+            )),
+        ));
+        for l in &list.lines {
+            let row = s.matrix.rows.iter().find(|r| r.app == l.app);
+            let masked = s.is_recused(&l.app);
+            let outcome_style = match l.outcome {
+                Outcome::Selected => t.fg("ok"),
+                Outcome::Reserve => t.fg("warning"),
+                Outcome::NotSelected => t.muted(),
+            };
+            let overridden = l
+                .reasons
+                .iter()
+                .any(|r| matches!(r, crate::domain::selection::Reason::Override { .. }));
+            let mut spans = vec![
+                Span::styled(
+                    if flat == s.list_selected {
+                        "▶ "
+                    } else {
+                        "  "
+                    },
+                    t.fg("accent"),
+                ),
+                Span::styled(
+                    pad_left(&l.rank.map(|r| r.to_string()).unwrap_or_default(), 4),
+                    t.muted(),
+                ),
+                Span::raw(" "),
+                Span::styled(pad(&s.app_name(&l.app), name_w), t.text()),
+                Span::styled(
+                    pad(&row.map(|r| name(&r.prefecture)).unwrap_or_default(), 8),
+                    t.text(),
+                ),
+                Span::styled(
+                    pad(&row.map(|r| name(&r.region)).unwrap_or_default(), 14),
+                    t.muted(),
+                ),
+                Span::styled(
+                    pad_left(
+                        &if masked {
+                            lang.pick("回避", "recused").into()
+                        } else {
+                            l.score.map(|v| format!("{v:.2}")).unwrap_or_default()
+                        },
+                        7,
+                    ),
+                    t.text(),
+                ),
+                Span::raw(" "),
+                Span::styled(
+                    pad(l.outcome.label(lang), 8),
+                    outcome_style.add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    pad(
+                        &l.basis
+                            .map(|b| b.label(lang).to_string())
+                            .unwrap_or_default(),
+                        10,
+                    ),
+                    t.fg("accent"),
+                ),
+                Span::styled(
+                    if overridden {
+                        lang.pick("✎调整", "✎ edit")
+                    } else {
+                        ""
+                    },
+                    t.fg("warning"),
+                ),
+            ];
+            if flat == s.list_selected {
+                for sp in &mut spans {
+                    sp.style = t.selection();
+                }
+            }
+            rendered.push((Some(flat), Line::from(spans)));
+            flat += 1;
+        }
+        rendered.push((None, Line::default()));
+    }
+    let h = (body.height as usize).saturating_sub(2);
+    let at = rendered
+        .iter()
+        .position(|(i, _)| *i == Some(s.list_selected))
+        .unwrap_or(0);
+    let start = at
+        .saturating_sub(h / 2)
+        .min(rendered.len().saturating_sub(h));
+    let lines: Vec<Line> = rendered
+        .into_iter()
+        .skip(start)
+        .take(h)
+        .map(|(_, l)| l)
+        .collect();
+    let state = s.matrix.round.state.label(lang);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(
+                " {} · {} · {} ",
+                lang.pick("名单", "The list"),
+                sanitize(&s.matrix.round.name),
+                state
+            ),
+            t.title(),
+        ))
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(" {} ", s.method.label(lang)),
+                t.muted(),
+            ))
+            .right_aligned(),
+        )
+        .border_style(t.border(true));
+    f.render_widget(Paragraph::new(lines).block(block), body);
+
+    // Why the selected line stands where it does.
+    let mut why: Vec<Line> = Vec::new();
+    if let Some(l) = s.selected_line() {
+        let text = l
+            .reasons
+            .iter()
+            .map(|r| r.describe(lang, &name))
+            .collect::<Vec<_>>()
+            .join(lang.pick(";", "; "));
+        let text = if text.is_empty() {
+            lang.pick("按排名。", "By rank.").to_string()
+        } else {
+            text
+        };
+        for w in wrap(
+            &format!("{}:{text}", s.app_name(&l.app)),
+            detail.width as usize,
+        )
+        .into_iter()
+        .take(4)
+        {
+            why.push(Line::from(Span::styled(
+                truncate(&w, detail.width as usize),
+                t.muted(),
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(why), detail);
+}
