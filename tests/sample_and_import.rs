@@ -200,3 +200,21 @@ fn demo_with_db_loads_sample_and_prints_summary() {
         audit
     );
 }
+
+#[test]
+fn demo_complete_fills_every_review_for_the_secretary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = jury(&db, &["demo", "--complete"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = json(&jury(&db, &["status", "--json"]));
+    let p = &status["rounds"][0]["progress"];
+    assert_eq!(
+        (p["draft"].as_u64(), p["not_started"].as_u64()),
+        (Some(0), Some(0)),
+        "{p}"
+    );
+    assert!(jury(&db, &["advance"]).status.success());
+    assert!(jury(&db, &["finalise"]).status.success());
+    assert!(jury(&db, &["verify"]).status.success());
+}

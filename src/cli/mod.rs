@@ -46,7 +46,12 @@ pub enum Command {
     /// A fresh database from the bundled Hunan 2016 sample data (in a temporary
     /// directory unless --db is given), then the terminal interface (a
     /// summary when output is not a terminal).
-    Demo,
+    Demo {
+        /// Also fill every review not yet submitted (deterministic, from the
+        /// other reviewers' sub-scores), so the secretary's work can start.
+        #[arg(long)]
+        complete: bool,
+    },
     /// Create the database (or bring its schema up to date) and print its path.
     Init,
     /// Import files or folders of call, panel, application, score-sheet,
@@ -233,7 +238,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Demo => demo(&cli.db, &cli.as_member, cli.theme, &actor, lang),
+        Command::Demo { complete } => {
+            demo(&cli.db, &cli.as_member, cli.theme, complete, &actor, lang)
+        }
         Command::Init => {
             let store = open(&cli.db)?;
             println!("{}", store.path().display());
@@ -441,6 +448,7 @@ fn demo(
     db: &Option<PathBuf>,
     member: &Option<String>,
     theme: Option<String>,
+    complete: bool,
     actor: &str,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
@@ -456,6 +464,10 @@ fn demo(
     };
     let mut store = Store::open(&path)?;
     load_sample(&mut store, actor)?;
+    if complete {
+        let n = crate::sample::complete_reviews(&mut store, actor)?;
+        eprintln!("{} {n}", lang.pick("已补全评分:", "Reviews filled in:"));
+    }
     drop(store);
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
