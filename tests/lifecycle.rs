@@ -210,3 +210,91 @@ fn from_scoring_to_a_finalised_balanced_list_and_back() {
     drop(conn);
     assert!(jury(&db, &["verify"]).status.success());
 }
+
+#[test]
+fn deliberation_marks_notes_and_a_revisit_that_reopens_one_review() {
+    let (dir, db) = sample_db();
+    for m in ["m05", "m06", "m07"] {
+        submit_everything(&db, dir.path(), m);
+    }
+    assert!(jury(&db, &["advance"]).status.success());
+    let o = jury(
+        &db,
+        &[
+            "discuss",
+            "county-shaodong",
+            "--note",
+            "分歧较大,请王立民说明打分依据",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = jury::store::Store::open(&db).unwrap();
+    let d = store.deliberations("sel-2016").unwrap();
+    assert_eq!(
+        d["county-shaodong"],
+        (true, "分歧较大,请王立民说明打分依据".to_string())
+    );
+    drop(store);
+
+    // A revisit puts m02's submitted review back to draft, in deliberation.
+    let o = jury(
+        &db,
+        &[
+            "revisit",
+            "county-shaodong",
+            "--member",
+            "m02",
+            "--note",
+            "请复核发展基础得分",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = jury(&db, &["finalise"]);
+    assert!(!o.status.success(), "a revisit pending blocks finalising");
+    // Only m02, only this application, may change now.
+    let sheet = dir.path().join("fix.csv");
+    let store = jury::store::Store::open(&db).unwrap();
+    let mine = store
+        .reviews("sel-2016")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.member == "m02" && r.application == "county-shaodong")
+        .unwrap();
+    assert_eq!(mine.status, jury::domain::ReviewStatus::Draft);
+    drop(store);
+    let mut csv_text = String::from("round,member,application,criterion,value,status\n");
+    for s in &mine.scores {
+        let v = if s.criterion == "base" {
+            20.0
+        } else {
+            s.value.unwrap()
+        };
+        csv_text.push_str(&format!(
+            "sel-2016,m02,county-shaodong,{},{v},submitted\n",
+            s.criterion
+        ));
+    }
+    std::fs::write(&sheet, &csv_text).unwrap();
+    let o = jury(&db, &["import", sheet.to_str().unwrap()]);
+    assert!(
+        o.status.success(),
+        "the revisited review may change: {}",
+        stderr(&o)
+    );
+    let other = csv_text.replace("county-shaodong", "county-miluo");
+    std::fs::write(&sheet, other).unwrap();
+    assert!(
+        !jury(&db, &["import", sheet.to_str().unwrap()])
+            .status
+            .success(),
+        "others stay frozen"
+    );
+    let store = jury::store::Store::open(&db).unwrap();
+    assert!(
+        store.open_revisits("sel-2016").unwrap().is_empty(),
+        "submitting closes the revisit"
+    );
+    drop(store);
+    assert!(jury(&db, &["finalise"]).status.success());
+    assert!(jury(&db, &["verify"]).status.success());
+}

@@ -434,3 +434,35 @@ fn reviewers_do_not_see_the_secretarys_commands() {
     assert_eq!(r.app.screen, Screen::Queue);
     assert!(r.app.secretary.is_none());
 }
+
+#[test]
+fn a_revisit_shows_in_the_reviewers_queue_and_allows_editing_in_deliberation() {
+    let mut r = rig("m02");
+    let app = r
+        .app
+        .queue
+        .rows
+        .iter()
+        .find(|x| x.status == MyStatus::Submitted)
+        .unwrap()
+        .app_id
+        .clone();
+    r.store
+        .write("m01", true, |w| {
+            w.advance_round("sel-2016")?;
+            w.request_revisit("sel-2016", "m02", &app, "请复核")
+        })
+        .unwrap();
+    jury::tui::reload(&mut r.app, &mut r.store);
+    let row = r.app.queue.rows.iter().find(|x| x.app_id == app).unwrap();
+    assert_eq!(row.revisit.as_deref(), Some("请复核"));
+    r.open(&app);
+    assert!(r.app.message.as_ref().unwrap().text.contains("revisit"));
+    r.key(KeyCode::Char('+'));
+    assert!(
+        r.app.message.is_none()
+            || r.app.message.as_ref().unwrap().level != jury::tui::app::Level::Error,
+        "{:?}",
+        r.app.message
+    );
+}

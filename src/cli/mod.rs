@@ -161,6 +161,28 @@ pub enum Command {
         #[arg(long)]
         allow_missing: bool,
     },
+    /// Mark an application discussed (or --undo), with an optional
+    /// discussion note.
+    Discuss {
+        application: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        undo: bool,
+        #[arg(long)]
+        round: Option<String>,
+    },
+    /// Ask a reviewer to revisit their review of an application: it shows in
+    /// their queue and they may change it during deliberation.
+    Revisit {
+        application: String,
+        #[arg(long)]
+        member: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        round: Option<String>,
+    },
     /// Reopen a finalised round for deliberation; its decisions are
     /// withdrawn (each withdrawal logged).
     ReopenRound {
@@ -395,6 +417,48 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let mut store = open(&cli.db)?;
             let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
             secretary::finalise(&mut store, &round, method, allow_missing, &actor, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Discuss {
+            application,
+            note,
+            undo,
+            round,
+        } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            store.write(&actor, true, |w| {
+                w.set_discussed(&round, &application, !undo)?;
+                if let Some(n) = &note {
+                    w.set_discussion_note(&round, &application, n)?;
+                }
+                Ok(())
+            })?;
+            println!(
+                "{round} {application}: {}",
+                if undo {
+                    lang.pick("未讨论", "not discussed")
+                } else {
+                    lang.pick("已讨论", "discussed")
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Revisit {
+            application,
+            member,
+            note,
+            round,
+        } => {
+            let mut store = open(&cli.db)?;
+            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            store.write(&actor, true, |w| {
+                w.request_revisit(&round, &member, &application, &note)
+            })?;
+            println!(
+                "{round} {application}: {} {member}",
+                lang.pick("已请复核:", "revisit asked of")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::ReopenRound { round } => {

@@ -117,6 +117,19 @@ pub(crate) const EXPORT: Entity = Entity {
     cols: &["round_id", "format", "public", "path", "sha256"],
 };
 
+pub(crate) const DELIBERATION: Entity = Entity {
+    name: "deliberation",
+    table: "deliberations",
+    key: &["round_id", "application_id"],
+    cols: &["discussed", "note"],
+};
+pub(crate) const REVISIT: Entity = Entity {
+    name: "revisit",
+    table: "revisits",
+    key: &["round_id", "member_id", "application_id"],
+    cols: &["note", "open"],
+};
+
 pub(crate) const AUDITED: &[&Entity] = &[
     &MEMBER,
     &APPLICATION,
@@ -129,6 +142,8 @@ pub(crate) const AUDITED: &[&Entity] = &[
     &PRIOR_DECISION,
     &OVERRIDE,
     &EXPORT,
+    &DELIBERATION,
+    &REVISIT,
 ];
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -381,6 +381,55 @@ fn count(conn: &Connection, table: &str) -> Result<usize> {
     Ok(n as usize)
 }
 
+/// An open revisit request's note, if there is one.
+pub(crate) fn open_revisit(
+    conn: &Connection,
+    round: &str,
+    member: &str,
+    app: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT note FROM revisits WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3 AND open = 1",
+            params![round, member, app],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Per application: (discussed, note).
+pub(crate) fn deliberations(
+    conn: &Connection,
+    round: &str,
+) -> Result<BTreeMap<String, (bool, String)>> {
+    let mut stmt = conn
+        .prepare("SELECT application_id, discussed, note FROM deliberations WHERE round_id = ?1")?;
+    let rows = stmt.query_map([round], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (r.get::<_, bool>(1)?, r.get::<_, String>(2)?),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open revisit requests: (member, application) → note.
+pub(crate) fn open_revisits(
+    conn: &Connection,
+    round: &str,
+) -> Result<BTreeMap<(String, String), String>> {
+    let mut stmt = conn.prepare(
+        "SELECT member_id, application_id, note FROM revisits WHERE round_id = ?1 AND open = 1",
+    )?;
+    let rows = stmt.query_map([round], |r| {
+        Ok((
+            (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The secretary's overrides in a round: application → (outcome, reason).
 pub(crate) fn overrides(
     conn: &Connection,
@@ -405,6 +454,14 @@ pub(crate) fn overrides(
 }
 
 impl Store {
+    pub fn deliberations(&self, round: &str) -> Result<BTreeMap<String, (bool, String)>> {
+        deliberations(&self.conn, round)
+    }
+
+    pub fn open_revisits(&self, round: &str) -> Result<BTreeMap<(String, String), String>> {
+        open_revisits(&self.conn, round)
+    }
+
     pub fn overrides(&self, round: &str) -> Result<BTreeMap<String, (Outcome, String)>> {
         overrides(&self.conn, round)
     }

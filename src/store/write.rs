@@ -651,6 +651,9 @@ impl<'a> Writer<'a> {
                 )
             })?;
         }
+        if status == ReviewStatus::Submitted {
+            self.close_revisit(&key)?;
+        }
         Ok(())
     }
 
@@ -727,7 +730,9 @@ impl Writer<'_> {
         let Some(round) = read::round(self.conn, round)? else {
             return refuse(format!("round: no round {round:?}"));
         };
-        if !round.state.accepts_scores() {
+        let revisiting = round.state == RoundState::Deliberation
+            && read::open_revisit(self.conn, &round.id, member, app)?.is_some();
+        if !round.state.accepts_scores() && !revisiting {
             return refuse(format!(
                 "round {} is in {} and no longer takes scores",
                 round.id,
@@ -938,13 +943,28 @@ impl Writer<'_> {
         if !blank.is_empty() {
             return refuse(format!("blank: {}", blank.join("、")));
         }
-        self.audited(&audit::REVIEW, &key, |conn| {
+        let change = self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
                 "UPDATE reviews SET status = 'submitted'
                  WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
                 params![key[0], key[1], key[2]],
             )
-        })
+        })?;
+        self.close_revisit(&key)?;
+        Ok(change)
+    }
+
+    /// A submission answers an open revisit request.
+    fn close_revisit(&mut self, key: &[&str; 3]) -> Result<()> {
+        if read::open_revisit(self.conn, key[0], key[1], key[2])?.is_some() {
+            self.audited(&audit::REVISIT, key, |conn| {
+                conn.execute(
+                    "UPDATE revisits SET open = 0 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2]],
+                )
+            })?;
+        }
+        Ok(())
     }
 
     /// Reopens a submitted review (logged); only while the round takes scores.
@@ -1145,5 +1165,93 @@ impl Writer<'_> {
         }
         self.set_round_state(round, RoundState::Deliberation)?;
         Ok(apps.len())
+    }
+}
+
+impl Writer<'_> {
+    fn deliberating(&self, round: &str) -> Result<Round> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state == RoundState::Finalised {
+            return refuse(format!("round {round} is finalised: reopen it first"));
+        }
+        Ok(r)
+    }
+
+    /// Marks an application discussed (or not) in a round.
+    pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
+        self.deliberating(round)?;
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
+            conn.execute(
+                "INSERT INTO deliberations (round_id, application_id, discussed) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(round_id, application_id) DO UPDATE SET discussed = ?3",
+                params![round, app, discussed],
+            )
+        })
+    }
+
+    /// The secretary's discussion note on an application.
+    pub fn set_discussion_note(&mut self, round: &str, app: &str, note: &str) -> Result<Change> {
+        self.deliberating(round)?;
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
+            conn.execute(
+                "INSERT INTO deliberations (round_id, application_id, note) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(round_id, application_id) DO UPDATE SET note = ?3",
+                params![round, app, note],
+            )
+        })
+    }
+
+    /// Asks a reviewer to revisit their review of an application: it shows
+    /// in their queue, and they may change it during deliberation until
+    /// they submit again. A submitted review goes back to draft (logged).
+    pub fn request_revisit(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        note: &str,
+    ) -> Result<Change> {
+        let r = self.deliberating(round)?;
+        if !matches!(r.state, RoundState::Scoring | RoundState::Deliberation) {
+            return refuse("revisits are asked while scoring or in deliberation");
+        }
+        if !read::is_assigned(self.conn, round, member, app)? {
+            return refuse(format!(
+                "member {member} is not assigned to {app} in round {round}"
+            ));
+        }
+        let m = read::member(self.conn, member)?
+            .ok_or_else(|| StoreError::Refused(format!("no member {member:?}")))?;
+        let a = read::application(self.conn, app)?
+            .ok_or_else(|| StoreError::Refused(format!("no application {app:?}")))?;
+        let declared = read::conflict(self.conn, member, app)?;
+        if panel::recusal(&m, &a.prefecture, declared.as_ref()).is_some() {
+            return refuse(format!("member {member} is recused from {app}"));
+        }
+        let change = self.audited(&audit::REVISIT, &[round, member, app], |conn| {
+            conn.execute(
+                "INSERT INTO revisits (round_id, member_id, application_id, note, open) VALUES (?1, ?2, ?3, ?4, 1)
+                 ON CONFLICT(round_id, member_id, application_id) DO UPDATE SET note = ?4, open = 1",
+                params![round, member, app, note],
+            )
+        })?;
+        let key = [round, member, app];
+        if self.review_status(&key)? == Some(ReviewStatus::Submitted) {
+            self.audited(&audit::REVIEW, &key, |conn| {
+                conn.execute(
+                    "UPDATE reviews SET status = 'draft' WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2]],
+                )
+            })?;
+        }
+        Ok(change)
     }
 }

@@ -37,6 +37,8 @@ pub enum Popup {
     Confirm(Confirm),
     /// Every criterion score of the selected application (secretary).
     Drill,
+    /// Which reviewer to ask to revisit this application: (app, reviewers).
+    ChooseReviewer(String, Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +66,20 @@ pub struct CommentEditor {
     pub criterion: String,
     pub title: String,
     pub area: TextArea<'static>,
-    /// When set, the text is the written reason of an override of this
-    /// application to this outcome, not a comment.
-    pub override_for: Option<(String, crate::domain::Outcome)>,
+    pub purpose: Purpose,
+}
+
+/// What the editor's text is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    /// A review comment (criterion id in `criterion`, empty for overall).
+    Comment,
+    /// The written reason of an override of this application to this outcome.
+    Override(String, crate::domain::Outcome),
+    /// The secretary's discussion note on this application.
+    Note(String),
+    /// The note of a revisit request to this member about this application.
+    Revisit(String, String),
 }
 
 /// What the runtime must do after an update.
@@ -102,6 +115,16 @@ pub enum Effect {
         reason: String,
     },
     ClearOverride(String),
+    ToggleDiscussed(String),
+    SaveNote {
+        app: String,
+        note: String,
+    },
+    Revisit {
+        app: String,
+        member: String,
+        note: String,
+    },
     Advance,
     Finalise,
     Export,
@@ -368,13 +391,79 @@ impl App {
                     criterion: String::new(),
                     title,
                     area: TextArea::default(),
-                    override_for: Some((app, outcome)),
+                    purpose: Purpose::Override(app, outcome),
                 });
             }
             Action::ClearOverride => {
                 if let Some(line) = s.selected_line() {
                     return vec![Effect::ClearOverride(line.app.clone())];
                 }
+            }
+            Action::ToggleDiscussed => {
+                if let Some(app) = s.selected_app() {
+                    return vec![Effect::ToggleDiscussed(app.to_string())];
+                }
+            }
+            Action::DiscussionNote => {
+                let Some(app) = s.selected_app().map(str::to_string) else {
+                    return Vec::new();
+                };
+                let note = s
+                    .deliberations
+                    .get(&app)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default();
+                let title = format!(
+                    "{} · {}",
+                    s.app_name(&app),
+                    lang.pick("讨论记录", "discussion note")
+                );
+                let mut area = TextArea::new(note.lines().map(str::to_string).collect());
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                self.editor = Some(CommentEditor {
+                    criterion: String::new(),
+                    title,
+                    area,
+                    purpose: Purpose::Note(app),
+                });
+            }
+            Action::AskRevisit => {
+                let Some(pos) = s.order.get(s.selected).copied() else {
+                    return Vec::new();
+                };
+                let row = &s.matrix.rows[pos];
+                if s.is_recused(&row.app) {
+                    self.warn(
+                        lang.pick("您已回避此申报。", "You are recused from this application."),
+                    );
+                    return Vec::new();
+                }
+                let reviewers: Vec<(String, String)> = row
+                    .cells
+                    .iter()
+                    .zip(&s.matrix.reviewers)
+                    .filter(|(c, _)| {
+                        matches!(
+                            c,
+                            crate::tally::Cell::Submitted(_)
+                                | crate::tally::Cell::Draft(_)
+                                | crate::tally::Cell::Missing
+                        )
+                    })
+                    .map(|(_, m)| {
+                        (
+                            m.id.clone(),
+                            crate::text::sanitize(crate::i18n::name_in(lang, &m.name, &m.name_en)),
+                        )
+                    })
+                    .take(9)
+                    .collect();
+                if reviewers.is_empty() {
+                    self.info(lang.pick("没有可请复核的专家。", "No reviewer to ask."));
+                    return Vec::new();
+                }
+                self.popup = Some(Popup::ChooseReviewer(row.app.clone(), reviewers));
             }
             Action::Advance => self.popup = Some(Popup::Confirm(Confirm::Advance)),
             Action::Finalise => self.popup = Some(Popup::Confirm(Confirm::Finalise)),
@@ -439,6 +528,27 @@ impl App {
                 self.popup = None;
                 Vec::new()
             }
+            Popup::ChooseReviewer(app, reviewers) => {
+                self.popup = None;
+                if let KeyCode::Char(c) = key.code
+                    && let Some(d) = c.to_digit(10)
+                    && let Some((member, name)) = reviewers.get((d as usize).wrapping_sub(1))
+                {
+                    let title = format!(
+                        "{} {name} {} · {}",
+                        self.lang.pick("请", "Ask"),
+                        self.lang.pick("复核", "to revisit"),
+                        self.lang.pick("说明(可空)", "note (optional)")
+                    );
+                    self.editor = Some(CommentEditor {
+                        criterion: String::new(),
+                        title,
+                        area: TextArea::default(),
+                        purpose: Purpose::Revisit(app, member.clone()),
+                    });
+                }
+                Vec::new()
+            }
             Popup::Confirm(what) => {
                 let yes = matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
                 let no = matches!(
@@ -472,19 +582,30 @@ impl App {
         if finish {
             let editor = self.editor.take().expect("editor open");
             let text = editor.area.lines().join("\n");
-            if let Some((app, outcome)) = editor.override_for {
-                if text.trim().is_empty() {
-                    self.error(self.lang.pick(
-                        "调整须写明理由,未作调整。",
-                        "An override needs a written reason; nothing changed.",
-                    ));
-                    return Vec::new();
+            match editor.purpose {
+                Purpose::Comment => {}
+                Purpose::Override(app, outcome) => {
+                    if text.trim().is_empty() {
+                        self.error(self.lang.pick(
+                            "调整须写明理由,未作调整。",
+                            "An override needs a written reason; nothing changed.",
+                        ));
+                        return Vec::new();
+                    }
+                    return vec![Effect::Override {
+                        app,
+                        outcome,
+                        reason: text,
+                    }];
                 }
-                return vec![Effect::Override {
-                    app,
-                    outcome,
-                    reason: text,
-                }];
+                Purpose::Note(app) => return vec![Effect::SaveNote { app, note: text }],
+                Purpose::Revisit(app, member) => {
+                    return vec![Effect::Revisit {
+                        app,
+                        member,
+                        note: text,
+                    }];
+                }
             }
             if let Some(form) = &mut self.review {
                 match form.criteria.iter().position(|c| c.id == editor.criterion) {
@@ -500,7 +621,7 @@ impl App {
         let before = editor.area.lines().join("\n");
         editor.area.input(key);
         let after = editor.area.lines().join("\n");
-        if after != before && editor.override_for.is_none() {
+        if after != before && editor.purpose == Purpose::Comment {
             return vec![Effect::SaveBuffer {
                 criterion: editor.criterion.clone(),
                 text: after,
@@ -684,7 +805,7 @@ impl App {
                     criterion,
                     title,
                     area,
-                    override_for: None,
+                    purpose: Purpose::Comment,
                 });
             }
             Action::Submit => {

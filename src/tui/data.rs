@@ -80,6 +80,7 @@ pub fn queue_rows(
         .filter(|r| r.member == member.id)
         .map(|r| (r.application.clone(), r))
         .collect();
+    let revisits = store.open_revisits(&round.id)?;
     let mut rows = Vec::new();
     for a in store
         .assignments(&round.id)?
@@ -119,6 +120,7 @@ pub fn queue_rows(
             verdict: assess(call, app).verdict,
             status,
             total: my_total,
+            revisit: revisits.get(&(member.id.clone(), app.id.clone())).cloned(),
         });
     }
     Ok(rows)

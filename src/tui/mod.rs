@@ -308,6 +308,35 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         Effect::ClearOverride(id) => secretary_write(app, store, |w, round| {
             w.set_override(round, &id, None).map(drop)
         }),
+        Effect::ToggleDiscussed(id) => {
+            let now = app
+                .secretary
+                .as_ref()
+                .and_then(|s| s.deliberations.get(&id))
+                .is_some_and(|(d, _)| *d);
+            secretary_write(app, store, |w, round| {
+                w.set_discussed(round, &id, !now).map(drop)
+            })
+        }
+        Effect::SaveNote { app: id, note } => secretary_write(app, store, |w, round| {
+            w.set_discussion_note(round, &id, &note).map(drop)
+        }),
+        Effect::Revisit {
+            app: id,
+            member,
+            note,
+        } => {
+            let r = secretary_write(app, store, |w, round| {
+                w.request_revisit(round, &member, &id, &note).map(drop)
+            });
+            if r.is_ok() {
+                app.info(format!(
+                    "{} {member}",
+                    app.lang.pick("已请复核:", "Revisit asked of")
+                ));
+            }
+            r
+        }
         Effect::Advance => secretary_write(app, store, |w, round| w.advance_round(round).map(drop)),
         Effect::Finalise => match app
             .secretary
@@ -354,9 +383,13 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
     let (call, matrix) = crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
     let lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
     let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
+    let deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
     match &mut app.secretary {
         Some(s) => s.replace(matrix, lists, recused),
         None => app.secretary = Some(secretary::Secretary::new(call, matrix, lists, recused)),
+    }
+    if let Some(s) = &mut app.secretary {
+        s.deliberations = deliberations;
     }
     Ok(())
 }
@@ -521,8 +554,29 @@ fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()>
         form.scroll = scroll;
     }
     app.queue.select_app(id);
+    let revisit = app
+        .queue
+        .rows
+        .iter()
+        .find(|r| r.app_id == id)
+        .and_then(|r| r.revisit.clone());
     app.review = Some(form);
     app.screen = Screen::Review;
+    if let Some(note) = revisit {
+        let text = format!(
+            "{}{}",
+            app.lang.pick(
+                "秘书请您复核此项评分",
+                "The secretary asks you to revisit this review"
+            ),
+            if note.trim().is_empty() {
+                String::new()
+            } else {
+                format!(":{}", crate::text::sanitize(&note))
+            }
+        );
+        app.warn(text);
+    }
     Ok(())
 }
 

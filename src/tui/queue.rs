@@ -41,6 +41,8 @@ pub struct QueueRow {
     pub status: MyStatus,
     /// My total rescaled to 100 (partial while a draft has blanks).
     pub total: Option<f64>,
+    /// The secretary asked me to revisit this review, with this note.
+    pub revisit: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -347,6 +349,7 @@ mod tests {
             verdict: Verdict::Eligible,
             status,
             total,
+            revisit: None,
         }
     }
 

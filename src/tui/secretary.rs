@@ -60,6 +60,8 @@ pub struct Secretary {
     pub drill: Option<Drill>,
     /// Applications the signed-in secretary is recused from: masked.
     pub recused: Vec<String>,
+    /// Per application: (discussed, discussion note).
+    pub deliberations: std::collections::BTreeMap<String, (bool, String)>,
 }
 
 impl Secretary {
@@ -84,6 +86,7 @@ impl Secretary {
             page: 20,
             drill: None,
             recused,
+            deliberations: Default::default(),
         };
         s.resort();
         s

@@ -47,7 +47,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let inner_w = table.width.saturating_sub(2) as usize;
     let cell_w = 6usize;
     let k = s.matrix.reviewers.len();
-    let fixed = 8 + 2 + cell_w * k + 8 + 6 + 8 + 6 + 5 + 8;
+    let fixed = 8 + 2 + cell_w * k + 8 + 6 + 8 + 6 + 5 + 4 + 8;
     let name_w = inner_w.saturating_sub(fixed).max(8);
     let name_of = |id: &str| -> String {
         s.call
@@ -71,6 +71,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         pad_left(lang.pick("极差", "Range"), 6),
         pad_left(lang.pick("分歧", "Flag"), 5),
     ));
+    head.push_str(&pad_left(lang.pick("议", "Disc"), 4));
     let mut lines = vec![Line::from(Span::styled(
         truncate(&head, inner_w),
         t.fg("header").add_modifier(Modifier::BOLD),
@@ -157,6 +158,12 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             ),
             t.fg("warning").add_modifier(Modifier::BOLD),
         ));
+        let mark = match s.deliberations.get(&row.app) {
+            Some((true, _)) => "✓",
+            Some((false, note)) if !note.is_empty() => "✎",
+            _ => "",
+        };
+        spans.push(Span::styled(pad_left(mark, 4), t.fg("ok")));
         if selected {
             for sp in &mut spans {
                 sp.style = t.selection();

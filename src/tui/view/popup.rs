@@ -57,6 +57,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Popup::Help { scroll }) => help(f, app, *scroll),
         Some(Popup::Confirm(what)) => confirm(f, app, *what),
         Some(Popup::Drill) => drill(f, app),
+        Some(Popup::ChooseReviewer(_, reviewers)) => choose(f, app, reviewers),
         None => {}
     }
 }
@@ -308,6 +309,32 @@ fn drill(f: &mut Frame, app: &App) {
             lang.pick(" 任意键关闭 ", " any key closes "),
             t.muted(),
         )))
+        .border_style(t.border(true));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn choose(f: &mut Frame, app: &App, reviewers: &[(String, String)]) {
+    let t = &app.theme;
+    let mut lines = vec![Line::from(Span::styled(
+        app.lang.pick(
+            "按数字键选择专家,其他键取消:",
+            "Press a reviewer's number, any other key cancels:",
+        ),
+        t.muted(),
+    ))];
+    for (i, (id, name)) in reviewers.iter().enumerate() {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", i + 1), t.selection()),
+            Span::styled(format!(" {name} ({id})"), t.text()),
+        ]));
+    }
+    let area = centered(f.area(), 50, lines.len() as u16 + 2);
+    clear(f, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            app.lang.pick(" 请专家复核 ", " Ask to revisit "),
+            t.title(),
+        ))
         .border_style(t.border(true));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -154,7 +154,21 @@ pub fn draw(f: &mut Frame, app: &App, body: Rect) {
             Span::raw("  "),
             Span::styled(pad(row.verdict.label(lang), cols[2]), verdict_style),
             Span::raw("  "),
-            Span::styled(pad(row.status.label(lang), cols[3]), status_style),
+            Span::styled(
+                pad(
+                    &if row.revisit.is_some() {
+                        format!("⟲{}", lang.pick("请复核", "revisit"))
+                    } else {
+                        row.status.label(lang).to_string()
+                    },
+                    cols[3],
+                ),
+                if row.revisit.is_some() {
+                    t.fg("warning")
+                } else {
+                    status_style
+                },
+            ),
             Span::raw("  "),
             Span::styled(
                 pad_left(&total, cols[4]),
