@@ -194,10 +194,13 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let mut cal = Vec::new();
     for st in &s.matrix.reviewer_stats {
         cal.push(format!(
-            "{} {} {:.1} {} {}",
+            "{} {} {:.1} SD {} {} {}",
             st.reviewer,
             lang.pick("均", "mean"),
             st.mean,
+            st.sd
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_else(|| "—".into()),
             lang.pick("偏", "bias"),
             st.bias
                 .map(|b| format!("{b:+.1}"))
