@@ -218,11 +218,13 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         ),
     };
     let w = stats.width as usize;
-    let text = vec![
-        Line::from(Span::styled(
-            truncate(&format!(" {}", cal.join("  ")), w),
-            t.muted(),
-        )),
+    // Calibration wraps over two lines before anything is cut.
+    let mut text: Vec<Line> = crate::text::wrap(&cal.join("  "), w.saturating_sub(1))
+        .into_iter()
+        .take(2)
+        .map(|l| Line::from(Span::styled(format!(" {l}"), t.muted())))
+        .collect();
+    text.extend([
         Line::from(Span::styled(format!(" {alpha}"), t.fg("accent"))),
         Line::from(Span::styled(
             truncate(
@@ -234,6 +236,6 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             ),
             t.muted(),
         )),
-    ];
+    ]);
     f.render_widget(Paragraph::new(text), stats);
 }
