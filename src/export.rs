@@ -69,19 +69,7 @@ pub struct ListDoc {
 /// Builds the document: selected lines then reserves per tier (the public
 /// list: selected only, grouped by region, without scores).
 pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang: Lang) -> ListDoc {
-    let name_of = |id: &str| -> String {
-        call.prefecture(id)
-            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
-            .or_else(|| {
-                call.region(id)
-                    .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
-            })
-            .or_else(|| {
-                call.flag(id)
-                    .map(|f| name_in(lang, &f.name, &f.name_en).to_string())
-            })
-            .unwrap_or_else(|| id.to_string())
-    };
+    let name_of = |id: &str| -> String { call.name_of(id, lang).unwrap_or_else(|| id.to_string()) };
     let tiers = lists
         .iter()
         .map(|list| {

@@ -280,9 +280,7 @@ pub fn finalise(
     let lists = settle(store, &call, &m)?;
     let zh = crate::i18n::Lang::Zh;
     let describe = |id: &str| {
-        call.prefecture(id)
-            .map(|p| p.name.clone())
-            .or_else(|| call.region(id).map(|r| r.name.clone()))
+        call.name_of(id, zh)
             .or_else(|| {
                 m.rows
                     .iter()

@@ -14,19 +14,7 @@ pub fn default_round(store: &Store) -> anyhow::Result<String> {
 }
 
 pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
-    move |id: &str| {
-        call.prefecture(id)
-            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
-            .or_else(|| {
-                call.region(id)
-                    .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
-            })
-            .or_else(|| {
-                call.tier(id)
-                    .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
-            })
-            .unwrap_or_else(|| id.to_string())
-    }
+    move |id: &str| call.name_of(id, lang).unwrap_or_else(|| id.to_string())
 }
 
 pub fn matrix(

@@ -282,6 +282,28 @@ impl Call {
     pub fn flag(&self, id: &str) -> Option<&FlagDef> {
         self.flags.iter().find(|f| f.id == id)
     }
+    /// The display name of a prefecture, region, tier or flag id of this
+    /// call, in the interface language; None for an id it does not define.
+    pub fn name_of(&self, id: &str, lang: crate::i18n::Lang) -> Option<String> {
+        use crate::i18n::name_in;
+        self.prefectures
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
+            .or_else(|| {
+                self.region(id)
+                    .map(|r| name_in(lang, &r.name, &r.name_en).to_string())
+            })
+            .or_else(|| {
+                self.tier(id)
+                    .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
+            })
+            .or_else(|| {
+                self.flag(id)
+                    .map(|f| name_in(lang, &f.name, &f.name_en).to_string())
+            })
+    }
+
     /// A prefecture by id or by its Chinese or English name.
     pub fn prefecture(&self, key: &str) -> Option<&Prefecture> {
         self.prefectures

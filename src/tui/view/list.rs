@@ -19,17 +19,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let inner_w = body.width.saturating_sub(2) as usize;
     let name = |id: &str| -> String {
         let c = &s.call;
-        c.prefecture(id)
-            .map(|p| crate::i18n::name_in(lang, &p.name, &p.name_en).to_string())
-            .or_else(|| {
-                c.region(id)
-                    .map(|r| crate::i18n::name_in(lang, &r.name, &r.name_en).to_string())
-            })
-            .or_else(|| {
-                c.tier(id)
-                    .map(|x| crate::i18n::name_in(lang, &x.name, &x.name_en).to_string())
-            })
-            .unwrap_or_else(|| s.app_name(id))
+        c.name_of(id, lang).unwrap_or_else(|| s.app_name(id))
     };
     let fixed = 2 + 5 + 8 + 14 + 8 + 8 + 10 + 6;
     let name_w = inner_w.saturating_sub(fixed).max(8);
