@@ -2,7 +2,7 @@
 
 use crate::domain::aggregate::{Method, Reliability};
 use crate::domain::*;
-use crate::i18n::{Lang, name_in};
+use crate::i18n::Lang;
 use crate::store::Store;
 use crate::tally::{self, Cell};
 use crate::text::{sanitize, table};
