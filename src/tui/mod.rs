@@ -450,34 +450,37 @@ fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Exports the list as CSV and XLSX into the current folder, each logged
-/// with its SHA-256, and says where.
+/// Exports the internal and the public list, each as CSV and XLSX, into
+/// the current folder, each logged with its SHA-256, and says where.
 fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
     use sha2::Digest;
     let Some(s) = &app.secretary else {
         return Ok(());
     };
-    let doc = crate::export::document(&s.call, &s.matrix, &s.lists, false, app.lang);
     let round = s.matrix.round.id.clone();
     let who = actor(app);
     let mut written = Vec::new();
-    for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
-        let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
-        let path = std::path::PathBuf::from(format!("jury-{round}-list.{}", format.as_str()));
-        crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
-        let sha = hex::encode(sha2::Sha256::digest(&bytes));
-        store
-            .write(&who, true, |w| {
-                w.record_export(
-                    &round,
-                    format.as_str(),
-                    false,
-                    &path.display().to_string(),
-                    &sha,
-                )
-            })
-            .map_err(|e| e.to_string())?;
-        written.push(path.display().to_string());
+    for public in [false, true] {
+        let doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
+        for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
+            let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
+            let kind = if public { "public" } else { "list" };
+            let path = std::path::PathBuf::from(format!("jury-{round}-{kind}.{}", format.as_str()));
+            crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+            let sha = hex::encode(sha2::Sha256::digest(&bytes));
+            store
+                .write(&who, true, |w| {
+                    w.record_export(
+                        &round,
+                        format.as_str(),
+                        public,
+                        &path.display().to_string(),
+                        &sha,
+                    )
+                })
+                .map_err(|e| e.to_string())?;
+            written.push(path.display().to_string());
+        }
     }
     app.info(format!(
         "{} {}",
