@@ -12,7 +12,7 @@ mod write;
 
 pub use audit::{VerifyProblem, VerifyReport};
 pub use read::{ReviewProgress, StoreCounts};
-pub use write::{Change, ChangeLog, Recovery, Writer};
+pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};

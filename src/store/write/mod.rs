@@ -1,0 +1,144 @@
+//! Writes, inside one transaction opened by [`Store::write`](super::Store::write).
+//! Each method checks the rules a write must keep (references exist, values
+//! in range, no scores from a recused member) and refuses with a reason;
+//! audited tables append to the chain as they change.
+
+mod records;
+mod scoring;
+mod secretary;
+
+pub use scoring::{Recovery, ScoringTarget};
+
+use super::audit::{self, Entity};
+use super::{Result, StoreError, read};
+use crate::domain::*;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What one write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Counts of changes per kind of record, for reports and `--dry-run`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeLog {
+    pub kinds: BTreeMap<String, ChangeCount>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCount {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl ChangeLog {
+    fn note(&mut self, kind: &str, change: Change) {
+        let c = self.kinds.entry(kind.to_string()).or_default();
+        match change {
+            Change::Inserted => c.inserted += 1,
+            Change::Updated => c.updated += 1,
+            Change::Unchanged => c.unchanged += 1,
+        }
+    }
+
+    /// Whether anything was inserted or updated.
+    pub fn changed(&self) -> bool {
+        self.kinds.values().any(|c| c.inserted + c.updated > 0)
+    }
+}
+
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    actor: String,
+    at: String,
+    log: ChangeLog,
+}
+
+fn refuse<T>(msg: impl Into<String>) -> Result<T> {
+    Err(StoreError::Refused(msg.into()))
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("domain values serialize")
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(conn: &'a Connection, actor: &str) -> Writer<'a> {
+        Writer {
+            conn,
+            actor: actor.to_string(),
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            log: ChangeLog::default(),
+        }
+    }
+
+    pub(crate) fn into_log(self) -> ChangeLog {
+        self.log
+    }
+
+    /// Runs `apply` on an audited row, logs the change if any, and counts it.
+    fn audited(
+        &mut self,
+        e: &Entity,
+        key: &[&str],
+        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+    ) -> Result<Change> {
+        let change = self.logged(e, key, apply)?;
+        self.log.note(e.name, change);
+        Ok(change)
+    }
+
+    /// Runs `apply` on an audited row and logs the change, if any, without
+    /// counting it (for writes whose caller counts a larger record).
+    fn logged(
+        &mut self,
+        e: &Entity,
+        key: &[&str],
+        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+    ) -> Result<Change> {
+        let old = audit::row_json(self.conn, e, key)?;
+        apply(self.conn)?;
+        let new = audit::row_json(self.conn, e, key)?;
+        let change = match (&old, &new) {
+            (a, b) if a == b => Change::Unchanged,
+            (None, _) => Change::Inserted,
+            _ => Change::Updated,
+        };
+        if change != Change::Unchanged {
+            audit::append(
+                self.conn,
+                &self.at,
+                &self.actor,
+                e.name,
+                &audit::key_json(key),
+                old.as_deref(),
+                new.as_deref(),
+            )?;
+        }
+        Ok(change)
+    }
+
+    // ------------------------------------------------------------ reads
+
+    pub fn call(&self, id: &str) -> Result<Option<Call>> {
+        read::call(self.conn, id)
+    }
+    pub fn calls(&self) -> Result<Vec<Call>> {
+        read::calls(self.conn)
+    }
+    pub fn round(&self, id: &str) -> Result<Option<Round>> {
+        read::round(self.conn, id)
+    }
+    pub fn application(&self, id: &str) -> Result<Option<Application>> {
+        read::application(self.conn, id)
+    }
+    pub fn member(&self, id: &str) -> Result<Option<Member>> {
+        read::member(self.conn, id)
+    }
+}

@@ -1,0 +1,466 @@
+//! Writes of the call, applications, the panel and prior decisions.
+
+use super::{Change, Writer, refuse, to_json};
+use crate::domain::*;
+use crate::store::audit;
+use crate::store::{Result, read};
+use rusqlite::params;
+
+impl Writer<'_> {
+    // ------------------------------------------------------------ calls
+
+    /// Adds or replaces a call and adds its rounds. A round that exists keeps
+    /// its state (state moves only forward, through jury, not by import).
+    pub fn put_call(&mut self, call: &Call, rounds: &[Round]) -> Result<Change> {
+        let problems = call.check();
+        if let Some(p) = problems.first() {
+            return refuse(p.clone());
+        }
+        let text = to_json(call);
+        let old = read::call(self.conn, &call.info.id)?;
+        let change = match &old {
+            Some(o) if o == call => Change::Unchanged,
+            Some(_) => {
+                self.conn.execute(
+                    "UPDATE calls SET definition = ?2 WHERE id = ?1",
+                    params![call.info.id, text],
+                )?;
+                self.check_call_still_fits(call)?;
+                Change::Updated
+            }
+            None => {
+                self.conn.execute(
+                    "INSERT INTO calls (id, definition) VALUES (?1, ?2)",
+                    params![call.info.id, text],
+                )?;
+                Change::Inserted
+            }
+        };
+        self.log.note("call", change);
+        for round in rounds {
+            self.put_round(call, round)?;
+        }
+        Ok(change)
+    }
+
+    /// After a call changes, every stored application and score must still
+    /// fit it: a rubric cannot lose a criterion somebody has scored.
+    fn check_call_still_fits(&self, call: &Call) -> Result<()> {
+        for app in read::applications(self.conn, &call.info.id)? {
+            if call.tier(&app.tier).is_none() {
+                return refuse(format!(
+                    "the new call drops tier {:?}, which application {} uses",
+                    app.tier, app.id
+                ));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.rubric, a.tier, s.criterion_id, s.value, s.application_id
+             FROM scores s JOIN rounds r ON r.id = s.round_id
+             JOIN applications a ON a.id = s.application_id
+             WHERE r.call_id = ?1",
+        )?;
+        let mut rows = stmt.query([&call.info.id])?;
+        while let Some(r) = rows.next()? {
+            let (round, rubric, tier, crit, value, app): (
+                String,
+                String,
+                String,
+                String,
+                Option<f64>,
+                String,
+            ) = (
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            );
+            let Some(c) = call
+                .rubric(&rubric)
+                .and_then(|ru| ru.criterion(&tier, &crit))
+            else {
+                return refuse(format!(
+                    "the new call drops criterion {crit:?} of rubric {rubric:?}, already scored in round {round} for {app}"
+                ));
+            };
+            if let Some(v) = value
+                && v > c.max
+            {
+                return refuse(format!(
+                    "the new call lowers criterion {crit:?} to {} points, below a score of {v} already given for {app}",
+                    c.max
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn put_round(&mut self, call: &Call, round: &Round) -> Result<Change> {
+        if call.rubric(&round.rubric).is_none() {
+            return refuse(format!(
+                "round {}: rubric {:?} is not defined in call {}",
+                round.id, round.rubric, call.info.id
+            ));
+        }
+        if let Some(existing) = read::round(self.conn, &round.id)? {
+            if existing.call != call.info.id {
+                return refuse(format!(
+                    "round {} already belongs to call {}",
+                    round.id, existing.call
+                ));
+            }
+            let scored: i64 = self.conn.query_row(
+                "SELECT count(*) FROM scores WHERE round_id = ?1",
+                [&round.id],
+                |r| r.get(0),
+            )?;
+            if scored > 0 && (existing.rubric != round.rubric || existing.kind != round.kind) {
+                return refuse(format!(
+                    "round {} has scores: its rubric and kind cannot change (from {} to {})",
+                    round.id, existing.rubric, round.rubric
+                ));
+            }
+        }
+        let deadline = round.deadline.to_string();
+        self.audited(&audit::ROUND, &[&round.id], |c| {
+            c.execute(
+                "INSERT INTO rounds (id, call_id, kind, name, name_en, rubric, deadline, state, year)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(id) DO UPDATE SET kind = ?3, name = ?4, name_en = ?5,
+                     rubric = ?6, deadline = ?7, year = ?9",
+                params![
+                    round.id,
+                    call.info.id,
+                    round.kind.as_str(),
+                    round.name,
+                    round.name_en,
+                    round.rubric,
+                    deadline,
+                    round.state.as_str(),
+                    round.year
+                ],
+            )
+        })
+    }
+
+    /// Moves a round's state (logged).
+    pub fn set_round_state(&mut self, round: &str, state: RoundState) -> Result<Change> {
+        if read::round(self.conn, round)?.is_none() {
+            return refuse(format!("no round {round:?}"));
+        }
+        self.audited(&audit::ROUND, &[round], |c| {
+            c.execute(
+                "UPDATE rounds SET state = ?2 WHERE id = ?1",
+                params![round, state.as_str()],
+            )
+        })
+    }
+
+    // ------------------------------------------------------------ applications
+
+    /// Resolves the application's prefecture (id or name) and region against
+    /// its call, checks every reference, and adds or replaces it.
+    pub fn put_application(&mut self, app: &Application) -> Result<Change> {
+        let Some(call) = read::call(self.conn, &app.call)? else {
+            return refuse(format!(
+                "call: no call {:?} (import the call first)",
+                app.call
+            ));
+        };
+        let mut app = app.clone();
+        let Some(tier) = call.tier(&app.tier) else {
+            let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
+            return refuse(format!(
+                "tier: expected one of {}, found {:?}",
+                ids.join(", "),
+                app.tier
+            ));
+        };
+        let Some(pref) = call.prefecture(&app.prefecture) else {
+            return refuse(format!(
+                "prefecture: expected one of the call's 14 prefectures (id or name), found {:?}",
+                app.prefecture
+            ));
+        };
+        app.prefecture = pref.id.clone();
+        if app.region.is_empty() {
+            app.region = pref.region.clone();
+        } else if call.region(&app.region).is_none() {
+            return refuse(format!(
+                "region: no region {:?} in call {}",
+                app.region, call.info.id
+            ));
+        }
+        for flag in &app.flags {
+            if call.flag(flag).is_none() {
+                return refuse(format!("flags: unknown flag {flag:?}"));
+            }
+        }
+        for id in app.sections.keys() {
+            if call.section(id).is_none() {
+                let ids: Vec<&str> = call.sections.iter().map(|s| s.id.as_str()).collect();
+                return refuse(format!("sections.{id}: expected one of {}", ids.join(", ")));
+            }
+        }
+        for id in app.indicators.keys() {
+            if !tier.indicators.iter().any(|d| &d.id == id) {
+                return refuse(format!(
+                    "indicators.{id}: not an indicator of tier {}",
+                    tier.id
+                ));
+            }
+        }
+        if let Some(p) = app.check().first() {
+            return refuse(p.clone());
+        }
+        let old = read::application(self.conn, &app.id)?;
+        if let Some(old) = &old {
+            if old.call != app.call {
+                return refuse(format!(
+                    "id: application {} already belongs to call {}",
+                    app.id, old.call
+                ));
+            }
+            if old.tier != app.tier && self.has_scores(&app.id)? {
+                return refuse(format!(
+                    "tier: application {} has scores; its tier cannot change from {} to {}",
+                    app.id, old.tier, app.tier
+                ));
+            }
+        }
+        let change = match &old {
+            Some(o) if *o == app => Change::Unchanged,
+            Some(_) => Change::Updated,
+            None => Change::Inserted,
+        };
+        if change != Change::Unchanged {
+            let id = app.id.clone();
+            self.logged(&audit::APPLICATION, &[&id], |conn| {
+                conn.execute(
+                    "INSERT INTO applications (id, call_id, name, name_en, tier, prefecture, region, flags,
+                        submitted_on, route, government_approval, contact, leading_group_head,
+                        leading_group_principal, sections, indicators)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                     ON CONFLICT(id) DO UPDATE SET name = ?3, name_en = ?4, tier = ?5, prefecture = ?6,
+                        region = ?7, flags = ?8, submitted_on = ?9, route = ?10, government_approval = ?11,
+                        contact = ?12, leading_group_head = ?13, leading_group_principal = ?14,
+                        sections = ?15, indicators = ?16",
+                    params![
+                        app.id,
+                        app.call,
+                        app.name,
+                        app.name_en,
+                        app.tier,
+                        app.prefecture,
+                        app.region,
+                        to_json(&app.flags),
+                        app.submitted_on.to_string(),
+                        app.route.as_str(),
+                        app.government_approval,
+                        app.contact,
+                        app.leading_group.head,
+                        app.leading_group.principal,
+                        to_json(&app.sections),
+                        to_json(&app.indicators),
+                    ],
+                )
+            })?;
+            self.write_projects(&app.id, &app.projects)?;
+        }
+        self.log.note("application", change);
+        Ok(change)
+    }
+
+    fn write_projects(&self, app: &str, projects: &[Project]) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM projects WHERE application_id = ?1", [app])?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO projects (application_id, seq, name, category, status, total, plan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, p) in projects.iter().enumerate() {
+            stmt.execute(params![
+                app,
+                i as i64,
+                p.name,
+                p.category,
+                p.status,
+                p.total,
+                to_json(&p.plan)
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Replaces an application's investment plan (from a tabular file).
+    pub fn put_projects(&mut self, app_id: &str, projects: &[Project]) -> Result<Change> {
+        let Some(mut app) = read::application(self.conn, app_id)? else {
+            return refuse(format!("application: no application {app_id:?}"));
+        };
+        if app.projects == projects {
+            self.log.note("investment_plan", Change::Unchanged);
+            return Ok(Change::Unchanged);
+        }
+        app.projects = projects.to_vec();
+        if let Some(p) = app.check().first() {
+            return refuse(p.clone());
+        }
+        self.write_projects(app_id, projects)?;
+        self.log.note("investment_plan", Change::Updated);
+        Ok(Change::Updated)
+    }
+
+    fn has_scores(&self, app: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM scores WHERE application_id = ?1",
+            [app],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    // ------------------------------------------------------------ panel
+
+    pub fn put_member(&mut self, member: &Member) -> Result<Change> {
+        let mut member = member.clone();
+        if member.roles.is_empty() {
+            return refuse("roles: expected at least one of reviewer, secretary");
+        }
+        member.roles.sort();
+        member.roles.dedup();
+        if let Some(home) = &member.home_prefecture {
+            let calls = read::calls(self.conn)?;
+            let Some(p) = calls.iter().find_map(|c| c.prefecture(home)) else {
+                return refuse(format!(
+                    "home_prefecture: expected a prefecture of an imported call, found {home:?}"
+                ));
+            };
+            member.home_prefecture = Some(p.id.clone());
+        }
+        let old = read::member(self.conn, &member.id)?;
+        let change = match &old {
+            Some(o) if *o == member => Change::Unchanged,
+            Some(_) => Change::Updated,
+            None => Change::Inserted,
+        };
+        if change != Change::Unchanged {
+            let id = member.id.clone();
+            self.logged(&audit::MEMBER, &[&id], |conn| {
+                conn.execute(
+                    "INSERT INTO members (id, name, name_en, department, home_prefecture, roles)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(id) DO UPDATE SET name = ?2, name_en = ?3, department = ?4,
+                        home_prefecture = ?5, roles = ?6",
+                    params![
+                        member.id,
+                        member.name,
+                        member.name_en,
+                        member.department,
+                        member.home_prefecture,
+                        to_json(&member.roles)
+                    ],
+                )
+            })?;
+        }
+        self.log.note("member", change);
+        Ok(change)
+    }
+
+    pub fn put_conflict(&mut self, c: &Conflict) -> Result<Change> {
+        if read::member(self.conn, &c.member)?.is_none() {
+            return refuse(format!("member: no member {:?}", c.member));
+        }
+        if read::application(self.conn, &c.application)?.is_none() {
+            return refuse(format!("application: no application {:?}", c.application));
+        }
+        self.audited(&audit::CONFLICT, &[&c.member, &c.application], |conn| {
+            conn.execute(
+                "INSERT INTO conflicts (member_id, application_id, reason) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(member_id, application_id) DO UPDATE SET reason = ?3",
+                params![c.member, c.application, c.reason],
+            )
+        })
+    }
+
+    pub fn put_assignment(&mut self, a: &Assignment) -> Result<Change> {
+        let Some(round) = read::round(self.conn, &a.round)? else {
+            return refuse(format!("round: no round {:?}", a.round));
+        };
+        let Some(member) = read::member(self.conn, &a.member)? else {
+            return refuse(format!("member: no member {:?}", a.member));
+        };
+        if !member.has_role(Role::Reviewer) {
+            return refuse(format!("member: {} is not a reviewer", a.member));
+        }
+        let Some(app) = read::application(self.conn, &a.application)? else {
+            return refuse(format!("application: no application {:?}", a.application));
+        };
+        if app.call != round.call {
+            return refuse(format!(
+                "application: {} belongs to call {}, round {} to call {}",
+                app.id, app.call, round.id, round.call
+            ));
+        }
+        self.audited(
+            &audit::ASSIGNMENT,
+            &[&a.round, &a.member, &a.application],
+            |conn| {
+                conn.execute(
+                    "INSERT OR IGNORE INTO assignments (round_id, member_id, application_id)
+                 VALUES (?1, ?2, ?3)",
+                    params![a.round, a.member, a.application],
+                )
+            },
+        )
+    }
+
+    // ------------------------------------------------------------ decisions
+
+    pub fn put_prior_decision(&mut self, d: &PriorDecision) -> Result<Change> {
+        let calls = read::calls(self.conn)?;
+        let Some(pref) = calls.iter().find_map(|c| c.prefecture(&d.prefecture)) else {
+            return refuse(format!(
+                "prefecture: expected a prefecture of an imported call, found {:?}",
+                d.prefecture
+            ));
+        };
+        if d.kind == RoundKind::Selection && d.outcome.is_none() {
+            return refuse("outcome: a selection decision needs selected, reserve or not_selected");
+        }
+        if d.kind == RoundKind::Assessment && d.grade.as_deref().is_none_or(str::is_empty) {
+            return refuse("grade: an assessment decision needs a grade");
+        }
+        let pref = pref.id.clone();
+        self.audited(&audit::PRIOR_DECISION, &[&d.id], |conn| {
+            conn.execute(
+                "INSERT INTO prior_decisions (id, programme, round, kind, year, decided_on, applicant,
+                    tier, prefecture, flags, outcome, grade, score, rank, rationale, decided_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT(id) DO UPDATE SET programme = ?2, round = ?3, kind = ?4, year = ?5,
+                    decided_on = ?6, applicant = ?7, tier = ?8, prefecture = ?9, flags = ?10,
+                    outcome = ?11, grade = ?12, score = ?13, rank = ?14, rationale = ?15,
+                    decided_by = ?16",
+                params![
+                    d.id,
+                    d.programme,
+                    d.round,
+                    d.kind.as_str(),
+                    d.year,
+                    d.decided_on.to_string(),
+                    d.applicant,
+                    d.tier,
+                    pref,
+                    to_json(&d.flags),
+                    d.outcome.map(|o| o.as_str()),
+                    d.grade,
+                    d.score,
+                    d.rank,
+                    d.rationale,
+                    d.decided_by
+                ],
+            )
+        })
+    }
+}

@@ -1,0 +1,447 @@
+//! Writes of reviews and scores: sheets from import, the review screen's
+//! fine-grained writes, submission, reopening and comment buffers.
+
+use super::{Change, Writer, refuse};
+use crate::domain::*;
+use crate::store::audit;
+use crate::store::{Result, StoreError, read};
+use rusqlite::params;
+use std::collections::BTreeMap;
+
+impl Writer<'_> {
+    // ------------------------------------------------------------ scores
+
+    /// Writes a review: its status, overall comment and the given scores.
+    /// Refused when the round no longer takes scores, the member is not
+    /// assigned or is recused, a criterion is not in the rubric for the
+    /// application's tier, a value is out of range, or a submitted review
+    /// leaves a criterion blank.
+    pub fn put_review(&mut self, sheet: &ReviewSheet) -> Result<()> {
+        let target = self.scoring_target(&sheet.round, &sheet.member, &sheet.application)?;
+        let (member, app, rubric) = (&target.member, &target.application, &target.rubric);
+        for s in &sheet.scores {
+            let Some(c) = rubric.criterion(&app.tier, &s.criterion) else {
+                let ids: Vec<&str> = rubric
+                    .criteria_for(&app.tier)
+                    .map(|c| c.id.as_str())
+                    .collect();
+                return refuse(format!(
+                    "criterion: expected one of {} for tier {}, found {:?}",
+                    ids.join(", "),
+                    app.tier,
+                    s.criterion
+                ));
+            };
+            if let Some(v) = s.value {
+                review::check_value(c.max, v)
+                    .map_err(|e| StoreError::Refused(format!("{} ({}): {e}", c.id, c.name)))?;
+            }
+        }
+        let key = [sheet.round.as_str(), &sheet.member, &sheet.application];
+        let existing = self.review_status(&key)?;
+        let stored = self.stored_scores(&key)?;
+        if existing == Some(ReviewStatus::Submitted) {
+            // A submitted review changes only after an explicit reopen.
+            let overall = self.overall_comment(&key)?;
+            let changes = sheet.status == Some(ReviewStatus::Draft)
+                || sheet
+                    .overall_comment
+                    .as_ref()
+                    .is_some_and(|o| *o != overall)
+                || sheet
+                    .scores
+                    .iter()
+                    .any(|s| stored.get(&s.criterion) != Some(&(s.value, s.comment.clone())));
+            if changes {
+                return refuse(format!(
+                    "the review of {} by {} is submitted: reopen it in jury before changing it",
+                    app.id, member.id
+                ));
+            }
+            return Ok(());
+        }
+        // A blank sheet row for a review never started says nothing: an
+        // exported sheet that comes back untouched changes nothing.
+        let says_nothing = sheet.status != Some(ReviewStatus::Submitted)
+            && sheet.overall_comment.as_deref().unwrap_or("").is_empty()
+            && sheet
+                .scores
+                .iter()
+                .all(|s| s.value.is_none() && s.comment.is_empty());
+        if existing.is_none() && says_nothing {
+            return Ok(());
+        }
+        let status = sheet.status.or(existing).unwrap_or(ReviewStatus::Draft);
+        if status == ReviewStatus::Submitted {
+            // What the review will hold: stored values overlaid with these.
+            let mut values: BTreeMap<String, Option<f64>> =
+                stored.iter().map(|(k, (v, _))| (k.clone(), *v)).collect();
+            for s in &sheet.scores {
+                values.insert(s.criterion.clone(), s.value);
+            }
+            let blank: Vec<&str> = rubric
+                .criteria_for(&app.tier)
+                .filter(|c| values.get(&c.id).copied().flatten().is_none())
+                .map(|c| c.id.as_str())
+                .collect();
+            if !blank.is_empty() {
+                return refuse(format!(
+                    "review of {} by {} cannot be submitted: blank criteria {}",
+                    app.id,
+                    member.id,
+                    blank.join(", ")
+                ));
+            }
+        }
+        // The review row comes first: scores hang off it.
+        let overall = sheet.overall_comment.clone();
+        self.audited(&audit::REVIEW, &key, |conn| {
+            conn.execute(
+                "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
+                 ON CONFLICT(round_id, member_id, application_id)
+                 DO UPDATE SET status = ?4, overall_comment = coalesce(?5, overall_comment)",
+                params![key[0], key[1], key[2], status.as_str(), overall],
+            )
+        })?;
+        for s in &sheet.scores {
+            self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
+                conn.execute(
+                    "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value, comment)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(round_id, member_id, application_id, criterion_id)
+                     DO UPDATE SET value = ?5, comment = ?6",
+                    params![key[0], key[1], key[2], s.criterion, s.value, s.comment],
+                )
+            })?;
+        }
+        if status == ReviewStatus::Submitted {
+            self.close_revisit(&key)?;
+        }
+        Ok(())
+    }
+}
+
+/// What recovering a member's edit buffers did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recovery {
+    pub committed: usize,
+    /// Applications whose buffered comment must wait for a reopen.
+    pub pending: Vec<String>,
+}
+
+/// What a scoring write is about: checked once, shared by the fine-grained
+/// writes the review screen makes.
+pub struct ScoringTarget {
+    pub round: Round,
+    pub member: Member,
+    pub application: Application,
+    pub rubric: Rubric,
+}
+
+impl Writer<'_> {
+    /// Checks that `member` may score `app` in `round` now: the round takes
+    /// scores, the member is assigned and not recused.
+    pub fn scoring_target(&self, round: &str, member: &str, app: &str) -> Result<ScoringTarget> {
+        let Some(round) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        let revisiting = round.state == RoundState::Deliberation
+            && read::open_revisit(self.conn, &round.id, member, app)?.is_some();
+        if !round.state.accepts_scores() && !revisiting {
+            return refuse(format!(
+                "round {} is in {} and no longer takes scores",
+                round.id,
+                round.state.as_str()
+            ));
+        }
+        let Some(member) = read::member(self.conn, member)? else {
+            return refuse(format!("member: no member {member:?}"));
+        };
+        let Some(application) = read::application(self.conn, app)? else {
+            return refuse(format!("application: no application {app:?}"));
+        };
+        if !read::is_assigned(self.conn, &round.id, &member.id, &application.id)? {
+            return refuse(format!(
+                "member {} is not assigned to {} in round {}",
+                member.id, application.id, round.id
+            ));
+        }
+        let declared = read::conflict(self.conn, &member.id, &application.id)?;
+        if let Some(r) = panel::recusal(&member, &application.prefecture, declared.as_ref()) {
+            let why = match r {
+                panel::Recusal::Declared(reason) => format!("declared conflict ({reason})"),
+                panel::Recusal::HomePrefecture(p) => format!("home prefecture {p}"),
+            };
+            return refuse(format!(
+                "member {} is recused from {} ({why}) and cannot score it",
+                member.id, application.id
+            ));
+        }
+        let call = read::call(self.conn, &round.call)?
+            .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
+        let rubric = call.rubric(&round.rubric).cloned().ok_or_else(|| {
+            StoreError::Corrupt(format!("round {} has no rubric {}", round.id, round.rubric))
+        })?;
+        Ok(ScoringTarget {
+            round,
+            member,
+            application,
+            rubric,
+        })
+    }
+
+    /// Value and comment per criterion, as stored.
+    fn stored_scores(&self, key: &[&str; 3]) -> Result<BTreeMap<String, (Option<f64>, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT criterion_id, value, comment FROM scores
+             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![key[0], key[1], key[2]], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn overall_comment(&self, key: &[&str; 3]) -> Result<String> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT overall_comment FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2]],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// The values a review holds now, by criterion id.
+    fn stored_values(&self, key: &[&str; 3]) -> Result<BTreeMap<String, Option<f64>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT criterion_id, value FROM scores
+             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+        )?;
+        let values = stmt
+            .query_map(params![key[0], key[1], key[2]], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(values)
+    }
+
+    pub(super) fn review_status(&self, key: &[&str; 3]) -> Result<Option<ReviewStatus>> {
+        use rusqlite::OptionalExtension;
+        let status: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT status FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2]],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(status.as_deref().and_then(ReviewStatus::parse))
+    }
+
+    /// Makes sure the review row exists (as a draft) and is not submitted.
+    fn open_draft(&mut self, t: &ScoringTarget) -> Result<[String; 3]> {
+        let key = [
+            t.round.id.clone(),
+            t.member.id.clone(),
+            t.application.id.clone(),
+        ];
+        let k = [key[0].as_str(), key[1].as_str(), key[2].as_str()];
+        match self.review_status(&k)? {
+            Some(ReviewStatus::Submitted) => {
+                return refuse("this review is submitted: reopen it to change it");
+            }
+            Some(ReviewStatus::Draft) => {}
+            None => {
+                self.audited(&audit::REVIEW, &k, |conn| {
+                    conn.execute(
+                        "INSERT INTO reviews (round_id, member_id, application_id, status)
+                         VALUES (?1, ?2, ?3, 'draft')",
+                        params![k[0], k[1], k[2]],
+                    )
+                })?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// Sets one criterion's value (None: blank) in a draft review.
+    pub fn set_score_value(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        criterion: &str,
+        value: Option<f64>,
+    ) -> Result<Change> {
+        let t = self.scoring_target(round, member, app)?;
+        let Some(c) = t.rubric.criterion(&t.application.tier, criterion) else {
+            return refuse(format!(
+                "criterion: no criterion {criterion:?} for this tier"
+            ));
+        };
+        if let Some(v) = value {
+            review::check_value(c.max, v)
+                .map_err(|e| StoreError::Refused(format!("{} ({}): {e}", c.id, c.name)))?;
+        }
+        let key = self.open_draft(&t)?;
+        self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |conn| {
+            conn.execute(
+                "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(round_id, member_id, application_id, criterion_id) DO UPDATE SET value = ?5",
+                params![key[0], key[1], key[2], criterion, value],
+            )
+        })
+    }
+
+    /// Sets a criterion's comment, or the overall comment when `criterion`
+    /// is empty, and clears the matching edit buffer.
+    pub fn set_comment(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        criterion: &str,
+        text: &str,
+    ) -> Result<Change> {
+        let t = self.scoring_target(round, member, app)?;
+        if !criterion.is_empty() && t.rubric.criterion(&t.application.tier, criterion).is_none() {
+            return refuse(format!(
+                "criterion: no criterion {criterion:?} for this tier"
+            ));
+        }
+        let key = self.open_draft(&t)?;
+        let change = if criterion.is_empty() {
+            self.audited(&audit::REVIEW, &[&key[0], &key[1], &key[2]], |conn| {
+                conn.execute(
+                    "UPDATE reviews SET overall_comment = ?4
+                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2], text],
+                )
+            })?
+        } else {
+            self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |conn| {
+                conn.execute(
+                    "INSERT INTO scores (round_id, member_id, application_id, criterion_id, comment)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(round_id, member_id, application_id, criterion_id) DO UPDATE SET comment = ?5",
+                    params![key[0], key[1], key[2], criterion, text],
+                )
+            })?
+        };
+        self.conn.execute(
+            "DELETE FROM edit_buffers WHERE round_id = ?1 AND member_id = ?2
+             AND application_id = ?3 AND criterion_id = ?4",
+            params![key[0], key[1], key[2], criterion],
+        )?;
+        self.log.note("edit_buffer", Change::Updated);
+        Ok(change)
+    }
+
+    /// Submits a review: refused while any criterion is blank.
+    pub fn submit_review(&mut self, round: &str, member: &str, app: &str) -> Result<Change> {
+        let t = self.scoring_target(round, member, app)?;
+        let key = [round, member, app];
+        let values = self.stored_values(&key)?;
+        let blank: Vec<&str> = t
+            .rubric
+            .criteria_for(&t.application.tier)
+            .filter(|c| values.get(&c.id).copied().flatten().is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        if !blank.is_empty() {
+            return refuse(format!("blank: {}", blank.join("、")));
+        }
+        let change = self.audited(&audit::REVIEW, &key, |conn| {
+            conn.execute(
+                "UPDATE reviews SET status = 'submitted'
+                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2]],
+            )
+        })?;
+        self.close_revisit(&key)?;
+        Ok(change)
+    }
+
+    /// A submission answers an open revisit request.
+    fn close_revisit(&mut self, key: &[&str; 3]) -> Result<()> {
+        if read::open_revisit(self.conn, key[0], key[1], key[2])?.is_some() {
+            self.audited(&audit::REVISIT, key, |conn| {
+                conn.execute(
+                    "UPDATE revisits SET open = 0 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2]],
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Reopens a submitted review (logged); only while the round takes scores.
+    pub fn reopen_review(&mut self, round: &str, member: &str, app: &str) -> Result<Change> {
+        self.scoring_target(round, member, app)?;
+        let key = [round, member, app];
+        if self.review_status(&key)? != Some(ReviewStatus::Submitted) {
+            return refuse("only a submitted review can be reopened");
+        }
+        self.audited(&audit::REVIEW, &key, |conn| {
+            conn.execute(
+                "UPDATE reviews SET status = 'draft'
+                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                params![key[0], key[1], key[2]],
+            )
+        })
+    }
+
+    /// Saves the text of a comment being typed (every keystroke; not audited).
+    pub fn save_edit_buffer(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        criterion: &str,
+        text: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO edit_buffers (round_id, member_id, application_id, criterion_id, text, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(round_id, member_id, application_id, criterion_id)
+             DO UPDATE SET text = ?5, updated_at = ?6",
+            params![round, member, app, criterion, text, self.at],
+        )?;
+        self.log.note("edit_buffer", Change::Updated);
+        Ok(())
+    }
+
+    /// Commits every edit buffer a member left behind (a killed process) into
+    /// the comments it belongs to. A buffer that cannot be committed now (the
+    /// review was submitted, the round closed) is kept, never dropped: it is
+    /// counted in `pending` and committed once the review is reopened.
+    pub fn recover_edit_buffers(&mut self, member: &str) -> Result<Recovery> {
+        let pending: Vec<(String, String, String, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT round_id, application_id, criterion_id, text FROM edit_buffers
+                 WHERE member_id = ?1 ORDER BY updated_at",
+            )?;
+            stmt.query_map([member], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let mut recovery = Recovery::default();
+        for (round, app, criterion, text) in pending {
+            match self.set_comment(&round, member, &app, &criterion, &text) {
+                Ok(_) => recovery.committed += 1,
+                Err(StoreError::Refused(_)) => recovery.pending.push(app),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(recovery)
+    }
+}

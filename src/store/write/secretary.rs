@@ -1,0 +1,234 @@
+//! The secretary's writes: overrides, exports, the round's lifecycle and
+//! deliberation.
+
+use super::{Change, Writer, refuse};
+use crate::domain::*;
+use crate::store::audit;
+use crate::store::{Result, StoreError, read};
+use rusqlite::params;
+
+impl Writer<'_> {
+    /// Sets (or, with `None`, removes) the secretary's override of one line
+    /// of the proposed list. An override needs a written reason, and the
+    /// round must not be finalised.
+    pub fn set_override(
+        &mut self,
+        round: &str,
+        app: &str,
+        outcome: Option<(Outcome, &str)>,
+    ) -> Result<Change> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state == RoundState::Finalised {
+            return refuse(format!("round {round} is finalised: reopen it first"));
+        }
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        match outcome {
+            Some((_, reason)) if reason.trim().is_empty() => refuse("an override needs a written reason"),
+            Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
+                conn.execute(
+                    "INSERT INTO overrides (round_id, application_id, outcome, reason) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, reason = ?4",
+                    params![round, app, o.as_str(), reason.trim()],
+                )
+            }),
+            None => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
+                conn.execute(
+                    "DELETE FROM overrides WHERE round_id = ?1 AND application_id = ?2",
+                    params![round, app],
+                )
+            }),
+        }
+    }
+
+    /// Records an export: what, where, and the SHA-256 of the bytes.
+    pub fn record_export(
+        &mut self,
+        round: &str,
+        format: &str,
+        public: bool,
+        path: &str,
+        sha256: &str,
+    ) -> Result<Change> {
+        let id = format!("{}-{}", self.at, &sha256[..sha256.len().min(12)]);
+        self.audited(&audit::EXPORT, &[&id], |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO exports (id, round_id, format, public, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, round, format, public, path, sha256],
+            )
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Moves a round one step forward: open → scoring → deliberation.
+    /// Finalising goes through [`Writer::finalise`].
+    pub fn advance_round(&mut self, round: &str) -> Result<RoundState> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        let next = match r.state {
+            RoundState::Open => RoundState::Scoring,
+            RoundState::Scoring => RoundState::Deliberation,
+            RoundState::Deliberation => {
+                return refuse("the round is in deliberation: finalise it to go on");
+            }
+            RoundState::Finalised => return refuse("the round is finalised"),
+        };
+        self.set_round_state(round, next)?;
+        Ok(next)
+    }
+
+    /// Finalises a round: writes one decision per application (outcome,
+    /// grade for assessments, rationale) and freezes the round, all in this
+    /// transaction. Only from deliberation.
+    pub fn finalise(
+        &mut self,
+        round: &str,
+        decisions: &[(String, Outcome, Option<String>, String)],
+    ) -> Result<()> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state != RoundState::Deliberation {
+            return refuse(format!(
+                "round {round} is in {}: only a round in deliberation can be finalised",
+                r.state.as_str()
+            ));
+        }
+        let by = self.actor.clone();
+        let at = self.at.clone();
+        for (app, outcome, grade, rationale) in decisions {
+            self.audited(&audit::DECISION, &[round, app], |conn| {
+                conn.execute(
+                    "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale, decided_by, decided_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, grade = ?4,
+                        rationale = ?5, decided_by = ?6, decided_at = ?7",
+                    params![round, app, outcome.as_str(), grade, rationale, by, at],
+                )
+            })?;
+        }
+        self.set_round_state(round, RoundState::Finalised)?;
+        Ok(())
+    }
+
+    /// Reopens a finalised round for deliberation: its decisions are
+    /// withdrawn (each withdrawal logged) and the state goes back.
+    pub fn reopen_round(&mut self, round: &str) -> Result<usize> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state != RoundState::Finalised {
+            return refuse(format!("round {round} is not finalised"));
+        }
+        let apps: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT application_id FROM decisions WHERE round_id = ?1")?;
+            stmt.query_map([round], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for app in &apps {
+            self.audited(&audit::DECISION, &[round, app], |conn| {
+                conn.execute(
+                    "DELETE FROM decisions WHERE round_id = ?1 AND application_id = ?2",
+                    params![round, app],
+                )
+            })?;
+        }
+        self.set_round_state(round, RoundState::Deliberation)?;
+        Ok(apps.len())
+    }
+}
+
+impl Writer<'_> {
+    fn deliberating(&self, round: &str) -> Result<Round> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return refuse(format!("round: no round {round:?}"));
+        };
+        if r.state == RoundState::Finalised {
+            return refuse(format!("round {round} is finalised: reopen it first"));
+        }
+        Ok(r)
+    }
+
+    /// Marks an application discussed (or not) in a round.
+    pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
+        self.deliberating(round)?;
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
+            conn.execute(
+                "INSERT INTO deliberations (round_id, application_id, discussed) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(round_id, application_id) DO UPDATE SET discussed = ?3",
+                params![round, app, discussed],
+            )
+        })
+    }
+
+    /// The secretary's discussion note on an application.
+    pub fn set_discussion_note(&mut self, round: &str, app: &str, note: &str) -> Result<Change> {
+        self.deliberating(round)?;
+        if read::application(self.conn, app)?.is_none() {
+            return refuse(format!("application: no application {app:?}"));
+        }
+        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
+            conn.execute(
+                "INSERT INTO deliberations (round_id, application_id, note) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(round_id, application_id) DO UPDATE SET note = ?3",
+                params![round, app, note],
+            )
+        })
+    }
+
+    /// Asks a reviewer to revisit their review of an application: it shows
+    /// in their queue, and they may change it during deliberation until
+    /// they submit again. A submitted review goes back to draft (logged).
+    pub fn request_revisit(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        note: &str,
+    ) -> Result<Change> {
+        let r = self.deliberating(round)?;
+        if !matches!(r.state, RoundState::Scoring | RoundState::Deliberation) {
+            return refuse("revisits are asked while scoring or in deliberation");
+        }
+        if !read::is_assigned(self.conn, round, member, app)? {
+            return refuse(format!(
+                "member {member} is not assigned to {app} in round {round}"
+            ));
+        }
+        let m = read::member(self.conn, member)?
+            .ok_or_else(|| StoreError::Refused(format!("no member {member:?}")))?;
+        let a = read::application(self.conn, app)?
+            .ok_or_else(|| StoreError::Refused(format!("no application {app:?}")))?;
+        let declared = read::conflict(self.conn, member, app)?;
+        if panel::recusal(&m, &a.prefecture, declared.as_ref()).is_some() {
+            return refuse(format!("member {member} is recused from {app}"));
+        }
+        let change = self.audited(&audit::REVISIT, &[round, member, app], |conn| {
+            conn.execute(
+                "INSERT INTO revisits (round_id, member_id, application_id, note, open) VALUES (?1, ?2, ?3, ?4, 1)
+                 ON CONFLICT(round_id, member_id, application_id) DO UPDATE SET note = ?4, open = 1",
+                params![round, member, app, note],
+            )
+        })?;
+        let key = [round, member, app];
+        if self.review_status(&key)? == Some(ReviewStatus::Submitted) {
+            self.audited(&audit::REVIEW, &key, |conn| {
+                conn.execute(
+                    "UPDATE reviews SET status = 'draft' WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2]],
+                )
+            })?;
+        }
+        Ok(change)
+    }
+}
