@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod sample;
+pub mod search;
 pub mod store;
 pub mod tally;
 pub mod text;

@@ -189,6 +189,16 @@ pub enum Command {
         #[arg(long)]
         round: Option<String>,
     },
+    /// Search decisions (prior programmes and finalised rounds): words in
+    /// Chinese, pinyin (changsha, cs) or English, "phrases", -exclusions and
+    /// filters tier: city: year: round: dec: grade: score:>80 flag:.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
@@ -470,6 +480,22 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 crate::domain::RoundState::Deliberation.label(lang),
                 lang.pick("项决定已撤回", "decisions withdrawn")
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, limit, json } => {
+            let store = open(&cli.db)?;
+            let viewer = match &cli.as_member {
+                Some(id) => Some(
+                    store
+                        .member(id)?
+                        .ok_or_else(|| anyhow::anyhow!("--as: no member {id:?}"))?,
+                ),
+                None => None,
+            };
+            let q =
+                crate::search::query::parse(&query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
+            let index = crate::search::load(&store, viewer.as_ref())?;
+            report::search(&index.search(&q, limit), json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { json } => {

@@ -428,3 +428,58 @@ pub fn verify(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<bool> 
     }
     Ok(report.ok())
 }
+
+pub fn search(hits: &[crate::search::Hit<'_>], as_json: bool, lang: Lang) -> anyhow::Result<()> {
+    if as_json {
+        let list: Vec<Value> = hits
+            .iter()
+            .map(|h| {
+                let mut v = serde_json::to_value(h.record).expect("serializable");
+                v["match_score"] = json!(h.score);
+                v
+            })
+            .collect();
+        return print_json(&json!({ "results": list }));
+    }
+    if hits.is_empty() {
+        println!("{}", lang.pick("没有找到。", "Nothing found."));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            let r = h.record;
+            vec![
+                r.decided_on.to_string(),
+                r.applicant.clone(),
+                r.prefecture_name.clone(),
+                r.tier.clone(),
+                r.round.clone(),
+                r.outcome
+                    .map(|o| o.label(lang).to_string())
+                    .or_else(|| r.grade.clone())
+                    .unwrap_or_default(),
+                r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                crate::text::truncate(&r.rationale, 50),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &[
+                lang.pick("日期", "date"),
+                lang.pick("申报主体", "applicant"),
+                lang.pick("市州", "city"),
+                lang.pick("层级", "tier"),
+                lang.pick("轮次", "round"),
+                lang.pick("结果", "result"),
+                lang.pick("得分", "score"),
+                lang.pick("理由", "rationale"),
+            ],
+            &rows,
+            &[6],
+        )
+    );
+    Ok(())
+}

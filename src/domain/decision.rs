@@ -36,6 +36,19 @@ impl Outcome {
     }
 }
 
+/// A decision of one of jury's rounds, written when the round is finalised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub round: String,
+    pub application: String,
+    pub outcome: Option<Outcome>,
+    pub grade: Option<String>,
+    pub rationale: String,
+    pub decided_by: String,
+    #[serde(with = "super::date")]
+    pub decided_on: NaiveDate,
+}
+
 /// A decision from an earlier programme or round, kept as recorded so that
 /// panelists can search how similar cases were treated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ pub use call::{
     Call, CallInfo, Criterion, Eligibility as EligibilityRules, FlagDef, GradeBand, IndicatorDef,
     Prefecture, Region, ReviewsVisible, Round, RoundKind, RoundState, Rubric, Section, Tier,
 };
-pub use decision::{Outcome, PriorDecision};
+pub use decision::{Decision, Outcome, PriorDecision};
 pub use eligibility::{Check, CheckKind, EligibilityResult, Verdict, assess};
 pub use panel::{Assignment, Conflict, Member, Role};
 pub use review::{Review, ReviewSheet, ReviewStatus, Score};

@@ -453,7 +453,38 @@ pub(crate) fn overrides(
     Ok(out)
 }
 
+/// The decisions of a round (present once it is finalised).
+pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>> {
+    let mut stmt = conn.prepare(
+        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at FROM decisions
+         WHERE round_id = ?1 ORDER BY application_id",
+    )?;
+    let mut rows = stmt.query([round])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let outcome: Option<String> = r.get(1)?;
+        let at: String = r.get(5)?;
+        out.push(Decision {
+            round: round.to_string(),
+            application: r.get(0)?,
+            outcome: match outcome {
+                Some(o) => Some(Outcome::parse(&o).ok_or_else(|| corrupt("decision outcome", &o))?),
+                None => None,
+            },
+            grade: r.get(2)?,
+            rationale: r.get(3)?,
+            decided_by: r.get(4)?,
+            decided_on: date("decision date", &at)?,
+        });
+    }
+    Ok(out)
+}
+
 impl Store {
+    pub fn decisions(&self, round: &str) -> Result<Vec<Decision>> {
+        decisions(&self.conn, round)
+    }
+
     pub fn deliberations(&self, round: &str) -> Result<BTreeMap<String, (bool, String)>> {
         deliberations(&self.conn, round)
     }

@@ -1,0 +1,333 @@
+//! Searching decisions: the prior decisions carried over from earlier
+//! programmes and the finalised decisions of jury's own rounds. Free words
+//! match by substring, by pinyin (every reading; full or initials) or
+//! fuzzily (fuzzy-matcher); filters narrow; results rank by match score,
+//! then recency. What a member may not see never enters the index.
+
+pub mod fold;
+pub mod pinyin;
+pub mod query;
+
+use crate::domain::{Outcome, RoundKind};
+use crate::i18n::Lang;
+use crate::store::{Result, Store};
+use chrono::NaiveDate;
+use fold::fold;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use query::{Cmp, Filter, Query};
+use serde::Serialize;
+
+/// One searchable decision, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub id: String,
+    /// The application in jury, for a current round's decision.
+    pub application: Option<String>,
+    pub programme: String,
+    pub round: String,
+    pub kind: RoundKind,
+    pub year: i32,
+    pub decided_on: NaiveDate,
+    pub applicant: String,
+    pub tier: String,
+    pub prefecture: String,
+    pub prefecture_name: String,
+    pub flags: Vec<String>,
+    pub outcome: Option<Outcome>,
+    pub grade: Option<String>,
+    pub score: Option<f64>,
+    pub rank: Option<i64>,
+    pub rationale: String,
+    pub decided_by: String,
+    #[serde(skip)]
+    keys: Keys,
+}
+
+/// Precomputed folded text and pinyin spellings.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    hay: String,
+    name: String,
+    tier: String,
+    round: String,
+    flags: String,
+    city: Vec<String>,
+    pinyin_full: Vec<String>,
+    pinyin_initials: Vec<String>,
+}
+
+impl Record {
+    fn index(mut self, flag_names: &[String]) -> Record {
+        let (mut full, mut initials) = pinyin::spellings(&self.applicant);
+        let (pf, pi) = pinyin::spellings(&self.prefecture_name);
+        full.extend(pf.iter().cloned());
+        initials.extend(pi);
+        let mut city = vec![fold(&self.prefecture), fold(&self.prefecture_name)];
+        city.extend(pf);
+        self.keys = Keys {
+            hay: fold(&format!(
+                "{} {} {} {} {} {} {} {} {}",
+                self.applicant,
+                self.prefecture_name,
+                self.programme,
+                self.round,
+                self.tier,
+                self.grade.as_deref().unwrap_or(""),
+                self.decided_by,
+                flag_names.join(" "),
+                self.rationale
+            )),
+            name: fold(&self.applicant),
+            tier: fold(&self.tier),
+            round: fold(&format!("{} {}", self.round, self.programme)),
+            flags: fold(&format!(
+                "{} {}",
+                self.flags.join(" "),
+                flag_names.join(" ")
+            )),
+            city,
+            pinyin_full: full,
+            pinyin_initials: initials,
+        };
+        self
+    }
+
+    fn passes(&self, f: &Filter) -> bool {
+        match f {
+            Filter::Tier(t) => self.keys.tier == *t || self.keys.tier.starts_with(&format!("{t}(")),
+            Filter::City(c) => self
+                .keys
+                .city
+                .iter()
+                .any(|k| k == c || k.trim_end_matches('州') == c.trim_end_matches('州')),
+            Filter::Year(y) => self.year == *y,
+            Filter::Round(r) => self.keys.round.contains(r.as_str()),
+            Filter::Decision(d) => self.outcome.is_some_and(|o| o.as_str() == d),
+            Filter::Grade(g) => self.grade.as_deref().is_some_and(|x| fold(x) == *g),
+            Filter::Score(cmp, v) => self.score.is_some_and(|s| match cmp {
+                Cmp::Gt => s > *v,
+                Cmp::Ge => s >= *v,
+                Cmp::Lt => s < *v,
+                Cmp::Le => s <= *v,
+                Cmp::Eq => (s - v).abs() < 0.05,
+            }),
+            Filter::Flag(x) => self.keys.flags.contains(x.as_str()),
+        }
+    }
+}
+
+/// A result: the record, its score, and the characters of the applicant's
+/// name that matched (char indices, for highlighting by display width).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit<'a> {
+    pub record: &'a Record,
+    pub score: i64,
+    pub matched: Vec<usize>,
+}
+
+pub struct Index {
+    records: Vec<Record>,
+    matcher: SkimMatcherV2,
+}
+
+impl Index {
+    pub fn new(records: Vec<Record>) -> Index {
+        Index {
+            records,
+            matcher: SkimMatcherV2::default(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// How well one word matches a record, and where in the name; None
+    /// when it does not match at all.
+    fn word(&self, r: &Record, w: &str) -> Option<(i64, Vec<usize>)> {
+        let k = &r.keys;
+        if let Some(pos) = k.name.find(w) {
+            let start = k.name[..pos].chars().count();
+            let len = w.chars().count();
+            return Some((2000 + 10 * len as i64, (start..start + len).collect()));
+        }
+        if k.hay.contains(w) {
+            return Some((1000, Vec::new()));
+        }
+        if w.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if k.pinyin_full.iter().any(|p| p.contains(w)) {
+                return Some((1500, Vec::new()));
+            }
+            if k.pinyin_initials.iter().any(|p| p.starts_with(w)) {
+                return Some((1400, Vec::new()));
+            }
+        }
+        // Fuzzy over the name only: long rationales would match anything.
+        if w.chars().count() >= 2 {
+            let (score, indices) = self.matcher.fuzzy_indices(&k.name, w)?;
+            if score > 0 {
+                return Some((score, indices));
+            }
+        }
+        None
+    }
+
+    /// Runs a query. Results rank by score, then by recency, then by id.
+    pub fn search(&self, q: &Query, limit: usize) -> Vec<Hit<'_>> {
+        let mut hits: Vec<Hit> = self
+            .records
+            .iter()
+            .filter(|r| q.filters.iter().all(|f| r.passes(f)))
+            .filter(|r| q.phrases.iter().all(|p| r.keys.hay.contains(p.as_str())))
+            .filter(|r| !q.excluded.iter().any(|x| r.keys.hay.contains(x.as_str())))
+            .filter_map(|r| {
+                let mut score = 0;
+                let mut matched = Vec::new();
+                for w in &q.words {
+                    let (s, idx) = self.word(r, w)?;
+                    score += s;
+                    matched.extend(idx);
+                }
+                matched.sort_unstable();
+                matched.dedup();
+                Some(Hit {
+                    record: r,
+                    score,
+                    matched,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(b.record.decided_on.cmp(&a.record.decided_on))
+                .then(a.record.id.cmp(&b.record.id))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+/// Builds the index a member may search: every prior decision, and the
+/// decisions of finalised rounds — except, for `viewer`, those of
+/// applications they are recused from in a round that is not finalised
+/// long ago but current (the latest round of its call).
+pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Index> {
+    let calls = store.calls()?;
+    // Flags match by their Chinese and English names whatever the interface language.
+    let flag_names = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .flat_map(|f| {
+                [Lang::Zh, Lang::En].map(|l| {
+                    calls
+                        .iter()
+                        .find_map(|c| c.name_of(f, l))
+                        .unwrap_or_else(|| f.clone())
+                })
+            })
+            .collect()
+    };
+    let mut records = Vec::new();
+    for p in store.prior_decisions()? {
+        let prefecture_name = calls
+            .iter()
+            .find_map(|c| c.prefecture(&p.prefecture).map(|x| x.name.clone()))
+            .unwrap_or_else(|| p.prefecture.clone());
+        let names = flag_names(&p.flags);
+        records.push(
+            Record {
+                id: p.id,
+                application: None,
+                programme: p.programme,
+                round: p.round,
+                kind: p.kind,
+                year: p.year,
+                decided_on: p.decided_on,
+                applicant: p.applicant,
+                tier: p.tier,
+                prefecture: p.prefecture,
+                prefecture_name,
+                flags: p.flags,
+                outcome: p.outcome,
+                grade: p.grade,
+                score: p.score,
+                rank: p.rank,
+                rationale: p.rationale,
+                decided_by: p.decided_by,
+                keys: Keys::default(),
+            }
+            .index(&names),
+        );
+    }
+    let rounds = store.rounds()?;
+    for round in rounds
+        .iter()
+        .filter(|r| r.state == crate::domain::RoundState::Finalised)
+    {
+        let Some(call) = calls.iter().find(|c| c.info.id == round.call) else {
+            continue;
+        };
+        let current = rounds
+            .iter()
+            .filter(|r| r.call == round.call)
+            .map(|r| r.deadline)
+            .max()
+            == Some(round.deadline);
+        for d in store.decisions(&round.id)? {
+            let Some(app) = store.application(&d.application)? else {
+                continue;
+            };
+            if current
+                && let Some(m) = viewer
+                && store.recusal(m, &app)?.is_some()
+            {
+                continue;
+            }
+            let names = flag_names(&app.flags);
+            let score = d
+                .rationale
+                .split("综合得分 ")
+                .nth(1)
+                .and_then(|s| s.split(';').next())
+                .and_then(|s| s.trim().parse().ok());
+            records.push(
+                Record {
+                    id: format!("{}/{}", round.id, app.id),
+                    application: Some(app.id.clone()),
+                    programme: call.info.title.clone(),
+                    round: round.name.clone(),
+                    kind: round.kind,
+                    year: round
+                        .year
+                        .unwrap_or(round.deadline.format("%Y").to_string().parse().unwrap_or(0)),
+                    decided_on: d.decided_on,
+                    applicant: app.name.clone(),
+                    tier: call
+                        .tier(&app.tier)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_else(|| app.tier.clone()),
+                    prefecture_name: call
+                        .prefecture(&app.prefecture)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    prefecture: app.prefecture.clone(),
+                    flags: app.flags.clone(),
+                    outcome: d.outcome,
+                    grade: d.grade,
+                    score,
+                    rank: None,
+                    rationale: d.rationale,
+                    decided_by: d.decided_by,
+                    keys: Keys::default(),
+                }
+                .index(&names),
+            );
+        }
+    }
+    Ok(Index::new(records))
+}
