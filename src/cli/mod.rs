@@ -199,6 +199,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Add a realistic synthetic load for scale tests: copies of the sample
+    /// applications and prior decisions over real 市州 and county names.
+    /// Loads the sample first when the database has no call.
+    GenData {
+        #[arg(long, default_value_t = 0)]
+        applications: usize,
+        #[arg(long, default_value_t = 0)]
+        decisions: usize,
+        #[arg(long, default_value_t = 2016)]
+        seed: u64,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
@@ -496,6 +507,25 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 crate::search::query::parse(&query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
             let index = crate::search::load(&store, viewer.as_ref())?;
             report::search(&index.search(&q, limit), json, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::GenData {
+            applications,
+            decisions,
+            seed,
+        } => {
+            let mut store = open(&cli.db)?;
+            if store.calls()?.is_empty() {
+                load_sample(&mut store, &actor)?;
+            }
+            let t = std::time::Instant::now();
+            let (a, d) = crate::gendata::generate(&mut store, applications, decisions, seed)?;
+            eprintln!(
+                "{a} {} {d} {} ({:.1} s)",
+                lang.pick("份申报,", "applications,"),
+                lang.pick("条以往决定", "prior decisions"),
+                t.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { json } => {

@@ -4,6 +4,10 @@
 use unicode_normalization::UnicodeNormalization;
 
 pub fn fold(s: &str) -> String {
+    // Most stored text is already in NFKC: then only the case folds.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_lowercase();
+    }
     s.nfkc().flat_map(char::to_lowercase).collect()
 }
 

@@ -53,14 +53,30 @@ struct Keys {
     round: String,
     flags: String,
     city: Vec<String>,
-    pinyin_full: Vec<String>,
-    pinyin_initials: Vec<String>,
+    /// Every full spelling, each preceded by \u{1}: one `contains` tests them all.
+    pinyin_full: String,
+    /// Every initials spelling, each preceded by \u{1}: a prefix test is
+    /// `contains("\u{1}" + word)`.
+    pinyin_initials: String,
+    /// Whether the name has any ASCII letter or digit (else an ASCII word
+    /// cannot fuzzily match it).
+    name_has_ascii: bool,
+}
+
+/// Pinyin spellings per distinct name: names repeat across decisions.
+type SpellingCache = std::collections::HashMap<String, (Vec<String>, Vec<String>)>;
+
+fn spell(cache: &mut SpellingCache, text: &str) -> (Vec<String>, Vec<String>) {
+    cache
+        .entry(text.to_string())
+        .or_insert_with(|| pinyin::spellings(text))
+        .clone()
 }
 
 impl Record {
-    fn index(mut self, flag_names: &[String]) -> Record {
-        let (mut full, mut initials) = pinyin::spellings(&self.applicant);
-        let (pf, pi) = pinyin::spellings(&self.prefecture_name);
+    fn index(mut self, flag_names: &[String], cache: &mut SpellingCache) -> Record {
+        let (mut full, mut initials) = spell(cache, &self.applicant);
+        let (pf, pi) = spell(cache, &self.prefecture_name);
         full.extend(pf.iter().cloned());
         initials.extend(pi);
         let mut city = vec![fold(&self.prefecture), fold(&self.prefecture_name)];
@@ -87,8 +103,9 @@ impl Record {
                 flag_names.join(" ")
             )),
             city,
-            pinyin_full: full,
-            pinyin_initials: initials,
+            pinyin_full: full.iter().map(|s| format!("\u{1}{s}")).collect(),
+            pinyin_initials: initials.iter().map(|s| format!("\u{1}{s}")).collect(),
+            name_has_ascii: self.applicant.chars().any(|c| c.is_ascii_alphanumeric()),
         };
         self
     }
@@ -121,6 +138,8 @@ impl Record {
 /// name that matched (char indices, for highlighting by display width).
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit<'a> {
+    #[serde(skip)]
+    pos: usize,
     pub record: &'a Record,
     pub score: i64,
     pub matched: Vec<usize>,
@@ -159,16 +178,18 @@ impl Index {
         if k.hay.contains(w) {
             return Some((1000, Vec::new()));
         }
-        if w.chars().all(|c| c.is_ascii_alphanumeric()) {
-            if k.pinyin_full.iter().any(|p| p.contains(w)) {
+        let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
+        if ascii {
+            if k.pinyin_full.contains(w) {
                 return Some((1500, Vec::new()));
             }
-            if k.pinyin_initials.iter().any(|p| p.starts_with(w)) {
+            if k.pinyin_initials.contains(&format!("\u{1}{w}")) {
                 return Some((1400, Vec::new()));
             }
         }
-        // Fuzzy over the name only: long rationales would match anything.
-        if w.chars().count() >= 2 {
+        // Fuzzy over the name only (long rationales would match anything),
+        // and not for ASCII words against an all-Chinese name.
+        if w.chars().count() >= 2 && (!ascii || k.name_has_ascii) {
             let (score, indices) = self.matcher.fuzzy_indices(&k.name, w)?;
             if score > 0 {
                 return Some((score, indices));
@@ -179,37 +200,114 @@ impl Index {
 
     /// Runs a query. Results rank by score, then by recency, then by id.
     pub fn search(&self, q: &Query, limit: usize) -> Vec<Hit<'_>> {
-        let mut hits: Vec<Hit> = self
-            .records
-            .iter()
-            .filter(|r| q.filters.iter().all(|f| r.passes(f)))
-            .filter(|r| q.phrases.iter().all(|p| r.keys.hay.contains(p.as_str())))
-            .filter(|r| !q.excluded.iter().any(|x| r.keys.hay.contains(x.as_str())))
-            .filter_map(|r| {
-                let mut score = 0;
-                let mut matched = Vec::new();
-                for w in &q.words {
-                    let (s, idx) = self.word(r, w)?;
-                    score += s;
-                    matched.extend(idx);
-                }
-                matched.sort_unstable();
-                matched.dedup();
-                Some(Hit {
-                    record: r,
-                    score,
-                    matched,
+        let mut hits = self.matching(q, None);
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Every match of `q`, ranked; only among `within` when given.
+    fn matching(&self, q: &Query, within: Option<&[usize]>) -> Vec<Hit<'_>> {
+        let all: Vec<usize>;
+        let candidates: &[usize] = match within {
+            Some(c) => c,
+            None => {
+                all = (0..self.records.len()).collect();
+                &all
+            }
+        };
+        let scan = |slice: &[usize]| -> Vec<Hit<'_>> {
+            slice
+                .iter()
+                .map(|&i| (i, &self.records[i]))
+                .filter(|(_, r)| q.filters.iter().all(|f| r.passes(f)))
+                .filter(|(_, r)| q.phrases.iter().all(|p| r.keys.hay.contains(p.as_str())))
+                .filter(|(_, r)| !q.excluded.iter().any(|x| r.keys.hay.contains(x.as_str())))
+                .filter_map(|(pos, r)| {
+                    let mut score = 0;
+                    let mut matched = Vec::new();
+                    for w in &q.words {
+                        let (s, idx) = self.word(r, w)?;
+                        score += s;
+                        matched.extend(idx);
+                    }
+                    matched.sort_unstable();
+                    matched.dedup();
+                    Some(Hit {
+                        pos,
+                        record: r,
+                        score,
+                        matched,
+                    })
                 })
+                .collect()
+        };
+        // A full scan splits across the cores; a narrowed one is small.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let mut hits: Vec<Hit> = if candidates.len() < 20_000 || threads < 2 {
+            scan(candidates)
+        } else {
+            let chunk = candidates.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = candidates
+                    .chunks(chunk)
+                    .map(|c| s.spawn(|| scan(c)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("search worker"))
+                    .collect()
             })
-            .collect();
+        };
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
                 .then(b.record.decided_on.cmp(&a.record.decided_on))
                 .then(a.record.id.cmp(&b.record.id))
         });
-        hits.truncate(limit);
         hits
+    }
+}
+
+/// Search as someone types: when the new text only extends the last one in
+/// a way that can only narrow the results (more characters in a word, or
+/// another word), only the last matches are searched again.
+#[derive(Default)]
+pub struct Session {
+    last: String,
+    matches: Option<Vec<usize>>,
+}
+
+impl Session {
+    /// Whether `next` can only narrow the results of `last`.
+    fn narrows(last: &str, next: &str) -> bool {
+        if last.is_empty() || !next.starts_with(last) {
+            return false;
+        }
+        // Quotes, exclusions and filters can widen as they grow (-a → -ab,
+        // score:<8 → score:<80, an unfinished filter read as a word).
+        !next.contains(['"', '“', '”', '-', ':', '：', '＂'])
+    }
+
+    pub fn search<'a>(
+        &mut self,
+        index: &'a Index,
+        text: &str,
+        limit: usize,
+    ) -> std::result::Result<Vec<Hit<'a>>, String> {
+        let q = query::parse(text)?;
+        let within = if Self::narrows(&self.last, text) {
+            self.matches.as_deref()
+        } else {
+            None
+        };
+        let hits = index.matching(&q, within);
+        self.matches = Some(hits.iter().map(|h| h.pos).collect());
+        self.last = text.to_string();
+        let mut hits = hits;
+        hits.truncate(limit);
+        Ok(hits)
     }
 }
 
@@ -233,6 +331,7 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
             .collect()
     };
     let mut records = Vec::new();
+    let mut cache = SpellingCache::new();
     for p in store.prior_decisions()? {
         let prefecture_name = calls
             .iter()
@@ -261,7 +360,7 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
                 decided_by: p.decided_by,
                 keys: Keys::default(),
             }
-            .index(&names),
+            .index(&names, &mut cache),
         );
     }
     let rounds = store.rounds()?;
@@ -325,7 +424,7 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
                     decided_by: d.decided_by,
                     keys: Keys::default(),
                 }
-                .index(&names),
+                .index(&names, &mut cache),
             );
         }
     }
