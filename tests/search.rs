@@ -119,3 +119,39 @@ fn finalised_decisions_are_searchable_but_not_for_the_recused() {
         "{hidden:?}"
     );
 }
+
+#[test]
+fn typing_with_narrowing_gives_the_same_results_as_searching_afresh() {
+    let (_dir, db) = sample_db();
+    let store = jury::store::Store::open(&db).unwrap();
+    let index = jury::search::load(&store, None).unwrap();
+    for q in [
+        "huaihua bianjie",
+        "长沙 dec:selected",
+        "cs -退出",
+        "\"边界口岸\" 怀化",
+        "grade:不合格 score:<58",
+        "湘西 tier:镇",
+    ] {
+        let mut session = jury::search::Session::default();
+        let chars: Vec<char> = q.chars().collect();
+        for n in 1..=chars.len() {
+            let prefix: String = chars[..n].iter().collect();
+            let typed: Vec<String> = session
+                .search(&index, &prefix, 1000)
+                .unwrap_or_default()
+                .iter()
+                .map(|h| h.record.id.clone())
+                .collect();
+            let fresh: Vec<String> = match jury::search::query::parse(&prefix) {
+                Ok(parsed) => index
+                    .search(&parsed, 1000)
+                    .iter()
+                    .map(|h| h.record.id.clone())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            assert_eq!(typed, fresh, "after typing {prefix:?}");
+        }
+    }
+}
