@@ -144,7 +144,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
 }
 
 /// Punctuation that must not begin a line in Chinese typesetting (避头).
-const NO_LINE_START: &str = ",。、;:?!)》」』】〉”’…%,.;:?!)]}";
+const NO_LINE_START: &str = "\u{ff0c}\u{3002}\u{3001}\u{ff1b}\u{ff1a}\u{ff1f}\u{ff01}\u{ff09}\u{300b}\u{300d}\u{300f}\u{3011}\u{3009}\u{201d}\u{2019}\u{2026}\u{ff05},.;:?!)]}%";
 
 /// Wraps text to lines of at most `width` columns. Latin words stay whole
 /// where they fit; Chinese text breaks between any two characters, except
@@ -252,6 +252,12 @@ mod tests {
         let lines = wrap("一二三四五,六七", 10);
         // ',' may not start a line: '五' moves down with it.
         assert_eq!(lines, vec!["一二三四", "五,六七"]);
+        let lines = wrap("一二三四五\u{ff0c}六七", 10);
+        assert_eq!(
+            lines,
+            vec!["一二三四", "五\u{ff0c}六七"],
+            "full-width comma too"
+        );
         for l in wrap("湘西州花垣县边城镇地处湘渝黔三省市交界", 7) {
             assert!(width(&l) <= 7, "{l}");
         }

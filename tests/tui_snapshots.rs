@@ -198,3 +198,14 @@ fn secretary_matrix_and_list_120x40() {
     let list = r.screen(120, 40);
     insta::assert_snapshot!("secretary_list", list.backend());
 }
+
+#[test]
+fn search_with_highlighted_matches_120x40() {
+    let mut r = rig(Lang::Zh, Some("m06"));
+    let ctrl_f = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    for e in r.app.handle_key(ctrl_f) {
+        jury::tui::perform(&mut r.app, &mut r.store, e);
+    }
+    r.keys("边城 flag:口子镇");
+    insta::assert_snapshot!(r.screen(120, 40).backend());
+}

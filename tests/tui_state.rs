@@ -466,3 +466,41 @@ fn a_revisit_shows_in_the_reviewers_queue_and_allows_editing_in_deliberation() {
         r.app.message
     );
 }
+
+#[test]
+fn search_opens_from_any_screen_and_finds_decisions() {
+    let mut r = rig("m06");
+    r.open("county-miluo");
+    let ctrl_f = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    for e in r.app.handle_key(ctrl_f) {
+        jury::tui::perform(&mut r.app, &mut r.store, e);
+    }
+    assert_eq!(r.app.screen, Screen::Search);
+    r.keys("cs dec:selected");
+    let s = r.app.search.as_ref().unwrap();
+    assert!(!s.results.is_empty());
+    assert!(
+        s.results
+            .iter()
+            .all(|f| f.record.outcome == Some(jury::domain::Outcome::Selected))
+    );
+    // 'q' and '?' are text here, not quit and help.
+    r.keys(" q?");
+    assert!(!r.app.quit && r.app.popup.is_none());
+    assert_eq!(r.app.search.as_ref().unwrap().text, "cs dec:selected q?");
+    for _ in 0..3 {
+        r.key(KeyCode::Backspace);
+    }
+    // A prior decision has no application here to open.
+    r.key(KeyCode::Enter);
+    assert!(
+        r.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("earlier programme")
+    );
+    r.key(KeyCode::Esc);
+    assert_eq!(r.app.screen, Screen::Review, "back where search was opened");
+}

@@ -19,6 +19,7 @@ pub enum Screen {
     Review,
     Matrix,
     List,
+    Search,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +129,8 @@ pub enum Effect {
     Advance,
     Finalise,
     Export,
+    /// Run this search text (on the worker when there is one).
+    Search(String),
 }
 
 pub struct Picker {
@@ -147,6 +150,9 @@ pub struct App {
     pub queue: Queue,
     pub review: Option<ReviewForm>,
     pub secretary: Option<super::secretary::Secretary>,
+    pub search: Option<super::search::SearchState>,
+    /// The search worker, started the first time search opens.
+    pub search_worker: Option<super::search::Worker>,
     pub editor: Option<CommentEditor>,
     pub message: Option<Message>,
     /// Percent of the width given to the material pane.
@@ -174,6 +180,8 @@ impl App {
             queue: Queue::new(Vec::new(), Vec::new(), Vec::new()),
             review: None,
             secretary: None,
+            search: None,
+            search_worker: None,
             editor: None,
             message: None,
             split: 55,
@@ -190,6 +198,7 @@ impl App {
             Screen::Review => Context::Review,
             Screen::Matrix => Context::Matrix,
             Screen::List => Context::List,
+            Screen::Search => Context::Search,
         }
     }
 
@@ -229,6 +238,11 @@ impl App {
         if self.screen == Screen::Queue && self.queue.editing_text {
             self.filter_key(key);
             return Vec::new();
+        }
+        if self.screen == Screen::Search
+            && let Some(effects) = self.search_key(key)
+        {
+            return effects;
         }
         if self.screen == Screen::Review
             && let KeyCode::Char(c) = key.code
@@ -273,11 +287,25 @@ impl App {
                 self.popup = Some(Popup::Help { scroll: 0 });
                 Vec::new()
             }
+            Action::Search if self.screen != Screen::Search => {
+                let back = self.screen;
+                let text = self
+                    .search
+                    .as_ref()
+                    .map(|s| s.text.clone())
+                    .unwrap_or_default();
+                let mut state = super::search::SearchState::new(back);
+                state.text = text.clone();
+                self.search = Some(state);
+                self.screen = Screen::Search;
+                vec![Effect::Search(text)]
+            }
             _ => match self.screen {
                 Screen::Picker => self.picker_action(action),
                 Screen::Queue => self.queue_action(action),
                 Screen::Review => self.review_action(action),
                 Screen::Matrix | Screen::List => self.secretary_action(action),
+                Screen::Search => self.search_action(action),
             },
         }
     }
@@ -491,6 +519,59 @@ impl App {
             return Vec::new();
         }
         vec![Effect::OpenReview(row.app_id.clone())]
+    }
+
+    /// Typing on the search screen: characters edit the query (each edit
+    /// runs it); other keys fall through to the keymap.
+    fn search_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        let s = self.search.as_mut()?;
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.text.push(c),
+            KeyCode::Backspace => {
+                s.text.pop();
+            }
+            _ => return None,
+        }
+        s.selected = 0;
+        Some(vec![Effect::Search(s.text.clone())])
+    }
+
+    fn search_action(&mut self, action: Action) -> Vec<Effect> {
+        let lang = self.lang;
+        let Some(s) = &mut self.search else {
+            return Vec::new();
+        };
+        let n = s.results.len();
+        match action {
+            Action::Up => s.selected = s.selected.saturating_sub(1),
+            Action::Down => s.selected = (s.selected + 1).min(n.saturating_sub(1)),
+            Action::PageUp => s.selected = s.selected.saturating_sub(10),
+            Action::PageDown => s.selected = (s.selected + 10).min(n.saturating_sub(1)),
+            Action::Back => {
+                self.screen = s.back;
+            }
+            Action::Open => {
+                let target = s.selected().and_then(|f| f.record.application.clone());
+                match target {
+                    Some(app) if self.queue.rows.iter().any(|r| r.app_id == app) => {
+                        self.screen = Screen::Queue;
+                        self.queue.clear_filters();
+                        self.queue.select_app(&app);
+                        return self.open_selected();
+                    }
+                    Some(_) => self.info(lang.pick(
+                        "此申报不在您的评审队列中。",
+                        "That application is not in your queue.",
+                    )),
+                    None => self.info(lang.pick(
+                        "这是以往计划的决定,没有对应的本轮申报。",
+                        "A decision of an earlier programme: no application of this round to open.",
+                    )),
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn filter_key(&mut self, key: KeyEvent) {

@@ -15,16 +15,18 @@ pub enum Context {
     Review,
     Matrix,
     List,
+    Search,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Picker,
         Context::Queue,
         Context::Review,
         Context::Matrix,
         Context::List,
+        Context::Search,
     ];
 
     /// Commands here are the secretary's; they are hidden from other members.
@@ -40,6 +42,7 @@ impl Context {
             Context::Review => "review",
             Context::Matrix => "matrix",
             Context::List => "list",
+            Context::Search => "search",
         }
     }
     pub fn label(self, lang: Lang) -> &'static str {
@@ -50,6 +53,7 @@ impl Context {
             Context::Review => lang.pick("评分", "Review"),
             Context::Matrix => lang.pick("评审汇总(秘书)", "Panel matrix (secretary)"),
             Context::List => lang.pick("名单(秘书)", "The list (secretary)"),
+            Context::Search => lang.pick("检索以往决定", "Search prior decisions"),
         }
     }
 }
@@ -106,6 +110,7 @@ pub enum Action {
     Advance,
     Finalise,
     Export,
+    Search,
 }
 
 pub struct Command {
@@ -129,6 +134,13 @@ macro_rules! cmd {
 pub const COMMANDS: &[Command] = &[
     cmd!(Global, Help, "help", "帮助", "help", ["?", "f1"], true),
     cmd!(Global, Quit, "quit", "退出", "quit", ["q", "ctrl-c"], true),
+    cmd!(Global, Search, "search", "检索以往决定", "search decisions", ["ctrl-f", "f3"], true),
+    cmd!(Search, Up, "up", "上移", "up", ["up"], false),
+    cmd!(Search, Down, "down", "下移", "down", ["down"], false),
+    cmd!(Search, PageUp, "page_up", "上一页", "page up", ["pageup"], false),
+    cmd!(Search, PageDown, "page_down", "下一页", "page down", ["pagedown"], false),
+    cmd!(Search, Open, "open", "打开申报", "open the application", ["enter"], true),
+    cmd!(Search, Back, "back", "返回", "back", ["esc"], true),
     cmd!(Picker, Up, "up", "上移", "up", ["up", "k"], false),
     cmd!(Picker, Down, "down", "下移", "down", ["down", "j"], false),
     cmd!(Picker, Open, "open", "以此身份进入", "sign in as", ["enter"], true),
@@ -402,10 +414,15 @@ impl Keymap {
         lang: Lang,
         secretary: bool,
     ) -> Vec<(String, &'static str)> {
-        COMMANDS
-            .iter()
-            .filter(|c| c.hint && (c.context == context || c.context == Context::Global))
-            .filter(|c| secretary || !c.for_secretary())
+        // The screen's own keys first: a narrow status bar cuts from the end.
+        let of = |ctx: Context| {
+            COMMANDS
+                .iter()
+                .filter(move |c| c.hint && c.context == ctx)
+                .filter(move |c| secretary || !c.for_secretary())
+        };
+        of(context)
+            .chain(of(Context::Global))
             .filter_map(|c| {
                 let key = self.keys(c.context, c.action).first()?;
                 Some((key.label(), lang.pick(c.zh, c.en)))
@@ -462,6 +479,7 @@ mod tests {
             Context::Review,
             Context::Matrix,
             Context::List,
+            Context::Search,
         ] {
             let mut seen = std::collections::HashMap::new();
             for c in COMMANDS

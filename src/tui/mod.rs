@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod layout;
 pub mod queue;
 pub mod review;
+pub mod search;
 pub mod secretary;
 pub mod theme;
 pub mod view;
@@ -111,6 +112,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         );
         previous(info);
     }));
+    INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut terminal = enter_terminal()?;
     let guard = TerminalGuard;
     let result = event_loop(&mut terminal, &mut app, &mut store);
@@ -141,7 +143,14 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        if event::poll(Duration::from_millis(200))? {
+        dirty |= poll_search(app);
+        // Poll briskly while a search is on its way.
+        let wait = if app.search.as_ref().is_some_and(|s| s.pending() || !s.ready) {
+            20
+        } else {
+            200
+        };
+        if event::poll(Duration::from_millis(wait))? {
             // Drain what is queued before drawing again.
             loop {
                 let ev = event::read()?;
@@ -359,11 +368,78 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             None => Ok(()),
         },
         Effect::Export => export(app, store),
+        Effect::Search(text) => run_search(app, store, text),
     };
     if let Err(e) = result {
         app.error(e);
         reload(app, store);
     }
+}
+
+/// Sends a search to the worker (started on first use, on its own
+/// connection); without a terminal (tests) it runs here.
+fn run_search(app: &mut App, store: &mut Store, text: String) -> Result<(), String> {
+    const LIMIT: usize = 200;
+    let Some(s) = &mut app.search else {
+        return Ok(());
+    };
+    s.sent += 1;
+    let seq = s.sent;
+    if app.search_worker.is_none() && INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed) {
+        app.search_worker = Some(search::Worker::start(
+            store.path().to_path_buf(),
+            app.member.clone(),
+            LIMIT,
+        ));
+    }
+    match &app.search_worker {
+        Some(w) => w.ask(seq, &text),
+        None => {
+            let found = search::search_now(store, app.member.as_ref(), &text, LIMIT);
+            let s = app.search.as_mut().expect("search open");
+            s.ready = true;
+            s.shown = seq;
+            match found {
+                Ok(r) => {
+                    s.results = r;
+                    s.error = None;
+                }
+                Err(e) => s.error = Some(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Set by `run`: a real terminal session uses a worker thread for search.
+static INTERACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Folds the worker's replies into the app; true when something changed.
+fn poll_search(app: &mut App) -> bool {
+    let Some(w) = &app.search_worker else {
+        return false;
+    };
+    let mut changed = false;
+    while let Ok(reply) = w.rx.try_recv() {
+        let Some(s) = &mut app.search else { continue };
+        match reply {
+            search::Reply::Ready(_) => s.ready = true,
+            search::Reply::Results(seq, found) if seq >= s.shown => {
+                s.shown = seq;
+                match found {
+                    Ok(r) => {
+                        s.results = r;
+                        s.error = None;
+                        s.selected = s.selected.min(s.results.len().saturating_sub(1));
+                    }
+                    Err(e) => s.error = Some(e),
+                }
+            }
+            search::Reply::Results(..) => {}
+        }
+        changed = true;
+    }
+    changed
 }
 
 /// Loads (or reloads) the secretary's matrix and list for the round the
@@ -632,7 +708,7 @@ pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
         m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
     };
     match app.screen {
-        Screen::Matrix | Screen::List => {
+        Screen::Matrix | Screen::List | Screen::Search => {
             match m.kind {
                 MouseEventKind::ScrollDown => return app.act(keymap::Action::Down),
                 MouseEventKind::ScrollUp => return app.act(keymap::Action::Up),

@@ -7,6 +7,7 @@ mod matrix;
 mod popup;
 mod queue;
 pub mod scoring;
+mod search;
 
 use super::app::{App, Level, Screen};
 use super::layout;
@@ -30,6 +31,11 @@ pub fn draw(f: &mut Frame, app: &App) {
         Screen::List => {
             if let Some(s) = &app.secretary {
                 list::draw(f, app, s, areas.body);
+            }
+        }
+        Screen::Search => {
+            if let Some(s) = &app.search {
+                search::draw(f, app, s, areas.body);
             }
         }
         Screen::Review => {

@@ -1,0 +1,126 @@
+//! The search screen's state, and the worker thread that owns the index:
+//! it is built off the UI thread after the first frame, each query goes to
+//! the worker, and a newer query supersedes an older one still queued.
+
+use crate::domain::Member;
+use crate::search::{self, Record};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// One result as the screen shows it (owned: it crosses threads).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub record: Record,
+    pub matched: Vec<usize>,
+}
+
+pub struct SearchState {
+    pub text: String,
+    pub results: Vec<Found>,
+    pub selected: usize,
+    /// The sequence number of the newest query sent; results for older
+    /// ones are dropped.
+    pub sent: u64,
+    pub shown: u64,
+    pub error: Option<String>,
+    pub ready: bool,
+    /// The screen to return to.
+    pub back: super::app::Screen,
+}
+
+impl SearchState {
+    pub fn new(back: super::app::Screen) -> SearchState {
+        SearchState {
+            text: String::new(),
+            results: Vec::new(),
+            selected: 0,
+            sent: 0,
+            shown: 0,
+            error: None,
+            ready: false,
+            back,
+        }
+    }
+
+    pub fn pending(&self) -> bool {
+        self.shown < self.sent
+    }
+
+    pub fn selected(&self) -> Option<&Found> {
+        self.results.get(self.selected)
+    }
+}
+
+pub enum Reply {
+    Ready(usize),
+    Results(u64, Result<Vec<Found>, String>),
+}
+
+/// The worker: owns its own connection and the index.
+pub struct Worker {
+    tx: Sender<(u64, String)>,
+    pub rx: Receiver<Reply>,
+}
+
+impl Worker {
+    pub fn start(db: PathBuf, viewer: Option<Member>, limit: usize) -> Worker {
+        let (tx, queries) = channel::<(u64, String)>();
+        let (replies, rx) = channel::<Reply>();
+        std::thread::spawn(move || {
+            let index = match crate::store::Store::open(&db)
+                .and_then(|s| search::load(&s, viewer.as_ref()))
+            {
+                Ok(i) => i,
+                Err(e) => {
+                    let _ = replies.send(Reply::Results(0, Err(e.to_string())));
+                    return;
+                }
+            };
+            let _ = replies.send(Reply::Ready(index.len()));
+            let mut session = search::Session::default();
+            while let Ok(mut next) = queries.recv() {
+                // Only the newest query matters.
+                while let Ok(newer) = queries.try_recv() {
+                    next = newer;
+                }
+                let (seq, text) = next;
+                let found = session.search(&index, &text, limit).map(|hits| {
+                    hits.into_iter()
+                        .map(|h| Found {
+                            record: h.record.clone(),
+                            matched: h.matched,
+                        })
+                        .collect()
+                });
+                if replies.send(Reply::Results(seq, found)).is_err() {
+                    return;
+                }
+            }
+        });
+        Worker { tx, rx }
+    }
+
+    pub fn ask(&self, seq: u64, text: &str) {
+        let _ = self.tx.send((seq, text.to_string()));
+    }
+}
+
+/// Runs a query on the calling thread (tests, and the first query before
+/// the worker is needed).
+pub fn search_now(
+    store: &crate::store::Store,
+    viewer: Option<&Member>,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<Found>, String> {
+    let index = search::load(store, viewer).map_err(|e| e.to_string())?;
+    let q = search::query::parse(text)?;
+    Ok(index
+        .search(&q, limit)
+        .into_iter()
+        .map(|h| Found {
+            record: h.record.clone(),
+            matched: h.matched,
+        })
+        .collect())
+}
