@@ -120,6 +120,49 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled(
+        lang.pick("检索语法", "Search syntax"),
+        t.title(),
+    )));
+    for (k, zh, en) in [
+        (
+            "长沙 changsha cs",
+            "中文、拼音全拼或首字母(多音字各读音均可)",
+            "Chinese, full pinyin or initials (every reading)",
+        ),
+        ("\"边界口岸\"", "精确短语", "an exact phrase"),
+        (
+            "-退出",
+            "排除含此词的结果",
+            "exclude results with this word",
+        ),
+        (
+            "tier:镇 city:怀化",
+            "层级、市州(中文或拼音)",
+            "tier, prefecture (Chinese or pinyin)",
+        ),
+        ("year:2018 round:考核", "年度、轮次", "year, round"),
+        (
+            "dec:selected",
+            "结果:selected / reserve / rejected",
+            "outcome: selected / reserve / rejected",
+        ),
+        (
+            "grade:优秀 score:>80",
+            "等次、得分(> >= < <= =)",
+            "grade, score (> >= < <= =)",
+        ),
+        ("flag:口子镇", "标记", "flag"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {}", pad(k, 22)),
+                t.fg("accent").add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(lang.pick(zh, en).to_string(), t.text()),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
         lang.pick(
             "鼠标:单击选择,再次单击打开;滚轮滚动。键位可在配置目录的 keymap.toml 中修改。",
             "Mouse: click selects, click again opens; the wheel scrolls. Keys can be changed in keymap.toml in the config directory.",
