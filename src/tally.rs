@@ -319,6 +319,8 @@ pub fn finalise(
         })
         .collect();
     let n = decisions.len();
+    // Finalising freezes a round: keep a copy of the database as it was.
+    store.backup_before("before-finalise")?;
     store.write(actor, true, |w| w.finalise(round, &decisions))?;
     Ok(n)
 }

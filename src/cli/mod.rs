@@ -210,6 +210,18 @@ pub enum Command {
         #[arg(long, default_value_t = 2016)]
         seed: u64,
     },
+    /// A consistent copy of the database (SQLite's online backup API; others
+    /// may keep working meanwhile).
+    Backup {
+        /// Where to write the copy.
+        path: PathBuf,
+    },
+    /// Replace the database with a backup, after an integrity check and a
+    /// verify of the backup; the current file is backed up first.
+    Restore {
+        /// The backup to restore.
+        path: PathBuf,
+    },
     /// Integrity check, audit chain, and that stored values match the log;
     /// exits non-zero on any break.
     Verify {
@@ -525,6 +537,27 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 lang.pick("份申报,", "applications,"),
                 lang.pick("条以往决定", "prior decisions"),
                 t.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { path } => {
+            let store = open(&cli.db)?;
+            store.backup_to(&path)?;
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { path } => {
+            let db = match &cli.db {
+                Some(p) => p.clone(),
+                None => default_db_path()?,
+            };
+            let saved = Store::restore(&db, &path)?;
+            println!(
+                "{} {}  ({} {})",
+                lang.pick("已恢复:", "Restored:"),
+                db.display(),
+                lang.pick("原文件备份于", "the previous file is kept at"),
+                saved.display()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -140,6 +140,9 @@ impl Store {
         if found == SCHEMA_VERSION {
             return Ok(());
         }
+        if found > 0 {
+            self.backup_before(&format!("before-migration-v{found}"))?;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -151,6 +154,93 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// A consistent copy of the live database, through SQLite's online
+    /// backup API (other processes may keep writing meanwhile).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if let Some(dir) = dest.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut target = Connection::open(dest)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// A timestamped backup beside the database, in `<db>.backups/`,
+    /// before something that cannot be undone by the audit log alone.
+    pub fn backup_before(&self, what: &str) -> Result<PathBuf> {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+        let name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("jury.db");
+        let dest = PathBuf::from(format!("{}.backups", self.path.display()))
+            .join(format!("{stamp}-{what}-{name}"));
+        self.backup_to(&dest)?;
+        Ok(dest)
+    }
+
+    /// Replaces the database at `db` with the backup at `from`, after
+    /// checking that the backup is intact, is a jury database this build
+    /// understands, and passes `verify`. The current file is itself backed
+    /// up first.
+    pub fn restore(db: &Path, from: &Path) -> Result<PathBuf> {
+        {
+            let probe = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|source| StoreError::Open {
+                    path: from.to_path_buf(),
+                    source,
+                })?;
+            let ok: String = probe.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(StoreError::Refused(format!(
+                    "{}: integrity check failed: {ok}",
+                    from.display()
+                )));
+            }
+            let version: i64 = probe.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version == 0 || version > SCHEMA_VERSION {
+                return Err(StoreError::Refused(format!(
+                    "{}: not a jury database this build can read (schema {version})",
+                    from.display()
+                )));
+            }
+        }
+        // Verify a scratch copy (opening upgrades it if older).
+        let scratch = tempfile::tempdir().map_err(|e| StoreError::Refused(e.to_string()))?;
+        let copy = scratch.path().join("restore.db");
+        std::fs::copy(from, &copy)
+            .map_err(|e| StoreError::Refused(format!("{}: {e}", from.display())))?;
+        let report = Store::open(&copy)?.verify()?;
+        if !report.ok() {
+            return Err(StoreError::Refused(format!(
+                "{}: the backup fails verify: {}",
+                from.display(),
+                report
+                    .problems
+                    .first()
+                    .map(|p| p.detail.clone())
+                    .unwrap_or_default()
+            )));
+        }
+        let saved = if db.exists() {
+            Some(Store::open(db)?.backup_before("before-restore")?)
+        } else {
+            None
+        };
+        // Write the verified copy into place through the backup API, so a
+        // reader never sees half a file.
+        let source = Store::open(&copy)?;
+        source.backup_to(db)?;
+        Ok(saved.unwrap_or_else(|| db.to_path_buf()))
     }
 
     /// A number that changes whenever another connection commits: poll it to
