@@ -51,6 +51,20 @@ pub enum StoreError {
     Refused(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error(
+        "the database stayed busy (other members are writing); nothing was changed, please try again"
+    )]
+    Busy,
+}
+
+/// Attempts to take the write lock after the busy timeout has run out.
+const BUSY_RETRIES: u32 = 6;
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -108,7 +122,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(10))?;
+        self.conn.busy_timeout(Duration::from_secs(3))?;
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
@@ -260,9 +274,26 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> std::result::Result<T, StoreError>,
     ) -> Result<(T, ChangeLog)> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may hold the write lock: SQLite waits up to the
+        // busy timeout, and we try again with growing pauses before giving
+        // up with a plain message (never "database is locked").
+        let mut pause = Duration::from_millis(25);
+        let mut attempt = 0;
+        let tx = loop {
+            match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => break tx,
+                Err(e) if is_busy(&e) && attempt < BUSY_RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(800));
+                }
+                Err(e) if is_busy(&e) => return Err(StoreError::Busy),
+                Err(e) => return Err(e.into()),
+            }
+        };
         let mut writer = Writer::new(&tx, actor);
         let value = f(&mut writer)?;
         let log = writer.into_log();
