@@ -120,22 +120,11 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                                 .collect()
                         })
                         .unwrap_or_default();
-                    let describe = |id: &str| {
-                        let n = name_of(id);
-                        if n != id {
-                            n
-                        } else {
-                            m.rows
-                                .iter()
-                                .find(|r| r.app == id)
-                                .map(|r| sanitize(&r.name))
-                                .unwrap_or_else(|| id.into())
-                        }
-                    };
+                    let describe = |id: &str| m.label(call, id, lang);
                     ListLine {
                         seq: i + 1,
                         application: l.app.clone(),
-                        applicant: row.map(|r| sanitize(&r.name)).unwrap_or_default(),
+                        applicant: m.app_name(&l.app),
                         prefecture: row.map(|r| name_of(&r.prefecture)).unwrap_or_default(),
                         tier: tier
                             .map(|t| name_in(lang, &t.name, &t.name_en).to_string())

@@ -183,6 +183,23 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
     Ok((call, matrix))
 }
 
+impl Matrix {
+    /// An application's name as stored (sanitised), or its id.
+    pub fn app_name(&self, app: &str) -> String {
+        self.rows
+            .iter()
+            .find(|r| r.app == app)
+            .map(|r| crate::text::sanitize(&r.name))
+            .unwrap_or_else(|| app.to_string())
+    }
+
+    /// What an id in a selection reason names: a prefecture, region, tier or
+    /// flag of the call, else an application of this round.
+    pub fn label(&self, call: &Call, id: &str, lang: crate::i18n::Lang) -> String {
+        call.name_of(id, lang).unwrap_or_else(|| self.app_name(id))
+    }
+}
+
 /// The proposed list of one tier.
 #[derive(Debug, Clone, Serialize)]
 pub struct TierList {
@@ -279,16 +296,7 @@ pub fn finalise(
     let (call, m) = matrix(store, round, method)?;
     let lists = settle(store, &call, &m)?;
     let zh = crate::i18n::Lang::Zh;
-    let describe = |id: &str| {
-        call.name_of(id, zh)
-            .or_else(|| {
-                m.rows
-                    .iter()
-                    .find(|r| r.app == id)
-                    .map(|r| crate::text::sanitize(&r.name))
-            })
-            .unwrap_or_else(|| id.to_string())
-    };
+    let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<(String, Outcome, Option<String>, String)> = lists
         .iter()
         .flat_map(|l| &l.lines)

@@ -369,10 +369,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     ),
                 },
             };
-            let round = match round {
-                Some(r) => r,
-                None => secretary::default_round(&store)?,
-            };
+            let round = secretary::round_or_default(&store, round)?;
             let bytes = if score_sheet {
                 let id = member.expect("clap requires --member");
                 let m = store
@@ -409,7 +406,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Advance { round } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             let (state, _) = store.write(&actor, true, |w| w.advance_round(&round))?;
             println!("{round}: {}", state.label(lang));
             Ok(ExitCode::SUCCESS)
@@ -422,7 +419,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             let what = if clear {
                 None
             } else {
@@ -448,7 +445,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             allow_missing,
         } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             secretary::finalise(&mut store, &round, method, allow_missing, &actor, lang)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -459,7 +456,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             store.write(&actor, true, |w| {
                 w.set_discussed(&round, &application, !undo)?;
                 if let Some(n) = &note {
@@ -484,7 +481,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             store.write(&actor, true, |w| {
                 w.request_revisit(&round, &member, &application, &note)
             })?;
@@ -496,7 +493,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::ReopenRound { round } => {
             let mut store = open(&cli.db)?;
-            let round = round.map_or_else(|| secretary::default_round(&store), Ok)?;
+            let round = secretary::round_or_default(&store, round)?;
             let (n, _) = store.write(&actor, true, |w| w.reopen_round(&round))?;
             println!(
                 "{round}: {} ({n} {})",

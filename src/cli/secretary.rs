@@ -9,6 +9,14 @@ use crate::text::{sanitize, table};
 use serde_json::json;
 
 /// The round a secretary works on: the latest not yet finalised, else the latest.
+/// The round given on the command line, else the default one.
+pub fn round_or_default(store: &Store, round: Option<String>) -> anyhow::Result<String> {
+    match round {
+        Some(r) => Ok(r),
+        None => default_round(store),
+    }
+}
+
 pub fn default_round(store: &Store) -> anyhow::Result<String> {
     tally::default_round(store)?.ok_or_else(|| anyhow::anyhow!("no rounds: import a call first"))
 }
@@ -24,10 +32,7 @@ pub fn matrix(
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
-    let round = match round {
-        Some(r) => r,
-        None => default_round(store)?,
-    };
+    let round = round_or_default(store, round)?;
     let (call, m) = tally::matrix(store, &round, method)?;
     if as_json {
         println!(
@@ -154,10 +159,7 @@ pub fn propose(
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
-    let round = match round {
-        Some(r) => r,
-        None => default_round(store)?,
-    };
+    let round = round_or_default(store, round)?;
     let (call, m) = tally::matrix(store, &round, method)?;
     let lists = tally::settle(store, &call, &m)?;
     if as_json {
@@ -172,30 +174,10 @@ pub fn propose(
         return Ok(());
     }
     let name = names(&call, lang);
-    let app_name = |id: &str| {
-        m.rows
-            .iter()
-            .find(|r| r.app == id)
-            .map(|r| sanitize(&r.name))
-            .unwrap_or_else(|| id.to_string())
-    };
-    let describe = |id: &str| {
-        let n = name(id);
-        if n == id { app_name(id) } else { n }
-    };
+    let app_name = |id: &str| m.app_name(id);
+    let describe = |id: &str| m.label(&call, id, lang);
     for list in &lists {
-        println!(
-            "{}  {} {}  {} {}  {} {}  {} {}",
-            name(&list.tier),
-            lang.pick("名额", "quota"),
-            list.rules.quota,
-            lang.pick("每市州上限", "cap per 市州"),
-            list.rules.prefecture_cap,
-            lang.pick("区域保底", "region floor"),
-            list.rules.region_floor,
-            lang.pick("最低分", "minimum"),
-            list.rules.min_score
-        );
+        println!("{}  {}", name(&list.tier), list.rules.summary(lang));
         let rows: Vec<Vec<String>> = list
             .lines
             .iter()

@@ -33,6 +33,24 @@ pub struct Rules {
     pub reserves: usize,
 }
 
+impl Rules {
+    /// "quota 6 · cap 1 · floor 1 · min 65", the rules a tier's list is
+    /// settled under, for headings.
+    pub fn summary(&self, lang: Lang) -> String {
+        format!(
+            "{} {} · {} {} · {} {} · {} {}",
+            lang.pick("名额", "quota"),
+            self.quota,
+            lang.pick("每市州上限", "cap per prefecture"),
+            self.prefecture_cap,
+            lang.pick("区域保底", "region floor"),
+            self.region_floor,
+            lang.pick("最低分", "minimum"),
+            self.min_score
+        )
+    }
+}
+
 /// How a selected line got its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -223,12 +223,7 @@ impl Secretary {
     }
 
     pub fn app_name(&self, app: &str) -> String {
-        self.matrix
-            .rows
-            .iter()
-            .find(|r| r.app == app)
-            .map(|r| crate::text::sanitize(&r.name))
-            .unwrap_or_else(|| app.to_string())
+        self.matrix.app_name(app)
     }
 }
 

@@ -17,10 +17,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let lang = app.lang;
     let [body, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(area);
     let inner_w = body.width.saturating_sub(2) as usize;
-    let name = |id: &str| -> String {
-        let c = &s.call;
-        c.name_of(id, lang).unwrap_or_else(|| s.app_name(id))
-    };
+    let name = |id: &str| s.matrix.label(&s.call, id, lang);
     let fixed = 2 + 5 + 8 + 14 + 8 + 8 + 10 + 6;
     let name_w = inner_w.saturating_sub(fixed).max(8);
 
@@ -31,18 +28,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         rendered.push((
             None,
             Line::from(Span::styled(
-                format!(
-                    "{}  {} {} · {} {} · {} {} · {} {}",
-                    name(&list.tier),
-                    lang.pick("名额", "quota"),
-                    list.rules.quota,
-                    lang.pick("每市州上限", "cap"),
-                    list.rules.prefecture_cap,
-                    lang.pick("区域保底", "floor"),
-                    list.rules.region_floor,
-                    lang.pick("最低分", "min"),
-                    list.rules.min_score
-                ),
+                format!("{}  {}", name(&list.tier), list.rules.summary(lang)),
                 t.title(),
             )),
         ));
