@@ -141,7 +141,36 @@ pub fn parse(
     Ok(records)
 }
 
+/// The largest file an import reads: far above any real call, panel or
+/// score sheet, and low enough that a stray dump cannot exhaust memory.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// The longest single field (a work-plan section, a comment, a cell). The
+/// longest section in the sample is under 2,000 characters.
+pub const MAX_FIELD_BYTES: usize = 256 * 1024;
+
+/// The error for a field over [`MAX_FIELD_BYTES`].
+pub(crate) fn field_too_long(origin: Origin, len: usize) -> ImportError {
+    ImportError::new(
+        origin,
+        format!(
+            "expected at most {} KiB of text in one field, found {} KiB",
+            MAX_FIELD_BYTES / 1024,
+            len.div_ceil(1024)
+        ),
+    )
+}
+
 fn parse_file(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
+    if file.bytes.len() > MAX_FILE_BYTES {
+        return Err(vec![ImportError::new(
+            Origin::file(&file.name),
+            format!(
+                "expected a file of at most {} MiB, found {} MiB",
+                MAX_FILE_BYTES / (1024 * 1024),
+                file.bytes.len().div_ceil(1024 * 1024)
+            ),
+        )]);
+    }
     let lower = file.name.to_ascii_lowercase();
     if lower.ends_with(".toml") {
         toml_files::parse(file)

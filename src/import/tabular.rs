@@ -54,6 +54,25 @@ fn sniff_delimiter(text: &str, name: &str) -> u8 {
 }
 
 fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Vec<ImportError>> {
+    let too_long: Vec<ImportError> = rows
+        .iter()
+        .flat_map(|(line, cells)| {
+            cells.iter().enumerate().filter_map(|(col, c)| {
+                (c.len() > super::MAX_FIELD_BYTES).then(|| {
+                    let header = rows
+                        .first()
+                        .and_then(|(_, h)| h.get(col))
+                        .filter(|h| h.len() <= 64)
+                        .cloned()
+                        .unwrap_or_else(|| format!("column {}", col + 1));
+                    super::field_too_long(Origin::at(&name, *line).field(header), c.len())
+                })
+            })
+        })
+        .collect();
+    if !too_long.is_empty() {
+        return Err(too_long);
+    }
     let mut rows = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));

@@ -48,6 +48,11 @@ pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>>
     let text = decode(&file.name, &file.bytes).map_err(|e| vec![e])?;
     let name = file.name.as_str();
     let mut doc = toml::de::DeTable::parse(&text).map_err(|e| vec![toml_error(name, &text, &e)])?;
+    let mut too_long = Vec::new();
+    oversized(name, &text, doc.get_ref(), "", &mut too_long);
+    if !too_long.is_empty() {
+        return Err(too_long);
+    }
     let kind = doc
         .get_ref()
         .get("kind")
@@ -147,6 +152,47 @@ pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>>
             Origin::at(name, kind_line).field("kind"),
             format!("expected {KINDS}, found {other:?}"),
         )]),
+    }
+}
+
+/// Every string longer than the field limit, with its line and key path.
+fn oversized(
+    name: &str,
+    text: &str,
+    table: &toml::de::DeTable<'_>,
+    path: &str,
+    out: &mut Vec<ImportError>,
+) {
+    for (key, value) in table {
+        let here = if path.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{path}.{}", key.get_ref())
+        };
+        oversized_value(name, text, value, &here, out);
+    }
+}
+
+fn oversized_value(
+    name: &str,
+    text: &str,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    path: &str,
+    out: &mut Vec<ImportError>,
+) {
+    use toml::de::DeValue;
+    match value.get_ref() {
+        DeValue::String(s) if s.len() > super::MAX_FIELD_BYTES => {
+            let origin = Origin::at(name, line_of(text, value.span().start)).field(path);
+            out.push(super::field_too_long(origin, s.len()));
+        }
+        DeValue::Table(t) => oversized(name, text, t, path, out),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                oversized_value(name, text, item, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 
