@@ -5,6 +5,7 @@
 //! [`store`] (SQLite, migrations, the audit chain), [`import`] (files in),
 //! [`cli`] (commands). Nothing below `cli` prints.
 
+pub mod auth;
 pub mod cli;
 pub mod domain;
 pub mod export;

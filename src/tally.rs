@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 pub enum Cell {
     NotAssigned,
     Recused,
+    /// Hidden from a viewer recused from the application (see `mask`).
+    Masked,
     Missing,
     Draft(Option<f64>),
     Submitted(f64),
@@ -331,6 +333,35 @@ pub fn finalise(
     store.backup_before("before-finalise")?;
     store.write(actor, true, |w| w.finalise(round, &decisions))?;
     Ok(n)
+}
+
+/// Masks applications the viewer is recused from, after the list is settled
+/// on the full data: their cells are masked, and no aggregate, rank,
+/// sub-score or reason is left to read. Outcomes stay.
+pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
+    let hidden = |app: &str| recused.iter().any(|r| r == app);
+    for row in m.rows.iter_mut().filter(|r| hidden(&r.app)) {
+        for cell in &mut row.cells {
+            // Who is recused is not review content; every review is.
+            if !matches!(cell, Cell::NotAssigned | Cell::Recused) {
+                *cell = Cell::Masked;
+            }
+        }
+        row.aggregate = None;
+        row.rank = None;
+        row.adjusted_rank = None;
+        row.disputed = false;
+        row.sub_scores.clear();
+    }
+    for line in lists
+        .iter_mut()
+        .flat_map(|l| l.lines.iter_mut())
+        .filter(|l| hidden(&l.app))
+    {
+        line.score = None;
+        line.rank = None;
+        line.reasons.clear();
+    }
 }
 
 /// The applications a member is recused from, in a call.

@@ -13,14 +13,13 @@ fn application_with_section(id: &str, base: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
     for line in sample.lines() {
-        if let Some(rest) = line.strip_prefix("id = ") {
-            let _ = rest;
+        if line.starts_with("id = ") {
             out.push_str(&format!("id = \"{id}\"\n"));
             continue;
         }
-        if line.starts_with("base = \"\"\"") {
+        if let Some(rest) = line.strip_prefix("base = \"\"\"") {
             out.push_str(&format!("base = \"\"\"{base}\"\"\"\n"));
-            skipping = !line[10..].contains("\"\"\"");
+            skipping = !rest.contains("\"\"\"");
             continue;
         }
         if skipping {

@@ -13,6 +13,7 @@ pub fn run(
     store: &mut Store,
     paths: &[PathBuf],
     actor: &str,
+    only_member: Option<&str>,
     dry_run: bool,
     json: bool,
     lang: Lang,
@@ -46,7 +47,8 @@ pub fn run(
             bar.set_position(done as u64);
         }
     };
-    let result = import::run(store, &files, actor, dry_run, &mut on_progress);
+    let result =
+        import::run_restricted(store, &files, actor, dry_run, only_member, &mut on_progress);
     bar.finish_and_clear();
     match result {
         Ok(report) => {

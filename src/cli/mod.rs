@@ -1,6 +1,7 @@
 //! The command line: every command takes `--db PATH`; data commands take
 //! `--json` for stable machine-readable output.
 
+mod access;
 mod import_cmd;
 mod report;
 mod secretary;
@@ -51,6 +52,17 @@ pub enum Command {
         /// other reviewers' sub-scores), so the secretary's work can start.
         #[arg(long)]
         complete: bool,
+    },
+    /// Set, change or clear your passphrase (for panels on a shared host):
+    /// `jury --as MEMBER passphrase`. Once any member has one, every command
+    /// that reads reviews needs --as, and --as asks for the passphrase.
+    Passphrase {
+        /// Remove the passphrase instead of setting one.
+        #[arg(long)]
+        clear: bool,
+        /// Another member's passphrase to clear (a secretary, with --clear).
+        #[arg(long, value_name = "ID")]
+        member: Option<String>,
     },
     /// Create the database (or bring its schema up to date) and print its path.
     Init,
@@ -296,6 +308,37 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         Command::Demo { complete } => {
             demo(&cli.db, &cli.as_member, cli.theme, complete, &actor, lang)
         }
+        Command::Passphrase { clear, member } => {
+            let mut store = open(&cli.db)?;
+            let viewer = access::viewer(&store, &cli.as_member, lang)?;
+            let Some(me) = viewer.member() else {
+                anyhow::bail!("passphrase: say whose with --as MEMBER");
+            };
+            let target = member.unwrap_or_else(|| me.id.clone());
+            if target != me.id {
+                access::require_secretary(&viewer, "passphrase --member", lang)?;
+                if !clear {
+                    anyhow::bail!(
+                        "passphrase --member: a secretary may clear another member's passphrase (--clear); members set their own"
+                    );
+                }
+            }
+            let phc = if clear {
+                None
+            } else {
+                Some(crate::auth::hash(&crate::auth::read_new(lang)?)?)
+            };
+            store.write(&actor, true, |w| w.set_passphrase(&target, phc.as_deref()))?;
+            println!(
+                "{target}: {}",
+                if clear {
+                    lang.pick("口令已清除", "passphrase cleared")
+                } else {
+                    lang.pick("口令已设置", "passphrase set")
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init => {
             let store = open(&cli.db)?;
             println!("{}", store.path().display());
@@ -307,7 +350,20 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             json,
         } => {
             let mut store = open(&cli.db)?;
-            import_cmd::run(&mut store, &paths, &actor, dry_run, json, lang)
+            let viewer = access::viewer(&store, &cli.as_member, lang)?;
+            let only = viewer
+                .member()
+                .filter(|m| !m.has_role(crate::domain::Role::Secretary))
+                .map(|m| m.id.clone());
+            import_cmd::run(
+                &mut store,
+                &paths,
+                &actor,
+                only.as_deref(),
+                dry_run,
+                json,
+                lang,
+            )
         }
         Command::Members { json } => {
             let store = open(&cli.db)?;
@@ -316,7 +372,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Status { json } => {
             let store = open(&cli.db)?;
-            report::status(&store, json, lang)?;
+            let viewer = access::viewer(&store, &cli.as_member, lang)?;
+            report::status(&store, &viewer, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eligibility { tier, json } => {
@@ -330,7 +387,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             json,
         } => {
             let store = open(&cli.db)?;
-            secretary::matrix(&store, round, method, json, lang)?;
+            let viewer = secretary_viewer(&store, &cli.as_member, "matrix", lang)?;
+            secretary::matrix(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Propose {
@@ -339,7 +397,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             json,
         } => {
             let store = open(&cli.db)?;
-            secretary::propose(&store, round, method, json, lang)?;
+            let viewer = secretary_viewer(&store, &cli.as_member, "propose", lang)?;
+            secretary::propose(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {
@@ -352,6 +411,15 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             member,
         } => {
             let mut store = open(&cli.db)?;
+            let viewer = access::viewer(&store, &cli.as_member, lang)?;
+            // A member may take out their own score sheet; the rest is the secretary's.
+            let own_sheet = score_sheet
+                && viewer
+                    .member()
+                    .is_some_and(|m| Some(&m.id) == member.as_ref());
+            if !own_sheet {
+                access::require_secretary(&viewer, "export", lang)?;
+            }
             let format = match format {
                 Some(f) => f,
                 None => match out
@@ -385,8 +453,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     _ => anyhow::bail!("a score sheet is csv or xlsx"),
                 }
             } else {
-                let (call, m) = crate::tally::matrix(&store, &round, method)?;
-                let lists = crate::tally::settle(&store, &call, &m)?;
+                let (call, mut m) = crate::tally::matrix(&store, &round, method)?;
+                let mut lists = crate::tally::settle(&store, &call, &m)?;
+                secretary::mask_for(&store, &viewer, &call, &mut m, &mut lists)?;
                 let doc = crate::export::document(&call, &m, &lists, public, lang);
                 crate::export::render(&doc, format, lang)?
             };
@@ -406,6 +475,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Advance { round } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "advance", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             let (state, _) = store.write(&actor, true, |w| w.advance_round(&round))?;
             println!("{round}: {}", state.label(lang));
@@ -419,6 +489,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "override", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             let what = if clear {
                 None
@@ -445,6 +516,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             allow_missing,
         } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "finalise", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             secretary::finalise(&mut store, &round, method, allow_missing, &actor, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -456,6 +528,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "discuss", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             store.write(&actor, true, |w| {
                 w.set_discussed(&round, &application, !undo)?;
@@ -481,6 +554,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             round,
         } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "revisit", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             store.write(&actor, true, |w| {
                 w.request_revisit(&round, &member, &application, &note)
@@ -493,6 +567,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::ReopenRound { round } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "reopen-round", lang)?;
             let round = secretary::round_or_default(&store, round)?;
             let (n, _) = store.write(&actor, true, |w| w.reopen_round(&round))?;
             println!(
@@ -504,14 +579,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Search { query, limit, json } => {
             let store = open(&cli.db)?;
-            let viewer = match &cli.as_member {
-                Some(id) => Some(
-                    store
-                        .member(id)?
-                        .ok_or_else(|| anyhow::anyhow!("--as: no member {id:?}"))?,
-                ),
-                None => None,
-            };
+            let viewer = access::viewer(&store, &cli.as_member, lang)?
+                .member()
+                .cloned();
             let q =
                 crate::search::query::parse(&query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
             let index = crate::search::load(&store, viewer.as_ref())?;
@@ -524,6 +594,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             seed,
         } => {
             let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "gen-data", lang)?;
             if store.calls()?.is_empty() {
                 load_sample(&mut store, &actor)?;
             }
@@ -539,6 +610,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { path } => {
             let store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "backup", lang)?;
             store.backup_to(&path)?;
             println!("{}", path.display());
             Ok(ExitCode::SUCCESS)
@@ -548,6 +620,10 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 Some(p) => p.clone(),
                 None => default_db_path()?,
             };
+            if db.exists() {
+                let store = open(&cli.db)?;
+                secretary_viewer(&store, &cli.as_member, "restore", lang)?;
+            }
             let saved = Store::restore(&db, &path)?;
             println!(
                 "{} {}  ({} {})",
@@ -560,6 +636,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Verify { json } => {
             let store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "verify", lang)?;
             let ok = report::verify(&store, json, lang)?;
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -568,6 +645,18 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// The viewer of a secretary's command, refused for anyone else.
+fn secretary_viewer(
+    store: &Store,
+    as_member: &Option<String>,
+    what: &str,
+    lang: Lang,
+) -> anyhow::Result<access::Viewer> {
+    let viewer = access::viewer(store, as_member, lang)?;
+    access::require_secretary(&viewer, what, lang)?;
+    Ok(viewer)
 }
 
 fn tui(
@@ -585,6 +674,11 @@ fn tui(
                 "the interface needs a terminal; scripts use the subcommands (jury --help)."
             )
         );
+    }
+    if member.is_some() {
+        // Asked on the terminal before the interface takes it over.
+        let store = Store::open(&db)?;
+        access::viewer(&store, &member, lang)?;
     }
     crate::tui::run(crate::tui::Options {
         db,
@@ -637,7 +731,7 @@ fn demo(
         lang.pick("演示数据库:", "Demo database:"),
         display_path(&path)
     );
-    report::status(&store, false, lang)?;
+    report::status(&store, &access::Viewer::Operator, false, lang)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -116,7 +116,12 @@ impl TierCount {
     }
 }
 
-pub fn status(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
+pub fn status(
+    store: &Store,
+    viewer: &super::access::Viewer,
+    as_json: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let calls = store.calls()?;
     let rounds = store.rounds()?;
     let members = store.members()?;
@@ -212,8 +217,33 @@ pub fn status(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();
-        let reviews: Vec<Value> = store
-            .reviews(&round.id)?
+        let all_reviews = store.reviews(&round.id)?;
+        // Only the reviews the viewer may read (every one for the operator).
+        let mut readable = Vec::new();
+        for r in &all_reviews {
+            let shown = match (viewer.member(), apps.get(&r.application), call) {
+                (None, _, _) => true,
+                (Some(m), Some(app), Some(call)) => {
+                    let own_submitted = all_reviews.iter().any(|o| {
+                        o.member == m.id
+                            && o.application == r.application
+                            && o.status == ReviewStatus::Submitted
+                    });
+                    crate::domain::panel::may_read_review(
+                        m,
+                        &r.member,
+                        store.recusal(m, app)?.is_some(),
+                        own_submitted,
+                        call.info.reviews_visible,
+                    )
+                }
+                _ => false,
+            };
+            if shown {
+                readable.push(r);
+            }
+        }
+        let reviews: Vec<Value> = readable
             .iter()
             .map(|r| {
                 let values = r.values();

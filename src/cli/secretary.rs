@@ -1,5 +1,6 @@
 //! The secretary's commands: the panel matrix and the proposed list.
 
+use super::access::Viewer;
 use crate::domain::aggregate::{Method, Reliability};
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -25,15 +26,33 @@ pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
     move |id: &str| call.name_of(id, lang).unwrap_or_else(|| id.to_string())
 }
 
+/// Hides from a secretary what they are recused from: every cell, score,
+/// rank and reason of those applications (the outcome stays).
+pub fn mask_for(
+    store: &Store,
+    viewer: &Viewer,
+    call: &Call,
+    m: &mut tally::Matrix,
+    lists: &mut [tally::TierList],
+) -> anyhow::Result<()> {
+    if let Some(member) = viewer.member() {
+        let recused = tally::recused_apps(store, call, member)?;
+        tally::mask(m, lists, &recused);
+    }
+    Ok(())
+}
+
 pub fn matrix(
     store: &Store,
+    viewer: &Viewer,
     round: Option<String>,
     method: Method,
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
     let round = round_or_default(store, round)?;
-    let (call, m) = tally::matrix(store, &round, method)?;
+    let (call, mut m) = tally::matrix(store, &round, method)?;
+    mask_for(store, viewer, &call, &mut m, &mut [])?;
     if as_json {
         println!(
             "{}",
@@ -71,6 +90,7 @@ pub fn matrix(
                 match c {
                     Cell::NotAssigned => String::new(),
                     Cell::Recused => lang.pick("回避", "recused").into(),
+                    Cell::Masked => "·".into(),
                     Cell::Missing => "—".into(),
                     Cell::Draft(t) => t
                         .map(|t| format!("({t:.1})"))
@@ -154,14 +174,16 @@ pub fn matrix(
 
 pub fn propose(
     store: &Store,
+    viewer: &Viewer,
     round: Option<String>,
     method: Method,
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
     let round = round_or_default(store, round)?;
-    let (call, m) = tally::matrix(store, &round, method)?;
-    let lists = tally::settle(store, &call, &m)?;
+    let (call, mut m) = tally::matrix(store, &round, method)?;
+    let mut lists = tally::settle(store, &call, &m)?;
+    mask_for(store, viewer, &call, &mut m, &mut lists)?;
     if as_json {
         println!(
             "{}",

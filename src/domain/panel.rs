@@ -86,3 +86,81 @@ pub fn recusal(
         _ => None,
     }
 }
+
+/// Whether `viewer` may read `author`'s review of an application. Nothing of
+/// a recused application's reviews; one's own always; the secretary every
+/// other; a reviewer others' only as the call's `reviews_visible` allows
+/// (by default once their own review of it is submitted).
+pub fn may_read_review(
+    viewer: &Member,
+    author: &str,
+    viewer_recused: bool,
+    own_submitted: bool,
+    visible: super::ReviewsVisible,
+) -> bool {
+    use super::ReviewsVisible;
+    if viewer_recused {
+        return false;
+    }
+    if viewer.id == author || viewer.has_role(Role::Secretary) {
+        return true;
+    }
+    match visible {
+        ReviewsVisible::Never => false,
+        ReviewsVisible::AfterOwnSubmission => own_submitted,
+        ReviewsVisible::Always => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ReviewsVisible;
+
+    fn member(id: &str, roles: &[Role]) -> Member {
+        Member {
+            id: id.into(),
+            name: "某".into(),
+            name_en: String::new(),
+            department: "厅".into(),
+            home_prefecture: None,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn who_reads_which_review() {
+        let reviewer = member("m06", &[Role::Reviewer]);
+        let secretary = member("m01", &[Role::Secretary]);
+        let after = ReviewsVisible::AfterOwnSubmission;
+        // Own review: yes, unless recused.
+        assert!(may_read_review(&reviewer, "m06", false, false, after));
+        assert!(!may_read_review(&reviewer, "m06", true, true, after));
+        // Others': only after submitting one's own, never under Never.
+        assert!(!may_read_review(&reviewer, "m05", false, false, after));
+        assert!(may_read_review(&reviewer, "m05", false, true, after));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            false,
+            true,
+            ReviewsVisible::Never
+        ));
+        assert!(may_read_review(
+            &reviewer,
+            "m05",
+            false,
+            false,
+            ReviewsVisible::Always
+        ));
+        // The secretary: every review, except of what they are recused from.
+        assert!(may_read_review(&secretary, "m05", false, false, after));
+        assert!(!may_read_review(
+            &secretary,
+            "m05",
+            true,
+            false,
+            ReviewsVisible::Always
+        ));
+    }
+}

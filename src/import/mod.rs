@@ -262,7 +262,37 @@ pub fn run(
     dry_run: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, Failure> {
+    run_restricted(store, files, actor, dry_run, None, progress)
+}
+
+/// [`run`], for a reviewer when `only_member` is given: every record must be
+/// a review of theirs (a reviewer imports only their own score sheets).
+pub fn run_restricted(
+    store: &mut Store,
+    files: &[SourceFile],
+    actor: &str,
+    dry_run: bool,
+    only_member: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, Failure> {
     let records = parse(files, progress).map_err(Failure::Invalid)?;
+    if let Some(member) = only_member {
+        let foreign: Vec<ImportError> = records
+            .iter()
+            .filter(|r| !matches!(&r.record, Record::Review(v) if v.member == member))
+            .map(|r| {
+                ImportError::new(
+                    r.origin.clone(),
+                    format!(
+                        "a reviewer imports only their own score sheets: expected reviews by {member}"
+                    ),
+                )
+            })
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Failure::Invalid(foreign));
+        }
+    }
     let total = records.len();
     let result = store.write(actor, !dry_run, |w| {
         for (i, r) in records.iter().enumerate() {

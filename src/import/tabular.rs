@@ -57,8 +57,11 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
     let too_long: Vec<ImportError> = rows
         .iter()
         .flat_map(|(line, cells)| {
-            cells.iter().enumerate().filter_map(|(col, c)| {
-                (c.len() > super::MAX_FIELD_BYTES).then(|| {
+            cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.len() > super::MAX_FIELD_BYTES)
+                .map(|(col, c)| {
                     let header = rows
                         .first()
                         .and_then(|(_, h)| h.get(col))
@@ -67,7 +70,6 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
                         .unwrap_or_else(|| format!("column {}", col + 1));
                     super::field_too_long(Origin::at(&name, *line).field(header), c.len())
                 })
-            })
         })
         .collect();
     if !too_long.is_empty() {

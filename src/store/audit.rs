@@ -130,6 +130,14 @@ pub(crate) const REVISIT: Entity = Entity {
     cols: &["note", "open"],
 };
 
+/// A member's passphrase hash (salted Argon2id, never the passphrase).
+pub(crate) const PASSPHRASE: Entity = Entity {
+    name: "passphrase",
+    table: "member_secrets",
+    key: &["member_id"],
+    cols: &["phc"],
+};
+
 pub(crate) const AUDITED: &[&Entity] = &[
     &MEMBER,
     &APPLICATION,
@@ -144,6 +152,7 @@ pub(crate) const AUDITED: &[&Entity] = &[
     &EXPORT,
     &DELIBERATION,
     &REVISIT,
+    &PASSPHRASE,
 ];
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

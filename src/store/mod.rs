@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_edit_buffers.sql"),
     include_str!("migrations/0003_deliberation.sql"),
     include_str!("migrations/0004_deliberation_marks.sql"),
+    include_str!("migrations/0005_passphrases.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

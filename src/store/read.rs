@@ -481,6 +481,30 @@ pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>>
 }
 
 impl Store {
+    /// A member's passphrase hash, if they have set one.
+    pub fn passphrase_hash(&self, member: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT phc FROM member_secrets WHERE member_id = ?1",
+                [member],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Members who have set a passphrase. Once anyone has, the panel is
+    /// "locked": every command that reads reviews needs `--as` and a passphrase.
+    pub fn locked_members(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT member_id FROM member_secrets ORDER BY member_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     pub fn decisions(&self, round: &str) -> Result<Vec<Decision>> {
         decisions(&self.conn, round)
     }

@@ -40,6 +40,11 @@ pub enum Popup {
     Drill,
     /// Which reviewer to ask to revisit this application: (app, reviewers).
     ChooseReviewer(String, Vec<(String, String)>),
+    /// A member's passphrase being typed at sign-in (shown masked).
+    Passphrase {
+        member: String,
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +92,11 @@ pub enum Purpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SignIn(String),
+    /// Sign in once the passphrase checks out.
+    SignInWithPassphrase {
+        member: String,
+        passphrase: String,
+    },
     OpenReview(String),
     SetValue {
         criterion: String,
@@ -136,6 +146,8 @@ pub enum Effect {
 pub struct Picker {
     pub members: Vec<Member>,
     pub selected: usize,
+    /// Members who have set a passphrase: asked for before they sign in.
+    pub locked: Vec<String>,
 }
 
 pub struct App {
@@ -174,6 +186,7 @@ impl App {
             picker: Picker {
                 members,
                 selected: 0,
+                locked: Vec::new(),
             },
             member: None,
             round: None,
@@ -319,6 +332,13 @@ impl App {
             }
             Action::Open => {
                 if let Some(m) = self.picker.members.get(self.picker.selected) {
+                    if self.picker.locked.contains(&m.id) {
+                        self.popup = Some(Popup::Passphrase {
+                            member: m.id.clone(),
+                            typed: String::new(),
+                        });
+                        return Vec::new();
+                    }
                     return vec![Effect::SignIn(m.id.clone())];
                 }
             }
@@ -607,6 +627,28 @@ impl App {
             }
             Popup::Drill => {
                 self.popup = None;
+                Vec::new()
+            }
+            Popup::Passphrase { member, mut typed } => {
+                match key.code {
+                    KeyCode::Esc => self.popup = None,
+                    KeyCode::Enter => {
+                        self.popup = None;
+                        return vec![Effect::SignInWithPassphrase {
+                            member,
+                            passphrase: typed,
+                        }];
+                    }
+                    KeyCode::Backspace => {
+                        typed.pop();
+                        self.popup = Some(Popup::Passphrase { member, typed });
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        typed.push(c);
+                        self.popup = Some(Popup::Passphrase { member, typed });
+                    }
+                    _ => {}
+                }
                 Vec::new()
             }
             Popup::ChooseReviewer(app, reviewers) => {

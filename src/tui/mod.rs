@@ -68,7 +68,9 @@ pub fn build_app(
             )
         );
     }
-    Ok(App::new(lang, theme, keymap, members))
+    let mut app = App::new(lang, theme, keymap, members);
+    app.picker.locked = store.locked_members()?;
+    Ok(app)
 }
 
 /// Restores the terminal when dropped: on return, on error and on panic.
@@ -229,6 +231,18 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         .map(|f| (f.round.clone(), who.clone(), f.app.id.clone()));
     let result: Result<(), String> = match effect {
         Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
+        Effect::SignInWithPassphrase { member, passphrase } => {
+            match store.passphrase_hash(&member) {
+                Ok(Some(phc)) if crate::auth::verify(&phc, &passphrase) => {
+                    sign_in(app, store, &member).map_err(|e| e.to_string())
+                }
+                Ok(_) => Err(app
+                    .lang
+                    .pick("口令不正确。", "Wrong passphrase.")
+                    .to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
         Effect::SetValue { criterion, value } => {
             let Some((round, member, application)) = target else {

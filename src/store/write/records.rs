@@ -368,6 +368,22 @@ impl Writer<'_> {
         Ok(change)
     }
 
+    /// Sets (Some) or clears (None) a member's passphrase hash. The caller
+    /// hashes; the store never sees a passphrase.
+    pub fn set_passphrase(&mut self, member: &str, phc: Option<&str>) -> Result<Change> {
+        if read::member(self.conn, member)?.is_none() {
+            return refuse(format!("member: no member {member:?}"));
+        }
+        self.audited(&audit::PASSPHRASE, &[member], |conn| match phc {
+            Some(phc) => conn.execute(
+                "INSERT INTO member_secrets (member_id, phc) VALUES (?1, ?2)
+                 ON CONFLICT(member_id) DO UPDATE SET phc = ?2",
+                params![member, phc],
+            ),
+            None => conn.execute("DELETE FROM member_secrets WHERE member_id = ?1", [member]),
+        })
+    }
+
     pub fn put_conflict(&mut self, c: &Conflict) -> Result<Change> {
         if read::member(self.conn, &c.member)?.is_none() {
             return refuse(format!("member: no member {:?}", c.member));

@@ -89,7 +89,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         ];
         for c in &row.cells {
             let (text, style) = match (masked, c) {
-                (true, _) => ("·".to_string(), t.muted()),
+                (true, _) | (_, Cell::Masked) => ("·".to_string(), t.muted()),
                 (_, Cell::NotAssigned) => (String::new(), t.muted()),
                 (_, Cell::Recused) => (lang.pick("回避", "rec.").to_string(), t.muted()),
                 (_, Cell::Missing) => ("—".to_string(), t.fg("warning")),

@@ -58,6 +58,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Popup::Confirm(what)) => confirm(f, app, *what),
         Some(Popup::Drill) => drill(f, app),
         Some(Popup::ChooseReviewer(_, reviewers)) => choose(f, app, reviewers),
+        Some(Popup::Passphrase { member, typed }) => passphrase(f, app, member, typed),
         None => {}
     }
 }
@@ -267,6 +268,44 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
     clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
+        .border_style(t.border(true));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The passphrase prompt: one dot per character typed, never the text.
+fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let name = app
+        .picker
+        .members
+        .iter()
+        .find(|m| m.id == member)
+        .map(|m| crate::text::sanitize(crate::i18n::name_in(lang, &m.name, &m.name_en)))
+        .unwrap_or_else(|| member.to_string());
+    let dots = "•".repeat(typed.chars().count().min(32));
+    let lines = vec![
+        Line::from(Span::styled(name, t.text())),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(lang.pick("口令:", "Passphrase: "), t.muted()),
+            Span::styled(format!("{dots}▏"), t.fg("accent")),
+        ]),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(" Enter ", t.selection()),
+            Span::styled(lang.pick(" 登录   ", " sign in   "), t.text()),
+            Span::styled(" Esc ", t.bar()),
+            Span::styled(lang.pick(" 取消", " cancel"), t.text()),
+        ]),
+    ];
+    let area = centered(f.area(), 48, 7);
+    clear(f, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            lang.pick(" 请输入口令 ", " Passphrase "),
+            t.title(),
+        ))
         .border_style(t.border(true));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,0 +1,430 @@
+//! Who reads what: a matrix over the surfaces that show reviews (the review
+//! screen, the secretary's matrix and list, `status`, `matrix`, `propose`,
+//! `export`, `import`, search) for a reviewer, a conflicted reviewer and the
+//! secretary, and the optional passphrases that make `--as` a sign-in.
+//!
+//! The sample: m05 (home 岳阳) has submitted 10 reviews and holds 4 drafts,
+//! and is recused from 岳阳's applications (county-miluo among them); m06
+//! (home 怀化) has submitted nothing; m01 is the secretary, home 长沙, so
+//! recused from county-liuyang, county-ningxiang and town-liuyang-dayao.
+//! Search's recusal rule has its own test in tests/search.rs.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+const CHANGSHA: [&str; 3] = ["county-liuyang", "county-ningxiang", "town-liuyang-dayao"];
+const YUEYANG: [&str; 3] = [
+    "county-miluo",
+    "cluster-yueyang-linxiang",
+    "town-linxiang-yanglousi",
+];
+
+/// (member, application) of every review `status --json` shows.
+fn shown(out: &std::process::Output) -> BTreeSet<(String, String)> {
+    assert!(out.status.success(), "{}", stderr(out));
+    json(out)["rounds"][0]["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["member"].as_str().unwrap().to_string(),
+                r["application"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn submitted_by(db: &std::path::Path, member: &str) -> BTreeSet<String> {
+    let out = jury(db, &["status", "--json"]);
+    json(&out)["rounds"][0]["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["member"] == member && r["status"] == "submitted")
+        .map(|r| r["application"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn status_shows_each_member_only_what_the_rules_allow() {
+    let (_dir, db) = sample_db();
+    let all = shown(&jury(&db, &["status", "--json"]));
+    assert_eq!(
+        all.len(),
+        108,
+        "the operator of an unlocked panel sees every review"
+    );
+
+    // m06 has submitted nothing: no one else's review, and has none of their own.
+    let m06 = shown(&jury(&db, &["--as", "m06", "status", "--json"]));
+    assert!(m06.is_empty(), "{m06:?}");
+
+    // m05: their own, plus others' of what they have submitted; nothing of 岳阳's.
+    let done = submitted_by(&db, "m05");
+    assert_eq!(done.len(), 10);
+    let m05 = shown(&jury(&db, &["--as", "m05", "status", "--json"]));
+    let expected: BTreeSet<_> = all
+        .iter()
+        .filter(|(member, app)| member == "m05" || done.contains(app))
+        .filter(|(_, app)| !YUEYANG.contains(&app.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(m05, expected);
+    assert!(
+        m05.iter().any(|(m, _)| m == "m02"),
+        "others' after submission"
+    );
+    assert!(
+        !m05.iter().any(|(m, a)| m != "m05" && !done.contains(a)),
+        "nothing of others' before submission"
+    );
+
+    // The secretary: everything except the applications they are recused from.
+    let m01 = shown(&jury(&db, &["--as", "m01", "status", "--json"]));
+    let expected: BTreeSet<_> = all
+        .iter()
+        .filter(|(_, app)| !CHANGSHA.contains(&app.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(m01, expected);
+    assert!(all.iter().any(|(_, a)| a == "county-liuyang"));
+}
+
+#[test]
+fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals() {
+    let (dir, db) = sample_db();
+    for args in [
+        vec!["matrix"],
+        vec!["propose"],
+        vec!["export", "--out", "x.csv"],
+        vec!["advance"],
+        vec!["finalise"],
+        vec!["discuss", "county-miluo"],
+        vec![
+            "override",
+            "county-miluo",
+            "--outcome",
+            "selected",
+            "--reason",
+            "x",
+        ],
+        vec!["reopen-round"],
+        vec!["verify"],
+        vec!["backup", "b.db"],
+    ] {
+        let mut full = vec!["--as", "m05"];
+        full.extend(&args);
+        let before = snapshot(&db);
+        let out = jury(&db, &full);
+        assert!(!out.status.success(), "{args:?} ran for a reviewer");
+        assert!(
+            stderr(&out).contains("only a secretary"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(snapshot(&db), before, "{args:?} changed something");
+    }
+
+    // matrix: the secretary's own recusals read "recused", with no aggregate.
+    let out = jury(&db, &["--as", "m01", "matrix", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let m = json(&out);
+    let operator = json(&jury(&db, &["matrix", "--json"]));
+    for row in m["rows"].as_array().unwrap() {
+        let app = row["app"].as_str().unwrap();
+        let full = operator["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["app"] == app)
+            .unwrap();
+        if CHANGSHA.contains(&app) {
+            assert!(row["aggregate"].is_null(), "{app}");
+            assert!(row["sub_scores"].as_object().unwrap().is_empty());
+            for cell in row["cells"].as_array().unwrap() {
+                assert!(
+                    ["masked", "recused", "not_assigned"]
+                        .contains(&cell["state"].as_str().unwrap()),
+                    "{app}: {cell}"
+                );
+            }
+            assert!(!full["aggregate"].is_null(), "{app} has scores to hide");
+        } else {
+            assert_eq!(row, full, "{app} is not the secretary's to hide");
+        }
+    }
+
+    // propose and export: no score or rank for them; the outcome stays.
+    let out = jury(&db, &["--as", "m01", "propose", "--json"]);
+    let p = json(&out);
+    let lines: Vec<&serde_json::Value> = p["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["lines"].as_array().unwrap())
+        .collect();
+    for app in CHANGSHA {
+        let l = lines.iter().find(|l| l["app"] == app).unwrap();
+        assert!(l["score"].is_null() && l["rank"].is_null(), "{l}");
+        assert!(l["reasons"].as_array().unwrap().is_empty(), "{l}");
+    }
+    let export = |who: &[&str], name: &str| -> Vec<serde_json::Value> {
+        let path = dir.path().join(name);
+        let mut args = who.to_vec();
+        args.extend(["export", "--out", path.to_str().unwrap()]);
+        let out = jury(&db, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        doc["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["lines"].as_array().unwrap().clone())
+            .collect()
+    };
+    let masked = export(&["--as", "m01"], "m01.json");
+    let full = export(&[], "operator.json");
+    assert_eq!(masked.len(), full.len());
+    let mut hidden = 0;
+    for line in &masked {
+        let app = line["application"].as_str().unwrap();
+        let mut full = full
+            .iter()
+            .find(|l| l["application"] == app)
+            .unwrap()
+            .clone();
+        if CHANGSHA.contains(&app) {
+            assert!(line["score"].is_null() && line["rank"].is_null(), "{line}");
+            assert_eq!(line["outcome"], full["outcome"]);
+            assert_eq!(line["recusals"], full["recusals"]);
+            hidden += usize::from(!full["score"].is_null());
+        } else {
+            // Same line; only its place in the order may move.
+            let mut line = line.clone();
+            line["seq"] = 0.into();
+            full["seq"] = 0.into();
+            assert_eq!(line, full);
+        }
+    }
+    assert!(
+        hidden > 0,
+        "a Changsha application with a score is on the list"
+    );
+}
+
+#[test]
+fn score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary() {
+    let (dir, db) = sample_db();
+    let sheet = dir.path().join("m05.csv");
+    let sheet_arg = sheet.to_str().unwrap();
+    let take = |who: &str| {
+        jury(
+            &db,
+            &[
+                "--as",
+                who,
+                "export",
+                "--score-sheet",
+                "--member",
+                "m05",
+                "--out",
+                sheet_arg,
+            ],
+        )
+    };
+    assert!(!take("m06").status.success(), "another reviewer's sheet");
+    assert!(take("m01").status.success(), "the secretary");
+    assert!(take("m05").status.success(), "their own");
+
+    // m06 cannot bring m05's sheet in; m05 can.
+    let before = snapshot(&db);
+    let out = jury(&db, &["--as", "m06", "import", sheet_arg]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("only their own score sheets"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&db), before);
+    let out = jury(&db, &["--as", "m05", "import", sheet_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A reviewer imports no panel, call or application files.
+    let out = jury(
+        &db,
+        &[
+            "--as",
+            "m05",
+            "import",
+            sample_dir().join("panel.toml").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_review_screen_hides_others_until_submission_and_recused_applications_entirely() {
+    use jury::i18n::Lang;
+    use jury::tui::review::Others;
+    let (_dir, db) = sample_db();
+    let store = jury::store::Store::open(&db).unwrap();
+    let round = store.round("sel-2016").unwrap().unwrap();
+    let call = store.call(&round.call).unwrap().unwrap();
+    let member = |id: &str| store.member(id).unwrap().unwrap();
+    let form = |m: &str, app: &str| {
+        jury::tui::data::review_form(&store, &call, &round, &member(m), app, Lang::Zh)
+    };
+    let done: Vec<String> = submitted_by(&db, "m05").into_iter().collect();
+    // After submission: the others' totals.
+    match form("m05", &done[0]).unwrap().others {
+        Others::Shown(v) => assert!(!v.is_empty()),
+        Others::Hidden { .. } => panic!("expected others shown after submission"),
+    }
+    // Before: hidden, with the reason.
+    assert!(matches!(
+        form("m06", "county-shaodong").unwrap().others,
+        Others::Hidden {
+            until_submitted: true
+        }
+    ));
+    // Recused: the application does not open at all.
+    let err = match form("m05", "county-miluo") {
+        Ok(_) => panic!("a recused application opened"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("回避"), "{err}");
+    // The store refuses a recused member's score whatever the interface does.
+    drop(store);
+    let file = _dir.path().join("miluo.csv");
+    std::fs::write(
+        &file,
+        "round,member,application,criterion,value\nsel-2016,m05,county-miluo,base,20\n",
+    )
+    .unwrap();
+    let out = jury(&db, &["--as", "m05", "import", file.to_str().unwrap()]);
+    assert!(!out.status.success(), "a recused score was accepted");
+}
+
+fn with_passphrase(db: &std::path::Path, phrase: &str, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["--lang", "en"])
+        .args(args)
+        .env_remove("JURY_DB")
+        .env("JURY_PASSPHRASE", phrase)
+        .env("JURY_NEW_PASSPHRASE", "湘江北去 新口令")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_passphrase_locks_the_panel_and_guards_its_member() {
+    let (_dir, db) = sample_db();
+    // m06 sets one (no current passphrase to give yet).
+    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The panel is locked: no reading reviews without saying who you are.
+    let before = snapshot(&db);
+    let out = jury(&db, &["status", "--json"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--as"), "{}", stderr(&out));
+    // Wrong passphrase: refused, nothing read or changed.
+    let out = with_passphrase(&db, "wrong one!", &["--as", "m06", "status", "--json"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(snapshot(&db), before);
+    // The right one.
+    let out = with_passphrase(&db, "湘江北去 新口令", &["--as", "m06", "status", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Members without one still sign in with --as alone.
+    assert!(
+        jury(&db, &["--as", "m05", "status", "--json"])
+            .status
+            .success()
+    );
+
+    // The hash is stored and audited; the phrase itself is nowhere in the file.
+    let bytes = std::fs::read(&db).unwrap();
+    let wal = std::fs::read(format!("{}-wal", db.display())).unwrap_or_default();
+    let needle = "湘江北去".as_bytes();
+    for b in [&bytes, &wal] {
+        assert!(!b.windows(needle.len()).any(|w| w == needle));
+    }
+    let out = jury(&db, &["--as", "m01", "verify"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+
+    // The secretary may clear it (a forgotten passphrase); a reviewer may not.
+    let out = jury(
+        &db,
+        &["--as", "m05", "passphrase", "--member", "m06", "--clear"],
+    );
+    assert!(!out.status.success());
+    let out = jury(
+        &db,
+        &["--as", "m01", "passphrase", "--member", "m06", "--clear"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        jury(&db, &["status", "--json"]).status.success(),
+        "unlocked again"
+    );
+}
+
+#[test]
+fn the_interface_asks_a_locked_member_for_the_passphrase() {
+    use jury::tui::app::{Effect, Popup, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, db) = sample_db();
+    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut store = jury::store::Store::open(&db).unwrap();
+    let mut app = jury::tui::build_app(&store, jury::i18n::Lang::Zh, Some("dark"), None).unwrap();
+    let m06 = app
+        .picker
+        .members
+        .iter()
+        .position(|m| m.id == "m06")
+        .unwrap();
+    app.picker.selected = m06;
+    let press = |app: &mut jury::tui::app::App, code: KeyCode| -> Vec<Effect> {
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    };
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "no sign-in yet");
+    assert!(matches!(app.popup, Some(Popup::Passphrase { .. })));
+    for c in "wrong".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    // The screen shows dots, never the text.
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal.draw(|f| jury::tui::view::draw(f, &app)).unwrap();
+    let screen = format!("{:?}", terminal.backend().buffer());
+    assert!(screen.contains("•") && !screen.contains("wrong"));
+    assert!(screen.contains("请输入口令"));
+
+    for e in press(&mut app, KeyCode::Enter) {
+        jury::tui::perform(&mut app, &mut store, e);
+    }
+    assert!(app.member.is_none() && app.screen == Screen::Picker);
+    assert!(app.message.as_ref().unwrap().text.contains("口令不正确"));
+
+    press(&mut app, KeyCode::Enter);
+    for c in "湘江北去 新口令".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    for e in press(&mut app, KeyCode::Enter) {
+        jury::tui::perform(&mut app, &mut store, e);
+    }
+    assert_eq!(app.member.as_ref().unwrap().id, "m06");
+    assert_eq!(app.screen, Screen::Queue);
+}
