@@ -12,6 +12,7 @@ pub mod export;
 pub mod gendata;
 pub mod i18n;
 pub mod import;
+pub mod pilots;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -42,6 +42,9 @@ pub struct Row {
     pub disputed: bool,
     /// Mean submitted sub-score per criterion id (for ties and drill-down).
     pub sub_scores: BTreeMap<String, f64>,
+    /// Assessment rounds: actual investment in the round's year over the
+    /// plan for that year (1.0 = all of it); None without a plan or actuals.
+    pub completion: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +56,10 @@ pub struct Matrix {
     pub rows: Vec<Row>,
     pub reviewer_stats: Vec<ReviewerStats>,
     pub alpha: Option<f64>,
+    /// Every application of the call by id (names of promoted reserves,
+    /// who are not rows of an assessment round).
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
 }
 
 fn rank_within_tiers(rows: &[Row], value: impl Fn(&Row) -> Option<f64>) -> Vec<Option<usize>> {
@@ -79,8 +86,21 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
     let rubric = call
         .rubric(&round.rubric)
         .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no rubric")))?;
-    let apps = store.applications(&call.info.id)?;
+    let all_apps = store.applications(&call.info.id)?;
+    let names: BTreeMap<String, String> = all_apps
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
     let assignments = store.assignments(&round.id)?;
+    // A selection round ranks every application; an assessment round only
+    // the pilots it assesses (those assigned in it).
+    let apps: Vec<Application> = match round.kind {
+        RoundKind::Selection => all_apps,
+        RoundKind::Assessment => all_apps
+            .into_iter()
+            .filter(|a| assignments.iter().any(|x| x.application == a.id))
+            .collect(),
+    };
     let members: BTreeMap<String, Member> = store
         .members()?
         .into_iter()
@@ -158,6 +178,14 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
                 .into_iter()
                 .map(|(k, v)| (k, aggregate::mean(&v).unwrap_or(0.0)))
                 .collect(),
+            completion: match (round.kind, round.year) {
+                (RoundKind::Assessment, Some(year)) => {
+                    let planned = app.plan_by_year().get(&year).copied().unwrap_or(0.0);
+                    let actual = store.actuals(&app.id)?.get(&year).copied();
+                    actual.filter(|_| planned > 0.0).map(|a| a / planned)
+                }
+                _ => None,
+            },
         });
     }
     let chosen = aggregate::aggregate(&totals, method);
@@ -181,6 +209,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         method,
         reviewers,
         rows,
+        names,
     };
     Ok((call, matrix))
 }
@@ -191,7 +220,9 @@ impl Matrix {
         self.rows
             .iter()
             .find(|r| r.app == app)
-            .map(|r| crate::text::sanitize(&r.name))
+            .map(|r| r.name.as_str())
+            .or_else(|| self.names.get(app).map(String::as_str))
+            .map(crate::text::sanitize)
             .unwrap_or_else(|| app.to_string())
     }
 
@@ -213,6 +244,9 @@ pub struct TierList {
 /// The proposal with the secretary's overrides applied: the list as it stands.
 pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
     let overrides = store.overrides(&m.round.id)?;
+    if m.round.kind == RoundKind::Assessment {
+        return crate::pilots::settle_assessment(store, call, m, &overrides);
+    }
     let mut lists = propose(call, m);
     for list in &mut lists {
         selection::apply_overrides(&mut list.lines, &overrides);
@@ -299,13 +333,16 @@ pub fn finalise(
     let lists = settle(store, &call, &m)?;
     let zh = crate::i18n::Lang::Zh;
     let describe = |id: &str| m.label(&call, id, zh);
-    let decisions: Vec<(String, Outcome, Option<String>, String)> = lists
+    let decisions: Vec<Ruling> = lists
         .iter()
         .flat_map(|l| &l.lines)
         .map(|line| {
             let mut parts = Vec::new();
             if let Some(s) = line.score {
                 parts.push(format!("综合得分 {s:.2}"));
+            }
+            if let Some(g) = &line.grade {
+                parts.push(format!("考核等次 {g}"));
             }
             if let Some(rank) = line.rank {
                 parts.push(format!("层级内第 {rank} 名"));
@@ -314,18 +351,14 @@ pub fn finalise(
                 parts.push(b.label(zh).to_string());
             }
             parts.extend(line.reasons.iter().map(|r| r.describe(zh, &describe)));
-            let grade = m
-                .rows
-                .iter()
-                .find(|r| r.app == line.app)
-                .and_then(|row| row.aggregate.as_ref())
-                .and_then(|a| {
-                    call.rubric(&m.round.rubric)
-                        .and_then(|ru| ru.grade_for(a.value))
-                })
-                .filter(|_| m.round.kind == RoundKind::Assessment)
-                .map(|g| g.name.clone());
-            (line.app.clone(), line.outcome, grade, parts.join(";"))
+            Ruling {
+                application: line.app.clone(),
+                outcome: line.outcome,
+                grade: line.grade.clone(),
+                score: line.score.map(|s| (s * 100.0).round() / 100.0),
+                due_on: line.due_on,
+                rationale: parts.join(";"),
+            }
         })
         .collect();
     let n = decisions.len();

@@ -89,6 +89,7 @@ fn every_earlier_schema_upgrades() {
         include_str!("../src/store/migrations/0003_deliberation.sql"),
         include_str!("../src/store/migrations/0004_deliberation_marks.sql"),
         include_str!("../src/store/migrations/0005_passphrases.sql"),
+        include_str!("../src/store/migrations/0006_assessments.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,

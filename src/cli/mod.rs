@@ -53,6 +53,23 @@ pub enum Command {
         #[arg(long)]
         complete: bool,
     },
+    /// Open the annual assessment of a year over the current pilots: every
+    /// reviewer is assigned every pilot (the usual recusals apply).
+    Assess {
+        /// The year assessed, e.g. 2019.
+        #[arg(long)]
+        year: i32,
+        /// A mid-term evaluation: failing it may mean exit at once.
+        #[arg(long)]
+        midterm: bool,
+        /// When the assessment concludes (default: 31 March of the next
+        /// year). A warning's deadline to rectify runs from this date.
+        #[arg(long, value_parser = parse_date)]
+        deadline: Option<chrono::NaiveDate>,
+        /// The call (default: the only one).
+        #[arg(long)]
+        call: Option<String>,
+    },
     /// Set, change or clear your passphrase (for panels on a shared host):
     /// `jury --as MEMBER passphrase`. Once any member has one, every command
     /// that reads reviews needs --as, and --as asks for the passphrase.
@@ -307,6 +324,41 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Demo { complete } => {
             demo(&cli.db, &cli.as_member, cli.theme, complete, &actor, lang)
+        }
+        Command::Assess {
+            year,
+            midterm,
+            deadline,
+            call,
+        } => {
+            let mut store = open(&cli.db)?;
+            secretary_viewer(&store, &cli.as_member, "assess", lang)?;
+            let call = match call {
+                Some(c) => c,
+                None => match store.calls()?.as_slice() {
+                    [only] => only.info.id.clone(),
+                    [] => anyhow::bail!("no call: import one first"),
+                    _ => anyhow::bail!("--call: this database holds several calls; say which"),
+                },
+            };
+            let deadline = deadline
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(year + 1, 3, 31))
+                .ok_or_else(|| anyhow::anyhow!("--year: {year} is out of range"))?;
+            let round =
+                crate::pilots::open_assessment(&mut store, &call, year, midterm, deadline, &actor)?;
+            let assigned = store.assignments(&round.id)?;
+            let pilots: std::collections::BTreeSet<&str> =
+                assigned.iter().map(|a| a.application.as_str()).collect();
+            println!(
+                "{}: {} ({} {}, {} {})",
+                round.id,
+                crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en)),
+                pilots.len(),
+                lang.pick("个试点", "pilots"),
+                assigned.len(),
+                lang.pick("项评审任务", "assignments")
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Passphrase { clear, member } => {
             let mut store = open(&cli.db)?;
@@ -764,6 +816,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::date::parse(s)
+        .ok_or_else(|| format!("expected a date such as 2020-03-31, found {s:?}"))
 }
 
 fn display_path(p: &Path) -> String {

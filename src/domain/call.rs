@@ -16,6 +16,36 @@ pub struct Call {
     pub flags: Vec<FlagDef>,
     pub tiers: Vec<Tier>,
     pub rubrics: Vec<Rubric>,
+    /// Consequences of the annual assessments (dynamic management).
+    #[serde(default)]
+    pub management: Management,
+}
+
+/// What an assessment's grade leads to, as the call sets it out: a warning
+/// with a deadline for a failing grade, exit after repeated failure or a
+/// failed mid-term evaluation, and a reserve promoted into a freed place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Management {
+    /// Months from the decision a warned pilot has to rectify.
+    pub rectify_months: u32,
+    /// Failing assessments (in any years) after which a pilot exits.
+    pub exit_after_failures: u32,
+    /// Whether failing a mid-term round means exit at once.
+    pub exit_on_failed_midterm: bool,
+    /// Whether the best remaining reserve of the tier takes a freed place.
+    pub promote_reserves: bool,
+}
+
+impl Default for Management {
+    fn default() -> Self {
+        Management {
+            rectify_months: 6,
+            exit_after_failures: 2,
+            exit_on_failed_midterm: true,
+            promote_reserves: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -242,6 +272,9 @@ pub struct GradeBand {
     #[serde(default)]
     pub name_en: String,
     pub min: f64,
+    /// A failing grade (不合格): a warning, and counts towards exit.
+    #[serde(default)]
+    pub failing: bool,
 }
 
 impl Rubric {
@@ -264,6 +297,11 @@ impl Rubric {
     pub fn grade_for(&self, total_of_100: f64) -> Option<&GradeBand> {
         self.grades.iter().find(|g| total_of_100 >= g.min)
     }
+
+    /// Whether a grade name (as decided) is a failing one.
+    pub fn is_failing(&self, grade: &str) -> bool {
+        self.grades.iter().any(|g| g.failing && g.name == grade)
+    }
 }
 
 impl Call {
@@ -272,6 +310,10 @@ impl Call {
     }
     pub fn rubric(&self, id: &str) -> Option<&Rubric> {
         self.rubrics.iter().find(|r| r.id == id)
+    }
+    /// The rubric assessments use: the first with grade bands.
+    pub fn assessment_rubric(&self) -> Option<&Rubric> {
+        self.rubrics.iter().find(|r| !r.grades.is_empty())
     }
     pub fn region(&self, id: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.id == id)
@@ -525,4 +567,8 @@ pub struct Round {
     /// For an assessment round: the year assessed.
     #[serde(default)]
     pub year: Option<i32>,
+    /// A mid-term evaluation (the notice's 2018 stage results): failing it
+    /// may mean exit at once (`management.exit_on_failed_midterm`).
+    #[serde(default)]
+    pub midterm: bool,
 }

@@ -8,6 +8,7 @@ pub mod call;
 pub mod date;
 pub mod decision;
 pub mod eligibility;
+pub mod management;
 pub mod panel;
 pub mod review;
 pub mod selection;
@@ -15,9 +16,10 @@ pub mod selection;
 pub use application::{Application, LeadingGroup, Project, Route};
 pub use call::{
     Call, CallInfo, Criterion, Eligibility as EligibilityRules, FlagDef, GradeBand, IndicatorDef,
-    Prefecture, Region, ReviewsVisible, Round, RoundKind, RoundState, Rubric, Section, Tier,
+    Management, Prefecture, Region, ReviewsVisible, Round, RoundKind, RoundState, Rubric, Section,
+    Tier,
 };
-pub use decision::{Decision, Outcome, PriorDecision};
+pub use decision::{Decision, Outcome, PriorDecision, Ruling};
 pub use eligibility::{Check, CheckKind, EligibilityResult, Verdict, assess};
 pub use panel::{Assignment, Conflict, Member, Role};
 pub use review::{Review, ReviewSheet, ReviewStatus, Score};

@@ -106,6 +106,30 @@ pub enum Reason {
     Override {
         reason: String,
     },
+    /// Assessment: a failing grade, to be rectified by `due`.
+    Warning {
+        grade: String,
+        due: chrono::NaiveDate,
+    },
+    /// Assessment: failed a mid-term evaluation.
+    FailedMidterm {
+        year: i32,
+        grade: String,
+    },
+    /// Assessment: failed in these years (as many as the call allows).
+    RepeatedFailure {
+        years: Vec<i32>,
+    },
+    /// Assessment: this exit's place goes to a reserve.
+    ReplacedBy {
+        by: String,
+    },
+    /// Assessment: promoted into the place this pilot's exit freed.
+    Replaces {
+        exited: String,
+    },
+    /// Assessment: an exit with no reserve left to promote.
+    NoReserve,
 }
 
 impl Reason {
@@ -152,6 +176,32 @@ impl Reason {
             Reason::Override { reason } => {
                 format!("{}{reason}", lang.pick("秘书调整:", "secretary override: "))
             }
+            Reason::Warning { grade, due } => match lang {
+                Lang::Zh => format!("考核{grade},限期 {due} 前整改"),
+                Lang::En => format!("graded {grade}: rectify by {due}"),
+            },
+            Reason::FailedMidterm { year, grade } => match lang {
+                Lang::Zh => format!("{year}年中期评估{grade},退出试点"),
+                Lang::En => format!("failed the {year} mid-term evaluation ({grade}): exit"),
+            },
+            Reason::RepeatedFailure { years } => {
+                let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+                match lang {
+                    Lang::Zh => format!("{}年度考核不合格,退出试点", years.join("、")),
+                    Lang::En => format!("failed the {} assessments: exit", years.join(", ")),
+                }
+            }
+            Reason::ReplacedBy { by } => match lang {
+                Lang::Zh => format!("名额由{}递补", name(by)),
+                Lang::En => format!("place taken by {}", name(by)),
+            },
+            Reason::Replaces { exited } => match lang {
+                Lang::Zh => format!("递补{}退出后的名额", name(exited)),
+                Lang::En => format!("takes the place {} left", name(exited)),
+            },
+            Reason::NoReserve => lang
+                .pick("无备选可递补", "no reserve left to promote")
+                .into(),
         }
     }
 }
@@ -166,6 +216,10 @@ pub struct Line {
     pub basis: Option<Basis>,
     pub reasons: Vec<Reason>,
     pub tie: bool,
+    /// Assessment: the grade band reached.
+    pub grade: Option<String>,
+    /// Assessment: the deadline to rectify, for a warning.
+    pub due_on: Option<chrono::NaiveDate>,
 }
 
 fn cmp_candidates(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
@@ -212,6 +266,8 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
                     basis: Some(Basis::Direct),
                     reasons: Vec::new(),
                     tie: false,
+                    grade: None,
+                    due_on: None,
                 });
                 continue;
             }
@@ -233,6 +289,8 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
             basis: None,
             reasons: vec![reason],
             tie: false,
+            grade: None,
+            due_on: None,
         });
     }
     pool.sort_by(|a, b| cmp_candidates(a, b));
@@ -371,6 +429,8 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
             basis,
             reasons: std::mem::take(&mut reasons[i]),
             tie,
+            grade: None,
+            due_on: None,
         });
     }
     lines.extend(ranked);

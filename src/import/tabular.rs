@@ -209,6 +209,12 @@ const PROJECT_COLS: &[Col] = &[
     Col("total", &["总投资"]),
 ];
 
+const ACTUAL_COLS: &[Col] = &[
+    Col("application", &["申报主体", "申报编号", "试点"]),
+    Col("year", &["年度", "年份"]),
+    Col("actual", &["实际完成投资", "实际投资", "完成投资"]),
+];
+
 const PRIOR_COLS: &[Col] = &[
     Col("id", &["编号"]),
     Col("programme", &["项目类别", "计划"]),
@@ -348,10 +354,15 @@ fn table_records(table: Table) -> Result<Vec<Located>, Vec<ImportError>> {
     if has_all(&projects, &["application", "project", "total"]) {
         return investment_plan(&table, &projects);
     }
+    let actuals = header_ids(&table.header, ACTUAL_COLS);
+    if has_all(&actuals, &["application", "year", "actual"]) {
+        return investment_actuals(&table, &actuals);
+    }
     Err(vec![ImportError::new(
         Origin::at(&table.name, table.header_line),
         "unrecognised header: expected a score sheet (round, member, application, criterion, value), \
-         an investment plan (application, project, total, 2017, 2018, …) or prior decisions \
+         an investment plan (application, project, total, 2017, 2018, …), investment actuals \
+         (application, year, actual) or prior decisions \
          (id, programme, round, kind, year, decided_on, applicant, tier, prefecture, …); see docs/formats.md",
     )])
 }
@@ -541,6 +552,35 @@ fn investment_plan(
             record: Record::Projects(app, projects),
         })
         .collect())
+}
+
+/// Actual investment a pilot completed in a year, one row per year.
+fn investment_actuals(
+    table: &Table,
+    ids: &[Option<&'static str>],
+) -> Result<Vec<Located>, Vec<ImportError>> {
+    let parsed = rows(table, ids)
+        .into_iter()
+        .map(|row| {
+            let app = row.required("application")?.to_string();
+            let year = row
+                .integer("year")?
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| (1900..=2200).contains(y))
+                .ok_or_else(|| {
+                    ImportError::new(row.origin("year"), "expected a year such as 2018")
+                })?;
+            let amount = row
+                .number("actual")?
+                .filter(|a| a.is_finite() && *a >= 0.0)
+                .ok_or_else(|| ImportError::new(row.origin("actual"), "expected an amount ≥ 0"))?;
+            Ok(Located {
+                origin: Origin::at(&table.name, row.line),
+                record: Record::Actual { app, year, amount },
+            })
+        })
+        .collect();
+    collect_errors(parsed)
 }
 
 fn prior_decisions(

@@ -19,6 +19,8 @@ struct CallFile {
     tiers: Vec<Tier>,
     rubrics: Vec<Rubric>,
     #[serde(default)]
+    management: Management,
+    #[serde(default)]
     rounds: Vec<Round>,
 }
 
@@ -91,6 +93,7 @@ pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>>
                 flags: f.flags,
                 tiers: f.tiers,
                 rubrics: f.rubrics,
+                management: f.management,
             };
             let problems = call.check();
             if !problems.is_empty() {

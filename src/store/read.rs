@@ -54,6 +54,7 @@ fn round_from(r: &Row<'_>) -> rusqlite::Result<(Round, String, String, String)> 
             deadline: chrono::NaiveDate::MIN,
             state: RoundState::Open,
             year: r.get(8)?,
+            midterm: r.get(9)?,
         },
         kind,
         state,
@@ -70,7 +71,7 @@ fn finish_round(
     Ok(round)
 }
 
-const ROUND_COLS: &str = "id, call_id, kind, name, name_en, rubric, deadline, state, year";
+const ROUND_COLS: &str = "id, call_id, kind, name, name_en, rubric, deadline, state, year, midterm";
 
 pub(crate) fn round(conn: &Connection, id: &str) -> Result<Option<Round>> {
     let sql = format!("SELECT {ROUND_COLS} FROM rounds WHERE id = ?1");
@@ -456,8 +457,8 @@ pub(crate) fn overrides(
 /// The decisions of a round (present once it is finalised).
 pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>> {
     let mut stmt = conn.prepare(
-        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at FROM decisions
-         WHERE round_id = ?1 ORDER BY application_id",
+        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on
+         FROM decisions WHERE round_id = ?1 ORDER BY application_id",
     )?;
     let mut rows = stmt.query([round])?;
     let mut out = Vec::new();
@@ -472,12 +473,25 @@ pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>>
                 None => None,
             },
             grade: r.get(2)?,
+            score: r.get(6)?,
+            due_on: match r.get::<_, Option<String>>(7)? {
+                Some(d) => Some(date("decision due date", &d)?),
+                None => None,
+            },
             rationale: r.get(3)?,
             decided_by: r.get(4)?,
             decided_on: date("decision date", &at)?,
         });
     }
     Ok(out)
+}
+
+pub(crate) fn actuals(conn: &Connection, application: &str) -> Result<BTreeMap<i32, f64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT year, amount FROM investment_actuals WHERE application_id = ?1 ORDER BY year",
+    )?;
+    let rows = stmt.query_map([application], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Store {
@@ -507,6 +521,11 @@ impl Store {
 
     pub fn decisions(&self, round: &str) -> Result<Vec<Decision>> {
         decisions(&self.conn, round)
+    }
+
+    /// Actual investment per year of an application (year → amount).
+    pub fn actuals(&self, application: &str) -> Result<BTreeMap<i32, f64>> {
+        actuals(&self.conn, application)
     }
 
     pub fn deliberations(&self, round: &str) -> Result<BTreeMap<String, (bool, String)>> {

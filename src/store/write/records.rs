@@ -97,6 +97,35 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Adds (or updates) one round of a call already stored, e.g. the next
+    /// year's assessment.
+    pub fn add_round(&mut self, round: &Round) -> Result<Change> {
+        let Some(call) = read::call(self.conn, &round.call)? else {
+            return refuse(format!("round {}: no call {:?}", round.id, round.call));
+        };
+        self.put_round(&call, round)
+    }
+
+    /// Records a pilot's actual investment in a year (same unit as the plan).
+    pub fn put_actual(&mut self, application: &str, year: i32, amount: f64) -> Result<Change> {
+        if read::application(self.conn, application)?.is_none() {
+            return refuse(format!("application: no application {application:?}"));
+        }
+        if !amount.is_finite() || amount < 0.0 {
+            return refuse(format!(
+                "amount: expected a number of 0 or more, found {amount}"
+            ));
+        }
+        let y = year.to_string();
+        self.audited(&audit::ACTUAL, &[application, &y], |c| {
+            c.execute(
+                "INSERT INTO investment_actuals (application_id, year, amount) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(application_id, year) DO UPDATE SET amount = ?3",
+                params![application, year, amount],
+            )
+        })
+    }
+
     fn put_round(&mut self, call: &Call, round: &Round) -> Result<Change> {
         if call.rubric(&round.rubric).is_none() {
             return refuse(format!(
@@ -126,10 +155,10 @@ impl Writer<'_> {
         let deadline = round.deadline.to_string();
         self.audited(&audit::ROUND, &[&round.id], |c| {
             c.execute(
-                "INSERT INTO rounds (id, call_id, kind, name, name_en, rubric, deadline, state, year)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO rounds (id, call_id, kind, name, name_en, rubric, deadline, state, year, midterm)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(id) DO UPDATE SET kind = ?3, name = ?4, name_en = ?5,
-                     rubric = ?6, deadline = ?7, year = ?9",
+                     rubric = ?6, deadline = ?7, year = ?9, midterm = ?10",
                 params![
                     round.id,
                     call.info.id,
@@ -139,7 +168,8 @@ impl Writer<'_> {
                     round.rubric,
                     deadline,
                     round.state.as_str(),
-                    round.year
+                    round.year,
+                    round.midterm
                 ],
             )
         })

@@ -85,11 +85,7 @@ impl Writer<'_> {
     /// Finalises a round: writes one decision per application (outcome,
     /// grade for assessments, rationale) and freezes the round, all in this
     /// transaction. Only from deliberation.
-    pub fn finalise(
-        &mut self,
-        round: &str,
-        decisions: &[(String, Outcome, Option<String>, String)],
-    ) -> Result<()> {
+    pub fn finalise(&mut self, round: &str, decisions: &[Ruling]) -> Result<()> {
         let Some(r) = read::round(self.conn, round)? else {
             return refuse(format!("round: no round {round:?}"));
         };
@@ -101,14 +97,26 @@ impl Writer<'_> {
         }
         let by = self.actor.clone();
         let at = self.at.clone();
-        for (app, outcome, grade, rationale) in decisions {
-            self.audited(&audit::DECISION, &[round, app], |conn| {
+        for d in decisions {
+            let due = d.due_on.map(|d| d.to_string());
+            self.audited(&audit::DECISION, &[round, &d.application], |conn| {
                 conn.execute(
-                    "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale, decided_by, decided_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale,
+                        decided_by, decided_at, score, due_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, grade = ?4,
-                        rationale = ?5, decided_by = ?6, decided_at = ?7",
-                    params![round, app, outcome.as_str(), grade, rationale, by, at],
+                        rationale = ?5, decided_by = ?6, decided_at = ?7, score = ?8, due_on = ?9",
+                    params![
+                        round,
+                        d.application,
+                        d.outcome.as_str(),
+                        d.grade,
+                        d.rationale,
+                        by,
+                        at,
+                        d.score,
+                        due
+                    ],
                 )
             })?;
         }

@@ -36,8 +36,9 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             let row = s.matrix.rows.iter().find(|r| r.app == l.app);
             let masked = s.is_recused(&l.app);
             let outcome_style = match l.outcome {
-                Outcome::Selected => t.fg("ok"),
-                Outcome::Reserve => t.fg("warning"),
+                Outcome::Selected | Outcome::Continued | Outcome::Promoted => t.fg("ok"),
+                Outcome::Reserve | Outcome::Warned => t.fg("warning"),
+                Outcome::Exited => t.fg("error"),
                 Outcome::NotSelected => t.muted(),
             };
             let overridden = l

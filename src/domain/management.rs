@@ -1,0 +1,349 @@
+//! Dynamic management (动态管理) of the pilots after each annual assessment:
+//! a grade from the call's bands, and the consequences the call sets out
+//! (`Management`): a failing grade brings a warning with a deadline to
+//! rectify; the failing grade that makes `exit_after_failures`, or a failed
+//! mid-term evaluation, brings exit; and each exit frees a place that the
+//! tier's best remaining reserve (备选) takes. Every outcome carries its rule.
+
+use super::selection::{Line, Reason};
+use super::{Management, Outcome, Rubric};
+use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// A pilot under assessment in one tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pilot {
+    pub app: String,
+    /// The round's aggregate score of 100; None while no review is in.
+    pub score: Option<f64>,
+    /// Years of earlier assessments this pilot failed.
+    pub failed_before: Vec<i32>,
+}
+
+/// A reserve of the selection not yet promoted, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reserve {
+    pub app: String,
+    /// Its selection score, shown on the promotion line.
+    pub score: Option<f64>,
+}
+
+/// The round being settled.
+#[derive(Debug, Clone, Copy)]
+pub struct Round<'a> {
+    pub rules: &'a Management,
+    pub rubric: &'a Rubric,
+    pub year: i32,
+    pub midterm: bool,
+    /// The decision date, from which a warning's deadline runs.
+    pub today: NaiveDate,
+}
+
+/// One tier's assessment list: every pilot graded, ranked by score, with its
+/// outcome and the rule behind it; then the reserves promoted into places
+/// that exits freed. The secretary's overrides (on pilots) apply before
+/// promotions are worked out, so overriding an exit keeps the reserve out.
+pub fn assess(
+    round: Round<'_>,
+    pilots: &[Pilot],
+    reserves: &[Reserve],
+    overrides: &BTreeMap<String, (Outcome, String)>,
+) -> Vec<Line> {
+    let mut order: Vec<&Pilot> = pilots.iter().collect();
+    order.sort_by(|a, b| {
+        b.score
+            .unwrap_or(f64::MIN)
+            .total_cmp(&a.score.unwrap_or(f64::MIN))
+            .then_with(|| a.app.cmp(&b.app))
+    });
+    let mut lines = Vec::new();
+    for p in order {
+        let rank = p.score.map(|s| {
+            1 + pilots
+                .iter()
+                .filter(|o| o.score.is_some_and(|os| os > s + 1e-9))
+                .count()
+        });
+        let band = p.score.and_then(|s| round.rubric.grade_for(s));
+        let mut reasons = Vec::new();
+        let mut due_on = None;
+        let outcome = match band {
+            None => {
+                reasons.push(Reason::NoScore);
+                Outcome::Continued
+            }
+            Some(b) if !b.failing => Outcome::Continued,
+            Some(b) => {
+                let mut years = p.failed_before.clone();
+                years.push(round.year);
+                years.sort_unstable();
+                years.dedup();
+                if round.midterm && round.rules.exit_on_failed_midterm {
+                    reasons.push(Reason::FailedMidterm {
+                        year: round.year,
+                        grade: b.name.clone(),
+                    });
+                    Outcome::Exited
+                } else if round.rules.exit_after_failures > 0
+                    && years.len() >= round.rules.exit_after_failures as usize
+                {
+                    reasons.push(Reason::RepeatedFailure { years });
+                    Outcome::Exited
+                } else {
+                    let due = round
+                        .today
+                        .checked_add_months(Months::new(round.rules.rectify_months))
+                        .unwrap_or(round.today);
+                    due_on = Some(due);
+                    reasons.push(Reason::Warning {
+                        grade: b.name.clone(),
+                        due,
+                    });
+                    Outcome::Warned
+                }
+            }
+        };
+        let mut line = Line {
+            app: p.app.clone(),
+            rank,
+            score: p.score,
+            outcome,
+            basis: None,
+            reasons,
+            tie: false,
+            grade: band.map(|b| b.name.clone()),
+            due_on,
+        };
+        if let Some((o, why)) = overrides.get(&p.app) {
+            if *o != line.outcome {
+                line.outcome = *o;
+                if *o != Outcome::Warned {
+                    line.due_on = None;
+                }
+            }
+            line.reasons.push(Reason::Override {
+                reason: why.clone(),
+            });
+        }
+        lines.push(line);
+    }
+    if round.rules.promote_reserves {
+        let mut available = reserves.iter();
+        let exits: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].outcome == Outcome::Exited)
+            .collect();
+        let mut promoted = Vec::new();
+        for i in exits {
+            match available.next() {
+                Some(r) => {
+                    lines[i]
+                        .reasons
+                        .push(Reason::ReplacedBy { by: r.app.clone() });
+                    promoted.push(Line {
+                        app: r.app.clone(),
+                        rank: None,
+                        score: r.score,
+                        outcome: Outcome::Promoted,
+                        basis: None,
+                        reasons: vec![Reason::Replaces {
+                            exited: lines[i].app.clone(),
+                        }],
+                        tie: false,
+                        grade: None,
+                        due_on: None,
+                    });
+                }
+                None => lines[i].reasons.push(Reason::NoReserve),
+            }
+        }
+        lines.extend(promoted);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::GradeBand;
+
+    fn rubric() -> Rubric {
+        let band = |name: &str, min: f64, failing: bool| GradeBand {
+            name: name.into(),
+            name_en: String::new(),
+            min,
+            failing,
+        };
+        Rubric {
+            id: "assessment".into(),
+            name: "年度考核".into(),
+            name_en: String::new(),
+            criteria: Vec::new(),
+            grades: vec![
+                band("优秀", 90.0, false),
+                band("良好", 75.0, false),
+                band("合格", 60.0, false),
+                band("不合格", 0.0, true),
+            ],
+        }
+    }
+
+    fn pilot(app: &str, score: f64, failed_before: &[i32]) -> Pilot {
+        Pilot {
+            app: app.into(),
+            score: Some(score),
+            failed_before: failed_before.to_vec(),
+        }
+    }
+
+    fn reserve(app: &str) -> Reserve {
+        Reserve {
+            app: app.into(),
+            score: Some(70.0),
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn run(midterm: bool, pilots: &[Pilot], reserves: &[Reserve]) -> Vec<Line> {
+        let rules = Management::default();
+        let rubric = rubric();
+        assess(
+            Round {
+                rules: &rules,
+                rubric: &rubric,
+                year: 2019,
+                midterm,
+                today: day(2020, 1, 15),
+            },
+            pilots,
+            reserves,
+            &BTreeMap::new(),
+        )
+    }
+
+    fn find<'a>(lines: &'a [Line], app: &str) -> &'a Line {
+        lines.iter().find(|l| l.app == app).unwrap()
+    }
+
+    #[test]
+    fn grades_follow_the_bands_and_passing_pilots_continue() {
+        let lines = run(
+            false,
+            &[
+                pilot("a", 92.0, &[]),
+                pilot("b", 75.0, &[]),
+                pilot("c", 60.0, &[]),
+            ],
+            &[],
+        );
+        let grades: Vec<_> = lines.iter().map(|l| l.grade.clone().unwrap()).collect();
+        assert_eq!(grades, ["优秀", "良好", "合格"]);
+        assert!(lines.iter().all(|l| l.outcome == Outcome::Continued));
+        assert_eq!(
+            lines.iter().map(|l| l.rank).collect::<Vec<_>>(),
+            [Some(1), Some(2), Some(3)]
+        );
+    }
+
+    #[test]
+    fn a_first_failure_is_a_warning_with_a_deadline() {
+        let lines = run(false, &[pilot("a", 59.9, &[])], &[reserve("r")]);
+        let a = find(&lines, "a");
+        assert_eq!(a.outcome, Outcome::Warned);
+        assert_eq!(a.grade.as_deref(), Some("不合格"));
+        // Six months from the decision date by default.
+        assert_eq!(a.due_on, Some(day(2020, 7, 15)));
+        assert_eq!(lines.len(), 1, "no reserve promoted for a warning");
+    }
+
+    #[test]
+    fn a_second_failing_year_means_exit_and_the_best_reserve_takes_the_place() {
+        let lines = run(
+            false,
+            &[pilot("a", 50.0, &[2017]), pilot("b", 80.0, &[2018])],
+            &[reserve("r1"), reserve("r2")],
+        );
+        let a = find(&lines, "a");
+        assert_eq!(a.outcome, Outcome::Exited);
+        assert!(a.reasons.contains(&Reason::RepeatedFailure {
+            years: vec![2017, 2019]
+        }));
+        assert!(a.reasons.contains(&Reason::ReplacedBy { by: "r1".into() }));
+        let r1 = find(&lines, "r1");
+        assert_eq!(r1.outcome, Outcome::Promoted);
+        assert_eq!(r1.reasons, [Reason::Replaces { exited: "a".into() }]);
+        assert!(!lines.iter().any(|l| l.app == "r2"));
+        // b failed once before but passes now: it simply continues.
+        assert_eq!(find(&lines, "b").outcome, Outcome::Continued);
+    }
+
+    #[test]
+    fn failing_a_midterm_means_exit_at_once_and_without_reserves_it_says_so() {
+        let lines = run(true, &[pilot("a", 40.0, &[])], &[]);
+        let a = find(&lines, "a");
+        assert_eq!(a.outcome, Outcome::Exited);
+        assert!(matches!(
+            a.reasons[0],
+            Reason::FailedMidterm { year: 2019, .. }
+        ));
+        assert!(a.reasons.contains(&Reason::NoReserve));
+    }
+
+    #[test]
+    fn overriding_an_exit_keeps_the_reserve_out() {
+        let rules = Management::default();
+        let rubric = rubric();
+        let overrides = BTreeMap::from([(
+            "a".to_string(),
+            (Outcome::Warned, "整改已见成效".to_string()),
+        )]);
+        let lines = assess(
+            Round {
+                rules: &rules,
+                rubric: &rubric,
+                year: 2019,
+                midterm: false,
+                today: day(2020, 1, 15),
+            },
+            &[pilot("a", 50.0, &[2017])],
+            &[reserve("r1")],
+            &overrides,
+        );
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].outcome, Outcome::Warned);
+        assert!(matches!(
+            lines[0].reasons.last(),
+            Some(Reason::Override { .. })
+        ));
+    }
+
+    #[test]
+    fn rules_come_from_the_call() {
+        // A call that allows three failures and no promotions.
+        let rules = Management {
+            rectify_months: 3,
+            exit_after_failures: 3,
+            exit_on_failed_midterm: false,
+            promote_reserves: false,
+        };
+        let rubric = rubric();
+        let lines = assess(
+            Round {
+                rules: &rules,
+                rubric: &rubric,
+                year: 2019,
+                midterm: true,
+                today: day(2020, 1, 15),
+            },
+            &[pilot("a", 50.0, &[2017]), pilot("b", 50.0, &[2017, 2018])],
+            &[reserve("r1")],
+            &BTreeMap::new(),
+        );
+        assert_eq!(find(&lines, "a").outcome, Outcome::Warned);
+        assert_eq!(find(&lines, "a").due_on, Some(day(2020, 4, 15)));
+        assert_eq!(find(&lines, "b").outcome, Outcome::Exited);
+        assert!(!lines.iter().any(|l| l.app == "r1"));
+    }
+}

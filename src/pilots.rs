@@ -1,0 +1,240 @@
+//! The pilots after selection, read from the store: who is a pilot now,
+//! which reserves remain, who failed which year; settling an assessment
+//! round's list with `domain::management`; and opening the next year's
+//! assessment round over the pilots.
+
+use crate::domain::management::{self, Pilot, Reserve};
+use crate::domain::*;
+use crate::store::{Result, Store, StoreError};
+use crate::tally::{Matrix, TierList};
+use std::collections::BTreeMap;
+
+/// A round's place in time: an assessment by its year, a selection before
+/// the pilots start.
+fn when(call: &Call, round: &Round) -> i32 {
+    match (round.kind, round.year) {
+        (RoundKind::Assessment, Some(y)) => y,
+        _ => call.info.pilot_start - 1,
+    }
+}
+
+/// Finalised rounds of a call before `year` (all when None), oldest first.
+fn finalised_before(store: &Store, call: &Call, year: Option<i32>) -> Result<Vec<Round>> {
+    let mut rounds: Vec<Round> = store
+        .rounds()?
+        .into_iter()
+        .filter(|r| r.call == call.info.id && r.state == RoundState::Finalised)
+        .filter(|r| year.is_none_or(|y| when(call, r) < y))
+        .collect();
+    rounds.sort_by_key(|r| (when(call, r), r.id.clone()));
+    Ok(rounds)
+}
+
+/// Everything decided about each application, oldest first.
+fn history(
+    store: &Store,
+    call: &Call,
+    year: Option<i32>,
+) -> Result<BTreeMap<String, Vec<(Round, Decision)>>> {
+    let mut out: BTreeMap<String, Vec<(Round, Decision)>> = BTreeMap::new();
+    for round in finalised_before(store, call, year)? {
+        for d in store.decisions(&round.id)? {
+            out.entry(d.application.clone())
+                .or_default()
+                .push((round.clone(), d));
+        }
+    }
+    Ok(out)
+}
+
+/// The pilots as of `year` (before its assessment): applications whose
+/// latest decision makes them one (selected, continued, warned, promoted).
+pub fn pilots(store: &Store, call: &Call, year: Option<i32>) -> Result<Vec<String>> {
+    Ok(history(store, call, year)?
+        .into_iter()
+        .filter(|(_, h)| {
+            h.last()
+                .and_then(|(_, d)| d.outcome)
+                .is_some_and(Outcome::is_pilot)
+        })
+        .map(|(app, _)| app)
+        .collect())
+}
+
+/// Reserves of the selection not yet promoted, per tier, best score first.
+fn reserves(
+    store: &Store,
+    call: &Call,
+    year: Option<i32>,
+    tier_of: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Vec<Reserve>>> {
+    let mut out: BTreeMap<String, Vec<Reserve>> = BTreeMap::new();
+    for (app, h) in history(store, call, year)? {
+        let reserve = h
+            .iter()
+            .any(|(r, d)| r.kind == RoundKind::Selection && d.outcome == Some(Outcome::Reserve));
+        let promoted = h.iter().any(|(_, d)| d.outcome == Some(Outcome::Promoted));
+        if reserve && !promoted {
+            let score = h.iter().find_map(|(_, d)| d.score);
+            let tier = tier_of.get(&app).cloned().unwrap_or_default();
+            out.entry(tier).or_default().push(Reserve { app, score });
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| {
+            b.score
+                .unwrap_or(f64::MIN)
+                .total_cmp(&a.score.unwrap_or(f64::MIN))
+                .then_with(|| a.app.cmp(&b.app))
+        });
+    }
+    Ok(out)
+}
+
+/// Years each application failed an assessment before `year`.
+pub fn failures(
+    store: &Store,
+    call: &Call,
+    year: Option<i32>,
+) -> Result<BTreeMap<String, Vec<i32>>> {
+    let mut out: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    for (app, h) in history(store, call, year)? {
+        for (round, d) in h {
+            let failing = round.kind == RoundKind::Assessment
+                && d.grade.as_deref().is_some_and(|g| {
+                    call.rubric(&round.rubric)
+                        .is_some_and(|rubric| rubric.is_failing(g))
+                });
+            if failing {
+                out.entry(app.clone()).or_default().push(when(call, &round));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An assessment round's list per tier: grades, consequences and promotions.
+pub fn settle_assessment(
+    store: &Store,
+    call: &Call,
+    m: &Matrix,
+    overrides: &BTreeMap<String, (Outcome, String)>,
+) -> Result<Vec<TierList>> {
+    let round = &m.round;
+    let year = round
+        .year
+        .ok_or_else(|| StoreError::Corrupt(format!("assessment round {} has no year", round.id)))?;
+    let rubric = call
+        .rubric(&round.rubric)
+        .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
+    let tier_of: BTreeMap<String, String> = store
+        .applications(&call.info.id)?
+        .into_iter()
+        .map(|a| (a.id, a.tier))
+        .collect();
+    let failed = failures(store, call, Some(year))?;
+    let reserves = reserves(store, call, Some(year), &tier_of)?;
+    let context = management::Round {
+        rules: &call.management,
+        rubric,
+        year,
+        midterm: round.midterm,
+        today: round.deadline,
+    };
+    Ok(call
+        .tiers
+        .iter()
+        .map(|tier| {
+            let pilots: Vec<Pilot> = m
+                .rows
+                .iter()
+                .filter(|r| r.tier == tier.id)
+                .map(|r| Pilot {
+                    app: r.app.clone(),
+                    score: r.aggregate.as_ref().map(|a| a.value),
+                    failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
+                })
+                .collect();
+            let available = reserves.get(&tier.id).map(Vec::as_slice).unwrap_or(&[]);
+            TierList {
+                tier: tier.id.clone(),
+                rules: crate::domain::selection::Rules {
+                    quota: pilots.len(),
+                    prefecture_cap: 0,
+                    region_floor: 0,
+                    min_score: 0.0,
+                    reserves: available.len(),
+                },
+                lines: management::assess(context, &pilots, available, overrides),
+            }
+        })
+        .collect())
+}
+
+/// Opens the assessment of `year` over the current pilots: a round on the
+/// call's assessment rubric, every reviewer assigned to every pilot (the
+/// usual recusals apply). Returns the new round.
+pub fn open_assessment(
+    store: &mut Store,
+    call_id: &str,
+    year: i32,
+    midterm: bool,
+    deadline: chrono::NaiveDate,
+    actor: &str,
+) -> Result<Round> {
+    let call = store
+        .call(call_id)?
+        .ok_or_else(|| StoreError::Refused(format!("no call {call_id:?}")))?;
+    let rubric = call.assessment_rubric().ok_or_else(|| {
+        StoreError::Refused(format!(
+            "call {call_id} has no assessment rubric (a rubric with grade bands)"
+        ))
+    })?;
+    let id = format!("asm-{year}");
+    if store.round(&id)?.is_some() {
+        return Err(StoreError::Refused(format!("round {id} already exists")));
+    }
+    let pilots = pilots(store, &call, Some(year))?;
+    if pilots.is_empty() {
+        return Err(StoreError::Refused(format!(
+            "no pilots to assess in {year}: finalise the selection first"
+        )));
+    }
+    let round = Round {
+        id: id.clone(),
+        call: call.info.id.clone(),
+        kind: RoundKind::Assessment,
+        name: format!(
+            "{year}年度试点考核{}",
+            if midterm { "(中期评估)" } else { "" }
+        ),
+        name_en: format!(
+            "{year} annual assessment{}",
+            if midterm { " (mid-term)" } else { "" }
+        ),
+        rubric: rubric.id.clone(),
+        deadline,
+        state: RoundState::Scoring,
+        year: Some(year),
+        midterm,
+    };
+    let reviewers: Vec<Member> = store
+        .members()?
+        .into_iter()
+        .filter(|m| m.has_role(Role::Reviewer))
+        .collect();
+    store.write(actor, true, |w| {
+        w.add_round(&round)?;
+        for m in &reviewers {
+            for app in &pilots {
+                w.put_assignment(&Assignment {
+                    round: id.clone(),
+                    member: m.id.clone(),
+                    application: app.clone(),
+                })?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(round)
+}
