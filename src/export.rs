@@ -45,6 +45,11 @@ pub struct ListLine {
     pub flags: Vec<String>,
     pub recusals: Vec<String>,
     pub remarks: String,
+    /// Assessment lists: the grade, the deadline to rectify (for a warning)
+    /// and investment completed against the year's plan.
+    pub grade: String,
+    pub due_on: String,
+    pub completion: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +68,8 @@ pub struct ListDoc {
     pub round_name: String,
     pub method: String,
     pub public: bool,
+    /// An assessment round's results rather than a selection list.
+    pub assessment: bool,
     pub tiers: Vec<TierSheet>,
 }
 
@@ -74,14 +81,20 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
         .iter()
         .map(|list| {
             let tier = call.tier(&list.tier);
+            let assessment = m.round.kind == RoundKind::Assessment;
             let mut chosen: Vec<&selection::Line> = list
                 .lines
                 .iter()
                 .filter(|l| {
-                    l.outcome == Outcome::Selected || (!public && l.outcome == Outcome::Reserve)
+                    // An assessment's results list every pilot and promotion.
+                    assessment
+                        || l.outcome == Outcome::Selected
+                        || (!public && l.outcome == Outcome::Reserve)
                 })
                 .collect();
-            if public {
+            if assessment {
+                // Already in rank order, promotions last.
+            } else if public {
                 // Grouped by region in the call's order, then by name.
                 let region_rank = |app: &str| {
                     let region = m
@@ -110,6 +123,7 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                 .enumerate()
                 .map(|(i, l)| {
                     let row = m.rows.iter().find(|r| r.app == l.app);
+                    let place = m.apps.get(&l.app);
                     let recusals = row
                         .map(|r| {
                             r.cells
@@ -125,11 +139,11 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                         seq: i + 1,
                         application: l.app.clone(),
                         applicant: m.app_name(&l.app),
-                        prefecture: row.map(|r| name_of(&r.prefecture)).unwrap_or_default(),
+                        prefecture: place.map(|p| name_of(&p.prefecture)).unwrap_or_default(),
                         tier: tier
                             .map(|t| name_in(lang, &t.name, &t.name_en).to_string())
                             .unwrap_or_default(),
-                        region: row.map(|r| name_of(&r.region)).unwrap_or_default(),
+                        region: place.map(|p| name_of(&p.region)).unwrap_or_default(),
                         score: if public {
                             None
                         } else {
@@ -154,6 +168,18 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                                 .collect::<Vec<_>>()
                                 .join(lang.pick(";", "; "))
                         },
+                        grade: l
+                            .grade
+                            .as_deref()
+                            .map(|g| grade_label(call, &m.round, g, lang))
+                            .unwrap_or_default(),
+                        due_on: l.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                        completion: if public {
+                            None
+                        } else {
+                            row.and_then(|r| r.completion)
+                                .map(|c| (c * 1000.0).round() / 1000.0)
+                        },
                     }
                 })
                 .collect();
@@ -174,21 +200,29 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
         round_name: name_in(lang, &m.round.name, &m.round.name_en).to_string(),
         method: m.method.label(lang).to_string(),
         public,
+        assessment: m.round.kind == RoundKind::Assessment,
         tiers,
     }
 }
 
-fn headers(public: bool, lang: Lang) -> Vec<&'static str> {
-    if public {
-        vec![
+/// A grade as decided (the band's Chinese name) in the interface language.
+pub fn grade_label(call: &Call, round: &Round, grade: &str, lang: Lang) -> String {
+    call.rubric(&round.rubric)
+        .and_then(|r| r.grades.iter().find(|g| g.name == grade))
+        .map(|g| name_in(lang, &g.name, &g.name_en).to_string())
+        .unwrap_or_else(|| sanitize(grade))
+}
+
+fn headers(doc: &ListDoc, lang: Lang) -> Vec<&'static str> {
+    match (doc.assessment, doc.public) {
+        (false, true) => vec![
             lang.pick("序号", "No."),
             lang.pick("层级", "Tier"),
             lang.pick("区域", "Region"),
             lang.pick("申报主体", "Applicant"),
             lang.pick("市州", "Prefecture"),
-        ]
-    } else {
-        vec![
+        ],
+        (false, false) => vec![
             lang.pick("序号", "No."),
             lang.pick("申报主体", "Applicant"),
             lang.pick("市州", "Prefecture"),
@@ -201,36 +235,92 @@ fn headers(public: bool, lang: Lang) -> Vec<&'static str> {
             lang.pick("标记", "Flags"),
             lang.pick("回避", "Recusals"),
             lang.pick("备注", "Remarks"),
-        ]
+        ],
+        (true, true) => vec![
+            lang.pick("序号", "No."),
+            lang.pick("层级", "Tier"),
+            lang.pick("试点", "Pilot"),
+            lang.pick("市州", "Prefecture"),
+            lang.pick("考核等次", "Grade"),
+            lang.pick("结果", "Outcome"),
+        ],
+        (true, false) => vec![
+            lang.pick("序号", "No."),
+            lang.pick("试点", "Pilot"),
+            lang.pick("市州", "Prefecture"),
+            lang.pick("层级", "Tier"),
+            lang.pick("综合得分", "Score"),
+            lang.pick("层级内排名", "Rank in tier"),
+            lang.pick("考核等次", "Grade"),
+            lang.pick("投资完成率", "Investment completed"),
+            lang.pick("结果", "Outcome"),
+            lang.pick("整改期限", "Rectify by"),
+            lang.pick("回避", "Recusals"),
+            lang.pick("备注", "Remarks"),
+        ],
+    }
+}
+
+/// Columns written as numbers in a workbook.
+fn numeric_columns(doc: &ListDoc) -> &'static [usize] {
+    match (doc.assessment, doc.public) {
+        (_, true) => &[0],
+        (false, false) => &[0, 5, 6],
+        (true, false) => &[0, 4, 5],
     }
 }
 
 /// A row's cells, as text (numbers formatted once, the same everywhere).
-fn cells(l: &ListLine, public: bool, lang: Lang) -> Vec<String> {
+fn cells(l: &ListLine, doc: &ListDoc, lang: Lang) -> Vec<String> {
     let sep = lang.pick("、", ", ");
-    if public {
-        vec![
+    let score = l.score.map(|s| format!("{s:.2}")).unwrap_or_default();
+    let rank = l.rank.map(|r| r.to_string()).unwrap_or_default();
+    match (doc.assessment, doc.public) {
+        (false, true) => vec![
             l.seq.to_string(),
             l.tier.clone(),
             l.region.clone(),
             l.applicant.clone(),
             l.prefecture.clone(),
-        ]
-    } else {
-        vec![
+        ],
+        (false, false) => vec![
             l.seq.to_string(),
             l.applicant.clone(),
             l.prefecture.clone(),
             l.tier.clone(),
             l.region.clone(),
-            l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
-            l.rank.map(|r| r.to_string()).unwrap_or_default(),
+            score,
+            rank,
             l.outcome.clone(),
             l.basis.clone(),
             l.flags.join(sep),
             l.recusals.join(sep),
             l.remarks.clone(),
-        ]
+        ],
+        (true, true) => vec![
+            l.seq.to_string(),
+            l.tier.clone(),
+            l.applicant.clone(),
+            l.prefecture.clone(),
+            l.grade.clone(),
+            l.outcome.clone(),
+        ],
+        (true, false) => vec![
+            l.seq.to_string(),
+            l.applicant.clone(),
+            l.prefecture.clone(),
+            l.tier.clone(),
+            score,
+            rank,
+            l.grade.clone(),
+            l.completion
+                .map(|c| format!("{:.0}%", c * 100.0))
+                .unwrap_or_default(),
+            l.outcome.clone(),
+            l.due_on.clone(),
+            l.recusals.join(sep),
+            l.remarks.clone(),
+        ],
     }
 }
 
@@ -250,14 +340,10 @@ pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(headers(doc.public, lang))
-            .expect("in-memory write");
+        w.write_record(headers(doc, lang)).expect("in-memory write");
         for t in &doc.tiers {
             for l in &t.lines {
-                let row: Vec<String> = cells(l, doc.public, lang)
-                    .iter()
-                    .map(|c| neutralise(c))
-                    .collect();
+                let row: Vec<String> = cells(l, doc, lang).iter().map(|c| neutralise(c)).collect();
                 w.write_record(&row).expect("in-memory write");
             }
         }
@@ -295,7 +381,7 @@ pub fn markdown(doc: &ListDoc, lang: Lang) -> Vec<u8> {
         ));
     }
     s.push_str("\n\n");
-    let head = headers(doc.public, lang);
+    let head = headers(doc, lang);
     for t in &doc.tiers {
         s.push_str(&format!("## {}\n\n", md_escape(&t.name)));
         if t.lines.is_empty() {
@@ -305,10 +391,7 @@ pub fn markdown(doc: &ListDoc, lang: Lang) -> Vec<u8> {
         s.push_str(&format!("| {} |\n", head.join(" | ")));
         s.push_str(&format!("|{}\n", "---|".repeat(head.len())));
         for l in &t.lines {
-            let row: Vec<String> = cells(l, doc.public, lang)
-                .iter()
-                .map(|c| md_escape(c))
-                .collect();
+            let row: Vec<String> = cells(l, doc, lang).iter().map(|c| md_escape(c)).collect();
             s.push_str(&format!("| {} |\n", row.join(" | ")));
         }
         s.push('\n');
@@ -325,7 +408,7 @@ pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
     let bold = XFormat::new().set_bold();
-    let head = headers(doc.public, lang);
+    let head = headers(doc, lang);
 
     let summary = book
         .add_worksheet()
@@ -346,22 +429,31 @@ pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
         r += 1;
     }
     r += 1;
-    for (c, h) in [
-        lang.pick("层级", "Tier"),
-        lang.pick("名额", "Quota"),
-        lang.pick("入选", "Selected"),
-    ]
-    .iter()
-    .enumerate()
-    {
+    let (places, held) = if doc.assessment {
+        (lang.pick("试点", "Pilots"), lang.pick("继续", "Going on"))
+    } else {
+        (lang.pick("名额", "Quota"), lang.pick("入选", "Selected"))
+    };
+    for (c, h) in [lang.pick("层级", "Tier"), places, held].iter().enumerate() {
         summary.write_string_with_format(r, c as u16, *h, &bold)?;
     }
     for t in &doc.tiers {
         r += 1;
+        // Places held: selected (a selection list), or pilots that go on
+        // (an assessment's results).
         let selected = t
             .lines
             .iter()
-            .filter(|l| l.outcome == Outcome::Selected.label(lang))
+            .filter(|l| {
+                [
+                    Outcome::Selected,
+                    Outcome::Continued,
+                    Outcome::Warned,
+                    Outcome::Promoted,
+                ]
+                .iter()
+                .any(|o| o.label(lang) == l.outcome)
+            })
             .count();
         summary.write_string(r, 0, &t.name)?;
         summary.write_number(r, 1, t.quota as f64)?;
@@ -378,9 +470,9 @@ pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
         }
         for (i, l) in t.lines.iter().enumerate() {
             let row = i as u32 + 1;
-            for (c, cell) in cells(l, doc.public, lang).iter().enumerate() {
+            for (c, cell) in cells(l, doc, lang).iter().enumerate() {
                 widths[c] = widths[c].max(width(cell));
-                let numeric = !doc.public && (c == 5 || c == 6) || c == 0;
+                let numeric = numeric_columns(doc).contains(&c);
                 match cell.parse::<f64>() {
                     Ok(v) if numeric => sheet.write_number(row, c as u16, v)?,
                     _ => sheet.write_string(row, c as u16, neutralise(cell))?,

@@ -56,10 +56,18 @@ pub struct Matrix {
     pub rows: Vec<Row>,
     pub reviewer_stats: Vec<ReviewerStats>,
     pub alpha: Option<f64>,
-    /// Every application of the call by id (names of promoted reserves,
-    /// who are not rows of an assessment round).
+    /// Every application of the call by id (promoted reserves are not rows
+    /// of an assessment round, but their lines need a name and a place).
     #[serde(skip)]
-    pub names: BTreeMap<String, String>,
+    pub apps: BTreeMap<String, AppInfo>,
+}
+
+/// What a list line shows of an application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppInfo {
+    pub name: String,
+    pub prefecture: String,
+    pub region: String,
 }
 
 fn rank_within_tiers(rows: &[Row], value: impl Fn(&Row) -> Option<f64>) -> Vec<Option<usize>> {
@@ -87,9 +95,16 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         .rubric(&round.rubric)
         .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no rubric")))?;
     let all_apps = store.applications(&call.info.id)?;
-    let names: BTreeMap<String, String> = all_apps
+    let infos: BTreeMap<String, AppInfo> = all_apps
         .iter()
-        .map(|a| (a.id.clone(), a.name.clone()))
+        .map(|a| {
+            let info = AppInfo {
+                name: a.name.clone(),
+                prefecture: a.prefecture.clone(),
+                region: a.region.clone(),
+            };
+            (a.id.clone(), info)
+        })
         .collect();
     let assignments = store.assignments(&round.id)?;
     // A selection round ranks every application; an assessment round only
@@ -209,7 +224,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         method,
         reviewers,
         rows,
-        names,
+        apps: infos,
     };
     Ok((call, matrix))
 }
@@ -221,7 +236,7 @@ impl Matrix {
             .iter()
             .find(|r| r.app == app)
             .map(|r| r.name.as_str())
-            .or_else(|| self.names.get(app).map(String::as_str))
+            .or_else(|| self.apps.get(app).map(|a| a.name.as_str()))
             .map(crate::text::sanitize)
             .unwrap_or_else(|| app.to_string())
     }

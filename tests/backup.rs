@@ -65,7 +65,11 @@ fn backup_and_restore_round_trip_with_checks() {
 fn finalising_makes_a_backup_first() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.db");
-    assert!(jury(&db, &["demo", "--complete"]).status.success());
+    assert!(
+        jury(&db, &["demo", "--complete", "--stage", "selection"])
+            .status
+            .success()
+    );
     assert!(jury(&db, &["advance"]).status.success());
     assert!(jury(&db, &["finalise"]).status.success());
     let backups: Vec<String> = std::fs::read_dir(format!("{}.backups", db.display()))

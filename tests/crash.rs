@@ -1,14 +1,21 @@
-//! kill -9 at random moments during imports, bulk writes and finalising:
-//! afterwards `jury verify` passes, every acknowledged change is present,
-//! and finalising happened entirely or not at all.
+//! kill -9 at random moments during imports, bulk writes, finalising and
+//! scoring in the terminal interface: afterwards `jury verify` passes, every
+//! acknowledged change is present, and finalising happened entirely or not
+//! at all.
 //!
 //! `cargo test` runs a short loop; `JURY_KILLS=50 cargo test --test crash`
 //! runs the long one (CI runs it too, see .ci/run).
 
 mod common;
 use common::*;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
 
 fn kills() -> usize {
     std::env::var("JURY_KILLS")
@@ -40,11 +47,13 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
     let (dir, db) = sample_db();
     let n = kills();
     let mut killed = 0;
-    let mut acknowledged: Vec<(String, f64)> = Vec::new();
+    // Per application, the values written to m06's base score in order,
+    // each with whether it was acknowledged (its process exited successfully).
+    let mut written: BTreeMap<&str, Vec<(f64, bool)>> = BTreeMap::new();
     for i in 0..n {
         // Alternate: a bulk synthetic load, and a score sheet.
-        let mut child = if i % 2 == 0 {
-            spawn(
+        let (mut child, app) = if i % 2 == 0 {
+            let child = spawn(
                 &db,
                 &[
                     "gen-data",
@@ -53,7 +62,8 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
                     "--seed",
                     &(i + 1).to_string(),
                 ],
-            )
+            );
+            (child, None)
         } else {
             let app = [
                 "county-miluo",
@@ -71,8 +81,8 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
             )
             .unwrap();
             let child = spawn(&db, &["import", sheet.to_str().unwrap()]);
-            acknowledged.push((app.to_string(), value));
-            child
+            written.entry(app).or_default().push((value, true));
+            (child, Some(app))
         };
         std::thread::sleep(pause(i, 250));
         match child.try_wait().unwrap() {
@@ -81,8 +91,10 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
                 child.kill().unwrap(); // SIGKILL
                 child.wait().unwrap();
                 killed += 1;
-                if i % 2 == 1 {
-                    acknowledged.pop(); // never acknowledged
+                if let Some(app) = app {
+                    // Never acknowledged, though it may have committed just
+                    // before the kill.
+                    written.get_mut(app).unwrap().last_mut().unwrap().1 = false;
                 }
             }
         }
@@ -90,49 +102,472 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
         assert!(out.status.success(), "after kill {i}: {}", stdout(&out));
     }
     eprintln!("{n} runs, {killed} killed mid-write");
-    // Every acknowledged score is there (the last write per application wins).
+    // Every acknowledged score is there: the last acknowledged value per
+    // application, unless a later import that was killed had committed.
     let status = json(&jury(&db, &["status", "--json"]));
     let reviews = status["rounds"][0]["reviews"].as_array().unwrap();
-    let mut last = std::collections::BTreeMap::new();
-    for (app, v) in acknowledged {
-        last.insert(app, v);
-    }
-    for (app, v) in last {
+    let mut killed_but_committed = 0;
+    for (app, values) in written {
+        let Some(acked) = values.iter().rposition(|(_, ok)| *ok) else {
+            continue;
+        };
+        let allowed: Vec<f64> = values[acked..].iter().map(|(v, _)| *v).collect();
         let r = reviews
             .iter()
-            .find(|r| r["member"] == "m06" && r["application"] == app.as_str())
-            .unwrap();
-        assert_eq!(r["scores"]["base"].as_f64().unwrap(), v, "{app}");
+            .find(|r| r["member"] == "m06" && r["application"] == app)
+            .unwrap_or_else(|| panic!("m06's review of {app} lost"));
+        let stored = r["scores"]["base"].as_f64().unwrap();
+        assert!(
+            allowed.contains(&stored),
+            "{app}: base {stored}; acknowledged {}, then {:?} (killed)",
+            allowed[0],
+            &allowed[1..]
+        );
+        killed_but_committed += usize::from(stored != allowed[0]);
     }
+    eprintln!("{killed_but_committed} application(s) hold a killed import's committed value");
+}
+
+/// Copies a database that no process has open (with its WAL, if any).
+fn copy_db(from: &Path, to: &Path) {
+    for suffix in ["", "-wal"] {
+        let from = format!("{}{suffix}", from.display());
+        if Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{suffix}", to.display())).unwrap();
+        }
+    }
+}
+
+/// A round's state and how many decisions it has.
+fn round_state(db: &Path, round: &str) -> (String, i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let state = conn
+        .query_row("SELECT state FROM rounds WHERE id = ?1", [round], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let decisions = conn
+        .query_row(
+            "SELECT count(*) FROM decisions WHERE round_id = ?1",
+            [round],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (state, decisions)
 }
 
 #[test]
 fn finalising_is_all_or_nothing_under_kill() {
-    for i in 0..kills().div_ceil(2) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("f.db");
-        assert!(jury(&db, &["demo", "--complete"]).status.success());
-        assert!(jury(&db, &["advance"]).status.success());
-        let mut child = spawn(&db, &["finalise"]);
-        std::thread::sleep(pause(i, 120));
+    // The demo with every review complete, its current round moved on to
+    // deliberation: ready to finalise.
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.db");
+    assert!(jury(&template, &["demo", "--complete"]).status.success());
+    assert!(
+        jury(&template, &["--as", "m01", "advance"])
+            .status
+            .success()
+    );
+    let round: String = rusqlite::Connection::open(&template)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM rounds WHERE state = 'deliberation'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("one round in deliberation");
+    // What finalising makes when nothing interrupts it.
+    let whole = dir.path().join("whole.db");
+    copy_db(&template, &whole);
+    let started = Instant::now();
+    let out = jury(&whole, &["--as", "m01", "finalise", "--round", &round]);
+    // The kills spread over about as long as an uninterrupted run takes.
+    let window = (started.elapsed().as_millis() as u64 * 5 / 4).max(120);
+    assert!(out.status.success(), "finalise: {}", stderr(&out));
+    let (state, all) = round_state(&whole, &round);
+    assert!(state == "finalised" && all > 0, "{round}: {state}, {all}");
+
+    let runs = kills().div_ceil(2);
+    let (mut killed, mut finalised) = (0, 0);
+    for i in 0..runs {
+        let db = dir.path().join(format!("f{i}.db"));
+        copy_db(&template, &db);
+        let mut child = spawn(&db, &["--as", "m01", "finalise", "--round", &round]);
+        std::thread::sleep(pause(i, window));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
+            killed += 1;
         }
         child.wait().unwrap();
-        assert!(jury(&db, &["verify"]).status.success());
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let decisions: i64 = conn
-            .query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))
-            .unwrap();
-        let state: String = conn
-            .query_row("SELECT state FROM rounds WHERE id = 'sel-2016'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        assert!(jury(&db, &["verify"]).status.success(), "run {i}: verify");
+        let (state, decisions) = round_state(&db, &round);
         assert!(
-            (state == "finalised" && decisions == 36)
+            (state == "finalised" && decisions == all)
                 || (state == "deliberation" && decisions == 0),
-            "run {i}: state {state} with {decisions} decisions"
+            "run {i}: {round} {state} with {decisions} decisions (finalising makes {all})"
         );
+        finalised += usize::from(decisions > 0);
     }
+    eprintln!(
+        "{runs} finalisings of {round} ({all} decisions) killed within {window} ms: \
+         {killed} before they ended, {finalised} finalised in whole, the rest not at all"
+    );
+}
+
+// ------------------------------------------------------------ the terminal
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+const TUI_WAIT: Duration = Duration::from_secs(20);
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+
+/// The real binary in a 120x40 pseudo-terminal, its screen kept by a vt100
+/// parser: the part of the harness in tests/e2e_pty.rs that killing needs.
+struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    reader: Option<thread::JoinHandle<()>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// An empty configuration directory: default keys, default theme.
+    _home: tempfile::TempDir,
+}
+
+impl Tui {
+    /// Starts `jury --db DB --lang en --as MEMBER`.
+    fn start(db: &Path, member: &str) -> Tui {
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.args(["--lang", "en", "--as", member]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "en_US.UTF-8");
+        cmd.env("LC_ALL", "en_US.UTF-8");
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        for var in [
+            "JURY_DB",
+            "JURY_THEME",
+            "JURY_TEST_PANIC",
+            "VISUAL",
+            "EDITOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.cwd(home.path());
+        let child = pty.slave.spawn_command(cmd).expect("spawn jury");
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(size(ROWS), size(COLS), 0)));
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let reader = {
+            let parser = Arc::clone(&parser);
+            thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = reader.read(&mut buf) {
+                    parser.lock().unwrap().process(&buf[..n]);
+                }
+            })
+        };
+        let writer = pty.master.take_writer().expect("pty writer");
+        Tui {
+            parser,
+            writer,
+            child,
+            reader: Some(reader),
+            _master: pty.master,
+            _home: home,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return;
+            }
+            if start.elapsed() > TUI_WAIT {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn wait_for(&self, text: &str) {
+        self.wait_until(text, |s| s.contains(text));
+    }
+
+    /// Sends keys as a terminal sends them, without pausing.
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().unwrap();
+    }
+
+    /// SIGKILL: no destructor runs, nothing is flushed or restored. Then lets
+    /// the reader take in whatever the process wrote before it died.
+    fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("child pid");
+        let out = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .output()
+            .expect("run kill");
+        assert!(out.status.success(), "kill -KILL {pid}: {}", stderr(&out));
+        let status = self.child.wait().expect("wait for the killed child");
+        assert!(!status.success(), "a killed process exits unsuccessfully");
+        if let Some(handle) = self.reader.take() {
+            let start = Instant::now();
+            while !handle.is_finished() && start.elapsed() < Duration::from_secs(3) {
+                thread::sleep(Duration::from_millis(5));
+            }
+            if handle.is_finished() {
+                handle.join().expect("reader thread");
+            }
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        // A failed test must not leave a process behind.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The criteria of every tier in round sel-2016 in screen order: id, the
+/// start of the English name the row shows, and the value typed (as in
+/// tests/e2e_pty.rs).
+const TYPED: [(&str, &str, &str); 6] = [
+    ("base", "Development base", "20"),
+    ("features", "Strengths and", "8"),
+    ("approach", "Reform approach", "15"),
+    ("targets", "Main targets", "8"),
+    ("investment", "Key tasks", "16"),
+    ("safeguards", "Safeguards", "12"),
+];
+
+/// One keystroke of the scoring and what follows from it.
+struct Step {
+    key: &'static str,
+    /// The focused criterion once the key is handled.
+    focus: usize,
+    /// The text in the focused cell once the key is handled (none right
+    /// after moving to a criterion).
+    typed: Option<String>,
+    /// The values stored once the key is handled: every digit is committed
+    /// as typed ("2" then "20").
+    values: [Option<f64>; 6],
+}
+
+impl Step {
+    /// The screen shows this keystroke handled: the focused row is its
+    /// criterion with its text, and the total counts every value. The app
+    /// commits a keystroke's value before it draws again, so a value on the
+    /// screen is a value in the database.
+    fn shown(&self, screen: &str) -> bool {
+        let total = format!("total {:.1}/100", self.values.iter().flatten().sum::<f64>());
+        let name = TYPED[self.focus].1;
+        let row = |l: &&str| match &self.typed {
+            Some(t) => l.contains(&format!("[{t}▏]")),
+            None => !l.contains('▏'),
+        };
+        screen.contains(&total)
+            && screen
+                .lines()
+                .filter(|l| l.contains('▶') && l.contains(name))
+                .any(|l| row(&l))
+    }
+}
+
+/// Every keystroke that scores the six criteria, moving down between them.
+fn scoring_steps() -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut values = [None; 6];
+    for (i, (_, _, value)) in TYPED.iter().enumerate() {
+        if i > 0 {
+            steps.push(Step {
+                key: DOWN,
+                focus: i,
+                typed: None,
+                values,
+            });
+        }
+        for end in 1..=value.len() {
+            let typed = &value[..end];
+            values[i] = Some(typed.parse().unwrap());
+            steps.push(Step {
+                key: &value[end - 1..end],
+                focus: i,
+                typed: Some(typed.to_string()),
+                values,
+            });
+        }
+    }
+    steps
+}
+
+/// The newest step in `after+1..=upto` that the screen shows, else `after`.
+fn newest_shown(steps: &[Step], after: Option<usize>, upto: usize, screen: &str) -> Option<usize> {
+    let from = after.map_or(0, |a| a + 1);
+    (from..=upto)
+        .rev()
+        .find(|&s| steps[s].shown(screen))
+        .or(after)
+}
+
+/// m06's stored values in round sel-2016, by criterion; panics if m06 has
+/// scores on more than one application (only one was opened).
+fn stored_values(db: &Path) -> [Option<f64>; 6] {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT application_id, criterion_id, value FROM scores
+             WHERE round_id = 'sel-2016' AND member_id = 'm06'",
+        )
+        .unwrap();
+    let rows: Vec<(String, String, Option<f64>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut apps: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    apps.dedup();
+    assert!(apps.len() <= 1, "m06 scored one application: {rows:?}");
+    let mut values = [None; 6];
+    for (_, criterion, value) in &rows {
+        let i = TYPED
+            .iter()
+            .position(|(id, _, _)| id == criterion)
+            .unwrap_or_else(|| panic!("unexpected criterion {criterion}: {rows:?}"));
+        values[i] = *value;
+    }
+    values
+}
+
+/// kill -9 while a reviewer types scores in the terminal. The moment is a
+/// keystroke and a delay after it (from `pause`), so it lands mid-scoring
+/// however loaded the machine is. Even runs wait for each keystroke to show
+/// before the next; odd runs type ahead every 5 ms, so the app may handle
+/// several keys before it draws.
+/// Afterwards the database holds exactly the values after some keystroke:
+/// not before the last one the screen showed (nothing acknowledged is lost),
+/// not after the last one sent (nothing invented); and `jury verify` passes.
+#[test]
+fn killed_while_scoring_in_the_terminal_keeps_every_value_it_showed() {
+    let (dir, template) = sample_db();
+    let runs = if std::env::var_os("JURY_KILLS").is_some() {
+        kills()
+    } else {
+        (kills() / 4).max(2)
+    };
+    let steps = scoring_steps();
+    let empty = [None; 6];
+    // Each keystroke has a slot of this many ms on the kill timeline.
+    const SLOT: u64 = 40;
+    // How the kills landed, for the report.
+    let (mut mid_scoring, mut digit_in_flight, mut lost_in_flight, mut unseen, mut checked) =
+        (0, 0, 0, 0, 0);
+    for i in 0..runs {
+        let db = dir.path().join(format!("tui-{i}.db"));
+        copy_db(&template, &db);
+        let paced = i % 2 == 0;
+        let at = pause(i, steps.len() as u64 * SLOT).as_millis() as u64;
+        let last = (at / SLOT) as usize;
+        // Within 0..10 ms of the keystroke: a keystroke takes the app a few
+        // ms to commit and draw, so the kill lands before, between and after.
+        let delay = Duration::from_micros(at % SLOT * 250);
+
+        let mut tui = Tui::start(&db, "m06");
+        tui.wait_for("My queue");
+        tui.send(ENTER);
+        tui.wait_for("Scoring · not started");
+        // The last step the screen was seen to show.
+        let mut shown: Option<usize> = None;
+        for (s, step) in steps[..=last].iter().enumerate() {
+            tui.send(step.key);
+            if s == last {
+                break;
+            }
+            if paced {
+                tui.wait_until(&format!("keystroke {s} of run {i}"), |screen| {
+                    step.shown(screen)
+                });
+                shown = Some(s);
+            } else {
+                thread::sleep(Duration::from_millis(5));
+                shown = newest_shown(&steps, shown, s, &tui.screen());
+            }
+        }
+        thread::sleep(delay);
+        tui.kill_hard();
+        // What it drew before it died counts too: each frame was drawn
+        // after the writes it shows were committed.
+        shown = newest_shown(&steps, shown, last, &tui.screen());
+        let screen = tui.screen();
+        drop(tui);
+
+        let out = jury(&db, &["verify"]);
+        assert!(
+            out.status.success(),
+            "run {i}: verify after the kill: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        let stored = stored_values(&db);
+        let from = shown.unwrap_or(0);
+        let matches = |s: usize| steps[s].values == stored;
+        let landed = (from..=last).rev().find(|&s| matches(s)).or_else(|| {
+            // Nothing shown yet: nothing stored is fine too.
+            (shown.is_none() && stored == empty).then_some(usize::MAX)
+        });
+        let Some(landed) = landed else {
+            panic!(
+                "run {i} ({}; killed {delay:?} after keystroke {last} of {}): the database holds \
+                 {stored:?}, but the screen had shown step {shown:?} = {:?}\nthe last screen:\n{screen}",
+                if paced { "paced" } else { "typing ahead" },
+                steps.len(),
+                shown.map(|s| steps[s].values)
+            );
+        };
+        checked += shown.map_or(0, |s| steps[s].values.iter().flatten().count());
+        if stored != steps[steps.len() - 1].values {
+            mid_scoring += 1;
+        }
+        if steps[last].typed.is_some() {
+            digit_in_flight += 1;
+            if landed != last {
+                lost_in_flight += 1; // killed before it committed: never acknowledged
+            } else if shown != Some(last) {
+                unseen += 1; // committed, killed before the frame showing it
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    }
+    eprintln!(
+        "{runs} terminal sessions killed while scoring ({} keystrokes score all six): \
+         {mid_scoring} before the last value was stored; of {digit_in_flight} kills just \
+         after a digit, {lost_in_flight} came before it was committed and {unseen} after it \
+         was committed but before it was drawn; {checked} acknowledged values found",
+        steps.len()
+    );
 }

@@ -42,6 +42,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// A moment of the bundled sample, for `jury demo`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Selection,
+    Pilots,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// A fresh database from the bundled Hunan 2016 sample data (in a temporary
@@ -52,6 +59,11 @@ pub enum Command {
         /// other reviewers' sub-scores), so the secretary's work can start.
         #[arg(long)]
         complete: bool,
+        /// Which moment of the sample: `pilots` (early 2020: the list
+        /// settled, the 2017 and 2018 assessments decided, 2019 being
+        /// scored) or `selection` (December 2016: applications being scored).
+        #[arg(long, value_enum, default_value_t = Stage::Pilots)]
+        stage: Stage,
     },
     /// Open the annual assessment of a year over the current pilots: every
     /// reviewer is assigned every pilot (the usual recusals apply).
@@ -322,9 +334,15 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Demo { complete } => {
-            demo(&cli.db, &cli.as_member, cli.theme, complete, &actor, lang)
-        }
+        Command::Demo { complete, stage } => demo(
+            &cli.db,
+            &cli.as_member,
+            cli.theme,
+            complete,
+            stage,
+            &actor,
+            lang,
+        ),
         Command::Assess {
             year,
             midterm,
@@ -745,6 +763,7 @@ fn demo(
     member: &Option<String>,
     theme: Option<String>,
     complete: bool,
+    stage: Stage,
     actor: &str,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
@@ -759,7 +778,10 @@ fn demo(
             .join("demo.db"),
     };
     let mut store = Store::open(&path)?;
-    load_sample(&mut store, actor)?;
+    match stage {
+        Stage::Selection => crate::sample::load(&mut store, actor)?,
+        Stage::Pilots => crate::sample::load_history(&mut store, actor)?,
+    }
     if complete {
         let n = crate::sample::complete_reviews(&mut store, actor)?;
         eprintln!("{} {n}", lang.pick("已补全评分:", "Reviews filled in:"));
@@ -787,19 +809,9 @@ fn demo(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Imports the bundled sample data (idempotent).
+/// Imports the bundled sample data at the selection stage (idempotent).
 pub fn load_sample(store: &mut Store, actor: &str) -> anyhow::Result<()> {
-    let files: Vec<crate::import::SourceFile> = crate::sample::files()
-        .into_iter()
-        .filter(|(name, _)| !name.ends_with(".md"))
-        .map(|(name, bytes)| crate::import::SourceFile {
-            name,
-            bytes: bytes.to_vec(),
-        })
-        .collect();
-    crate::import::run(store, &files, actor, false, &mut |_| {})
-        .map_err(|e| anyhow::anyhow!("bundled sample data: {e}"))?;
-    Ok(())
+    crate::sample::load(store, actor)
 }
 
 /// Writes through a temporary file in the same folder and renames it into

@@ -74,6 +74,10 @@ pub fn matrix(
         lang.pick("层级", "tier").into(),
     ];
     header.extend(m.reviewers.iter().map(|r| r.id.clone()));
+    let assessment = m.round.kind == RoundKind::Assessment;
+    if assessment {
+        header.push(lang.pick("投资完成率", "invested").to_string());
+    }
     header.extend([
         lang.pick("综合", "aggregate").to_string(),
         lang.pick("排名", "rank").to_string(),
@@ -98,6 +102,13 @@ pub fn matrix(
                     Cell::Submitted(t) => format!("{t:.1}"),
                 }
             }));
+            if assessment {
+                cells.push(
+                    r.completion
+                        .map(|c| format!("{:.0}%", c * 100.0))
+                        .unwrap_or_default(),
+                );
+            }
             let agg = r.aggregate.as_ref();
             cells.push(
                 agg.map(|a| format!("{:.2}{}", a.value, if a.fell_back { "*" } else { "" }))
@@ -198,28 +209,88 @@ pub fn propose(
     let name = names(&call, lang);
     let app_name = |id: &str| m.app_name(id);
     let describe = |id: &str| m.label(&call, id, lang);
+    let assessment = m.round.kind == RoundKind::Assessment;
+    let sep = lang.pick(";", "; ");
     for list in &lists {
+        let place = |id: &str| m.apps.get(id);
+        let why = |l: &crate::domain::selection::Line| {
+            l.reasons
+                .iter()
+                .map(|r| r.describe(lang, &describe))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        if assessment {
+            println!(
+                "{}  {} {} · {} {}",
+                name(&list.tier),
+                lang.pick("试点", "pilots"),
+                list.rules.quota,
+                lang.pick("可递补备选", "reserves left"),
+                list.rules.reserves
+            );
+            let rows: Vec<Vec<String>> = list
+                .lines
+                .iter()
+                .map(|l| {
+                    let row = m.rows.iter().find(|r| r.app == l.app);
+                    vec![
+                        l.rank.map(|r| r.to_string()).unwrap_or_default(),
+                        app_name(&l.app),
+                        place(&l.app)
+                            .map(|p| name(&p.prefecture))
+                            .unwrap_or_default(),
+                        l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+                        l.grade
+                            .as_deref()
+                            .map(|g| crate::export::grade_label(&call, &m.round, g, lang))
+                            .unwrap_or_default(),
+                        row.and_then(|r| r.completion)
+                            .map(|c| format!("{:.0}%", c * 100.0))
+                            .unwrap_or_default(),
+                        l.outcome.label(lang).to_string(),
+                        why(l),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                table(
+                    &[
+                        lang.pick("排名", "rank"),
+                        lang.pick("试点", "pilot"),
+                        lang.pick("市州", "city"),
+                        lang.pick("综合得分", "score"),
+                        lang.pick("等次", "grade"),
+                        lang.pick("投资完成率", "invested"),
+                        lang.pick("结果", "outcome"),
+                        lang.pick("说明", "why"),
+                    ],
+                    &rows,
+                    &[0, 3, 5],
+                )
+            );
+            println!();
+            continue;
+        }
         println!("{}  {}", name(&list.tier), list.rules.summary(lang));
         let rows: Vec<Vec<String>> = list
             .lines
             .iter()
             .map(|l| {
-                let row = m.rows.iter().find(|r| r.app == l.app);
                 vec![
                     l.rank.map(|r| r.to_string()).unwrap_or_default(),
                     app_name(&l.app),
-                    row.map(|r| name(&r.prefecture)).unwrap_or_default(),
-                    row.map(|r| name(&r.region)).unwrap_or_default(),
+                    place(&l.app)
+                        .map(|p| name(&p.prefecture))
+                        .unwrap_or_default(),
+                    place(&l.app).map(|p| name(&p.region)).unwrap_or_default(),
                     l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
                     l.outcome.label(lang).to_string(),
                     l.basis
                         .map(|b| b.label(lang).to_string())
                         .unwrap_or_default(),
-                    l.reasons
-                        .iter()
-                        .map(|r| r.describe(lang, &describe))
-                        .collect::<Vec<_>>()
-                        .join(lang.pick(";", "; ")),
+                    why(l),
                 ]
             })
             .collect();
