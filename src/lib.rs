@@ -18,4 +18,5 @@ pub mod search;
 pub mod store;
 pub mod tally;
 pub mod text;
+pub mod timeline;
 pub mod tui;

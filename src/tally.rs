@@ -352,8 +352,10 @@ pub fn finalise(
         .iter()
         .flat_map(|l| &l.lines)
         .map(|line| {
+            // The score as stored, and as the rationale states it.
+            let score = line.score.map(|s| (s * 100.0).round() / 100.0);
             let mut parts = Vec::new();
-            if let Some(s) = line.score {
+            if let Some(s) = score {
                 parts.push(format!("综合得分 {s:.2}"));
             }
             if let Some(g) = &line.grade {
@@ -370,7 +372,7 @@ pub fn finalise(
                 application: line.app.clone(),
                 outcome: line.outcome,
                 grade: line.grade.clone(),
-                score: line.score.map(|s| (s * 100.0).round() / 100.0),
+                score,
                 due_on: line.due_on,
                 rationale: parts.join(";"),
             }
@@ -409,6 +411,8 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
         line.score = None;
         line.rank = None;
         line.reasons.clear();
+        // A grade band is a score range: hidden too (a deadline is not).
+        line.grade = None;
     }
 }
 

@@ -5,6 +5,7 @@ mod access;
 mod import_cmd;
 mod report;
 mod secretary;
+mod timeline;
 
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -181,7 +182,8 @@ pub enum Command {
     Override {
         /// Application id.
         application: String,
-        /// selected, reserve or not_selected.
+        /// selected, reserve or not_selected (a selection round); continued,
+        /// warned or exited (an assessment round).
         #[arg(long, value_parser = parse_outcome, required_unless_present = "clear")]
         outcome: Option<crate::domain::Outcome>,
         #[arg(long, required_unless_present = "clear")]
@@ -230,6 +232,15 @@ pub enum Command {
         #[arg(long)]
         round: Option<String>,
     },
+    /// One applicant's timeline: every round of its call with your own
+    /// score, the panel's score, grade, decision and rationale; investment
+    /// against the plan; earlier programmes' decisions under its name.
+    Timeline {
+        /// Application id.
+        application: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search decisions (prior programmes and finalised rounds): words in
     /// Chinese, pinyin (changsha, cs) or English, "phrases", -exclusions and
     /// filters tier: city: year: round: dec: grade: score:>80 flag:.
@@ -272,8 +283,9 @@ pub enum Command {
 }
 
 fn parse_outcome(s: &str) -> Result<crate::domain::Outcome, String> {
-    crate::domain::Outcome::parse(s)
-        .ok_or_else(|| "expected selected, reserve or not_selected".to_string())
+    crate::domain::Outcome::parse(s).ok_or_else(|| {
+        "expected selected, reserve, not_selected, continued, warned or exited".to_string()
+    })
 }
 
 fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
@@ -645,6 +657,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 crate::domain::RoundState::Deliberation.label(lang),
                 lang.pick("项决定已撤回", "decisions withdrawn")
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline { application, json } => {
+            let store = open(&cli.db)?;
+            let viewer = access::viewer(&store, &cli.as_member, lang)?;
+            timeline::run(&store, &viewer, &application, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, limit, json } => {

@@ -56,6 +56,10 @@ pub fn assess(
             .total_cmp(&a.score.unwrap_or(f64::MIN))
             .then_with(|| a.app.cmp(&b.app))
     });
+    let due = round
+        .today
+        .checked_add_months(Months::new(round.rules.rectify_months))
+        .unwrap_or(round.today);
     let mut lines = Vec::new();
     for p in order {
         let rank = p.score.map(|s| {
@@ -90,10 +94,6 @@ pub fn assess(
                     reasons.push(Reason::RepeatedFailure { years });
                     Outcome::Exited
                 } else {
-                    let due = round
-                        .today
-                        .checked_add_months(Months::new(round.rules.rectify_months))
-                        .unwrap_or(round.today);
                     due_on = Some(due);
                     reasons.push(Reason::Warning {
                         grade: b.name.clone(),
@@ -117,9 +117,8 @@ pub fn assess(
         if let Some((o, why)) = overrides.get(&p.app) {
             if *o != line.outcome {
                 line.outcome = *o;
-                if *o != Outcome::Warned {
-                    line.due_on = None;
-                }
+                // A warning carries its deadline, whoever decided it.
+                line.due_on = (*o == Outcome::Warned).then_some(due);
             }
             line.reasons.push(Reason::Override {
                 reason: why.clone(),
@@ -313,6 +312,7 @@ mod tests {
         );
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].outcome, Outcome::Warned);
+        assert_eq!(lines[0].due_on, Some(day(2020, 7, 15)));
         assert!(matches!(
             lines[0].reasons.last(),
             Some(Reason::Override { .. })

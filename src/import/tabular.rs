@@ -210,7 +210,10 @@ const PROJECT_COLS: &[Col] = &[
 ];
 
 const ACTUAL_COLS: &[Col] = &[
-    Col("application", &["申报主体", "申报编号", "试点"]),
+    Col(
+        "application",
+        &["申报主体", "申报编号", "申报主体编号", "试点"],
+    ),
     Col("year", &["年度", "年份"]),
     Col("actual", &["实际完成投资", "实际投资", "完成投资"]),
 ];

@@ -471,3 +471,28 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
         problems,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_row;
+
+    #[test]
+    fn columns_added_later_read_as_null_in_older_entries() {
+        let old = r#"{"outcome":"selected","grade":null}"#;
+        assert!(same_row(
+            old,
+            r#"{"outcome":"selected","grade":null,"score":null}"#
+        ));
+        // A value in the new column is a change the old entry does not cover.
+        assert!(!same_row(
+            old,
+            r#"{"outcome":"selected","grade":null,"score":81.5}"#
+        ));
+        // Nor does a column the row no longer has, or a changed value.
+        assert!(!same_row(
+            r#"{"outcome":"selected","gone":1}"#,
+            r#"{"outcome":"selected"}"#
+        ));
+        assert!(!same_row(old, r#"{"outcome":"reserve","grade":null}"#));
+    }
+}

@@ -20,6 +20,8 @@ pub enum Screen {
     Matrix,
     List,
     Search,
+    /// One applicant's rounds, scores and decisions across the years.
+    Timeline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +143,8 @@ pub enum Effect {
     Export,
     /// Run this search text (on the worker when there is one).
     Search(String),
+    /// Build and show this application's timeline.
+    OpenTimeline(String),
 }
 
 pub struct Picker {
@@ -165,6 +169,7 @@ pub struct App {
     pub search: Option<super::search::SearchState>,
     /// The search worker, started the first time search opens.
     pub search_worker: Option<super::search::Worker>,
+    pub timeline: Option<super::timeline::TimelineState>,
     pub editor: Option<CommentEditor>,
     pub message: Option<Message>,
     /// Percent of the width given to the material pane.
@@ -195,6 +200,7 @@ impl App {
             secretary: None,
             search: None,
             search_worker: None,
+            timeline: None,
             editor: None,
             message: None,
             split: 55,
@@ -212,6 +218,7 @@ impl App {
             Screen::Matrix => Context::Matrix,
             Screen::List => Context::List,
             Screen::Search => Context::Search,
+            Screen::Timeline => Context::Timeline,
         }
     }
 
@@ -300,6 +307,20 @@ impl App {
                 self.popup = Some(Popup::Help { scroll: 0 });
                 Vec::new()
             }
+            // A timeline opened from search: searching again goes back to
+            // that search, so the two never return to each other in a loop.
+            Action::Search
+                if self.screen == Screen::Timeline
+                    && self.search.is_some()
+                    && self
+                        .timeline
+                        .as_ref()
+                        .is_some_and(|t| t.back == Screen::Search) =>
+            {
+                self.screen = Screen::Search;
+                self.timeline = None;
+                Vec::new()
+            }
             Action::Search if self.screen != Screen::Search => {
                 let back = self.screen;
                 let text = self
@@ -313,12 +334,14 @@ impl App {
                 self.screen = Screen::Search;
                 vec![Effect::Search(text)]
             }
+            Action::Timeline if self.screen != Screen::Timeline => self.open_timeline(),
             _ => match self.screen {
                 Screen::Picker => self.picker_action(action),
                 Screen::Queue => self.queue_action(action),
                 Screen::Review => self.review_action(action),
                 Screen::Matrix | Screen::List => self.secretary_action(action),
                 Screen::Search => self.search_action(action),
+                Screen::Timeline => self.timeline_action(action),
             },
         }
     }
@@ -426,8 +449,8 @@ impl App {
                 let Some(line) = s.selected_line() else {
                     return Vec::new();
                 };
-                let outcome =
-                    super::secretary::override_outcome(action).expect("an override action");
+                let outcome = super::secretary::override_outcome(action, s.matrix.round.kind)
+                    .expect("an override action");
                 let app = line.app.clone();
                 let title = format!(
                     "{} → {} · {}",
@@ -539,6 +562,57 @@ impl App {
             return Vec::new();
         }
         vec![Effect::OpenReview(row.app_id.clone())]
+    }
+
+    /// The timeline of the application selected on this screen: the
+    /// queue's row, the matrix's row, the list's line, the search hit's
+    /// application (a decision of an earlier programme has none).
+    fn open_timeline(&mut self) -> Vec<Effect> {
+        let target = match self.screen {
+            Screen::Queue => self.queue.selected_row().map(|r| r.app_id.clone()),
+            Screen::Matrix => self
+                .secretary
+                .as_ref()
+                .and_then(|s| s.selected_app().map(str::to_string)),
+            Screen::List => self
+                .secretary
+                .as_ref()
+                .and_then(|s| s.selected_line().map(|l| l.app.clone())),
+            Screen::Search => {
+                let Some(found) = self.search.as_ref().and_then(|s| s.selected()) else {
+                    return Vec::new();
+                };
+                if found.record.application.is_none() {
+                    self.info(self.lang.pick(
+                        "这是以往计划的决定,没有对应的申报履历。",
+                        "A decision of an earlier programme: no application to show the timeline of.",
+                    ));
+                    return Vec::new();
+                }
+                found.record.application.clone()
+            }
+            _ => None,
+        };
+        target.map(Effect::OpenTimeline).into_iter().collect()
+    }
+
+    fn timeline_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(t) = &mut self.timeline else {
+            self.screen = Screen::Queue;
+            return Vec::new();
+        };
+        match action {
+            Action::Up => t.move_by(-1),
+            Action::Down => t.move_by(1),
+            Action::ScrollDown => t.scroll_by(3),
+            Action::ScrollUp => t.scroll_by(-3),
+            Action::Back => {
+                self.screen = t.back;
+                self.timeline = None;
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     /// Typing on the search screen: characters edit the query (each edit

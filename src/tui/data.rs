@@ -222,7 +222,9 @@ pub fn review_form(
         }
     };
     let tier = call.tier(&app.tier);
+    let actuals = store.actuals(&app.id)?;
     let mut form = ReviewForm {
+        actuals,
         round: round.id.clone(),
         eligibility: assess(call, &app),
         tier_name: tier

@@ -16,10 +16,11 @@ pub enum Context {
     Matrix,
     List,
     Search,
+    Timeline,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Picker,
         Context::Queue,
@@ -27,6 +28,7 @@ impl Context {
         Context::Matrix,
         Context::List,
         Context::Search,
+        Context::Timeline,
     ];
 
     /// Commands here are the secretary's; they are hidden from other members.
@@ -43,6 +45,7 @@ impl Context {
             Context::Matrix => "matrix",
             Context::List => "list",
             Context::Search => "search",
+            Context::Timeline => "timeline",
         }
     }
     pub fn label(self, lang: Lang) -> &'static str {
@@ -54,6 +57,7 @@ impl Context {
             Context::Matrix => lang.pick("评审汇总(秘书)", "Panel matrix (secretary)"),
             Context::List => lang.pick("名单(秘书)", "The list (secretary)"),
             Context::Search => lang.pick("检索以往决定", "Search prior decisions"),
+            Context::Timeline => lang.pick("申报履历", "Applicant timeline"),
         }
     }
 }
@@ -111,6 +115,7 @@ pub enum Action {
     Finalise,
     Export,
     Search,
+    Timeline,
 }
 
 pub struct Command {
@@ -141,6 +146,7 @@ pub const COMMANDS: &[Command] = &[
     cmd!(Search, PageDown, "page_down", "下一页", "page down", ["pagedown"], false),
     cmd!(Search, Open, "open", "打开申报", "open the application", ["enter"], true),
     cmd!(Search, Back, "back", "返回", "back", ["esc"], true),
+    cmd!(Search, Timeline, "timeline", "履历", "timeline", ["ctrl-t"], true),
     cmd!(Picker, Up, "up", "上移", "up", ["up", "k"], false),
     cmd!(Picker, Down, "down", "下移", "down", ["down", "j"], false),
     cmd!(Picker, Open, "open", "以此身份进入", "sign in as", ["enter"], true),
@@ -157,6 +163,7 @@ pub const COMMANDS: &[Command] = &[
     cmd!(Queue, CycleStatus, "cycle_status", "按状态", "by status", ["s"], true),
     cmd!(Queue, CycleSort, "cycle_sort", "排序", "sort", ["o"], true),
     cmd!(Queue, ClearFilters, "clear_filters", "清除筛选", "clear filters", ["x"], false),
+    cmd!(Queue, Timeline, "timeline", "履历", "timeline", ["h"], false),
     cmd!(Review, NextField, "next_field", "下一评分项", "next criterion", ["down", "tab", "j"], false),
     cmd!(Review, PrevField, "prev_field", "上一评分项", "previous criterion", ["up", "backtab", "k"], false),
     cmd!(Review, Increment, "increment", "加 0.5 分", "+0.5", ["+", "="], true),
@@ -190,20 +197,27 @@ pub const COMMANDS: &[Command] = &[
     cmd!(Matrix, DiscussionNote, "discussion_note", "讨论记录", "discussion note", ["n"], false),
     cmd!(Matrix, AskRevisit, "ask_revisit", "请专家复核", "ask a reviewer to revisit", ["v"], true),
     cmd!(Matrix, OpenList, "open_list", "名单", "the list", ["tab", "l"], true),
+    cmd!(Matrix, Timeline, "timeline", "履历", "timeline", ["h"], true),
     cmd!(Matrix, Back, "back", "返回", "back", ["esc"], true),
     cmd!(List, Up, "up", "上移", "up", ["up", "k"], false),
     cmd!(List, Down, "down", "下移", "down", ["down", "j"], false),
     cmd!(List, PageUp, "page_up", "上一页", "page up", ["pageup"], false),
     cmd!(List, PageDown, "page_down", "下一页", "page down", ["pagedown", "space"], false),
-    cmd!(List, OverrideSelect, "override_select", "调整为入选", "override: select", ["s"], true),
-    cmd!(List, OverrideReserve, "override_reserve", "调整为备选", "override: reserve", ["r"], true),
-    cmd!(List, OverrideReject, "override_reject", "调整为未入选", "override: not selected", ["x"], true),
+    cmd!(List, OverrideSelect, "override_select", "调整为入选/继续", "override: select/continue", ["s"], true),
+    cmd!(List, OverrideReserve, "override_reserve", "调整为备选/整改", "override: reserve/warn", ["r"], true),
+    cmd!(List, OverrideReject, "override_reject", "调整为未入选/退出", "override: reject/exit", ["x"], true),
     cmd!(List, ClearOverride, "clear_override", "取消调整", "clear override", ["u"], false),
     cmd!(List, Advance, "advance", "进入下一阶段", "advance the round", ["A"], true),
     cmd!(List, Finalise, "finalise", "定案", "finalise", ["F"], true),
     cmd!(List, Export, "export", "导出", "export", ["e"], true),
     cmd!(List, OpenMatrix, "open_matrix", "评审汇总", "panel matrix", ["tab", "m"], true),
     cmd!(List, Back, "back", "返回", "back", ["esc"], false),
+    cmd!(List, Timeline, "timeline", "履历", "timeline", ["h"], true),
+    cmd!(Timeline, Up, "up", "上一轮", "previous round", ["up", "k"], false),
+    cmd!(Timeline, Down, "down", "下一轮", "next round", ["down", "j"], false),
+    cmd!(Timeline, ScrollDown, "scroll_down", "理由下翻", "scroll rationale down", ["pagedown", "space"], false),
+    cmd!(Timeline, ScrollUp, "scroll_up", "理由上翻", "scroll rationale up", ["pageup"], false),
+    cmd!(Timeline, Back, "back", "返回", "back", ["esc", "q"], true),
 ];
 
 impl Command {
@@ -351,7 +365,7 @@ impl Keymap {
                 .into_iter()
                 .find(|c| c.id() == ctx_name)
                 .ok_or_else(|| {
-                    format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review, matrix, list)")
+                    format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review, matrix, list, search, timeline)")
                 })?;
             let Some(entries) = value.as_table() else {
                 return Err(format!("keymap: [{ctx_name}] must be a table"));
@@ -424,7 +438,11 @@ impl Keymap {
         of(context)
             .chain(of(Context::Global))
             .filter_map(|c| {
-                let key = self.keys(c.context, c.action).first()?;
+                // A global key the screen binds to something else (`q` goes
+                // back on the timeline) is not offered for the global command.
+                let key = self.keys(c.context, c.action).iter().find(|k| {
+                    c.context == context || self.action(context, **k) == Some(c.action)
+                })?;
                 Some((key.label(), lang.pick(c.zh, c.en)))
             })
             .collect()
@@ -470,28 +488,46 @@ mod tests {
         assert!(Keymap::with_overrides("[queue]\nopen = [\"ctrl-\"]\n").is_err());
     }
 
+    /// Global keys a context deliberately takes over (`q` goes back from
+    /// the timeline rather than quitting).
+    const SHADOWED: &[(Context, &str)] = &[(Context::Timeline, "q")];
+
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
         let map = Keymap::default();
-        for ctx in [
-            Context::Picker,
-            Context::Queue,
-            Context::Review,
-            Context::Matrix,
-            Context::List,
-            Context::Search,
-        ] {
+        for ctx in Context::ALL.into_iter().filter(|c| *c != Context::Global) {
             let mut seen = std::collections::HashMap::new();
             for c in COMMANDS
                 .iter()
                 .filter(|c| c.context == ctx || c.context == Context::Global)
             {
                 for k in map.keys(c.context, c.action) {
+                    let shadowed = c.context == Context::Global
+                        && SHADOWED
+                            .iter()
+                            .any(|(sc, sk)| *sc == ctx && Key::parse(sk) == Some(*k));
+                    if shadowed {
+                        continue;
+                    }
                     if let Some(prev) = seen.insert(*k, c.id) {
                         panic!("{:?}: {} bound to {prev} and {}", ctx, k.label(), c.id);
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_shadowed_global_key_is_not_offered_for_the_global_command() {
+        let map = Keymap::default();
+        let q = Key::parse("q").unwrap();
+        assert_eq!(map.action(Context::Timeline, q), Some(Action::Back));
+        let hints = map.hints(Context::Timeline, Lang::En, false);
+        assert!(hints.contains(&("Ctrl-c".to_string(), "quit")), "{hints:?}");
+        assert!(!hints.contains(&("q".to_string(), "quit")), "{hints:?}");
+        assert!(hints.contains(&("Esc".to_string(), "back")), "{hints:?}");
+        // Elsewhere q still quits.
+        let hints = map.hints(Context::Queue, Lang::En, false);
+        assert!(hints.contains(&("q".to_string(), "quit")), "{hints:?}");
     }
 }

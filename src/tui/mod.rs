@@ -11,6 +11,7 @@ pub mod review;
 pub mod search;
 pub mod secretary;
 pub mod theme;
+pub mod timeline;
 pub mod view;
 
 use crate::i18n::Lang;
@@ -383,11 +384,37 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         },
         Effect::Export => export(app, store),
         Effect::Search(text) => run_search(app, store, text),
+        Effect::OpenTimeline(id) => open_timeline(app, store, &id),
     };
     if let Err(e) = result {
         app.error(e);
         reload(app, store);
     }
+}
+
+/// Builds an application's timeline as the signed-in member may read it
+/// and shows it; a refusal (recused) leaves the screen as it was.
+fn open_timeline(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
+    let built = crate::timeline::build_in(store, id, app.member.as_ref(), app.lang)
+        .map_err(|e| e.to_string())?;
+    let back = match app.screen {
+        Screen::Timeline => app.timeline.as_ref().map_or(Screen::Queue, |t| t.back),
+        Screen::Search => {
+            // A search opened from a timeline returns past it, so the two
+            // never send Esc back and forth.
+            let before = app.timeline.as_ref().map_or(Screen::Queue, |t| t.back);
+            if let Some(s) = &mut app.search
+                && s.back == Screen::Timeline
+            {
+                s.back = before;
+            }
+            Screen::Search
+        }
+        other => other,
+    };
+    app.timeline = Some(timeline::TimelineState::new(built, back));
+    app.screen = Screen::Timeline;
+    Ok(())
 }
 
 /// Sends a search to the worker (started on first use, on its own
@@ -681,6 +708,25 @@ pub fn reload(app: &mut App, store: &mut Store) {
     {
         app.error(e);
     }
+    if app.screen == Screen::Timeline
+        && let Some(id) = app
+            .timeline
+            .as_ref()
+            .map(|t| t.timeline.applicant.id.clone())
+    {
+        match crate::timeline::build_in(store, &id, app.member.as_ref(), app.lang) {
+            Ok(t) => {
+                if let Some(state) = &mut app.timeline {
+                    state.replace(t);
+                }
+            }
+            Err(e) => {
+                // e.g. a conflict declared meanwhile: nothing of it stays on screen.
+                app.screen = app.timeline.take().map_or(Screen::Queue, |t| t.back);
+                app.error(e.to_string());
+            }
+        }
+    }
     let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
         return;
     };
@@ -722,7 +768,7 @@ pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
         m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
     };
     match app.screen {
-        Screen::Matrix | Screen::List | Screen::Search => {
+        Screen::Matrix | Screen::List | Screen::Search | Screen::Timeline => {
             match m.kind {
                 MouseEventKind::ScrollDown => return app.act(keymap::Action::Down),
                 MouseEventKind::ScrollUp => return app.act(keymap::Action::Up),

@@ -69,6 +69,8 @@ pub struct ReviewForm {
     /// Scroll of the notes under the criteria (descriptors, comment, others).
     pub detail_scroll: usize,
     pub others: Others,
+    /// Actual investment per year (pilots, from the assessments on).
+    pub actuals: std::collections::BTreeMap<i32, f64>,
 }
 
 impl ReviewForm {

@@ -227,13 +227,21 @@ impl Secretary {
     }
 }
 
-/// What the list keys ask for.
-pub fn override_outcome(action: super::keymap::Action) -> Option<Outcome> {
+/// What the list keys ask for: in a selection, selected / reserve / not
+/// selected; in an assessment, the same keys mean continue / warn / exit.
+pub fn override_outcome(
+    action: super::keymap::Action,
+    kind: crate::domain::RoundKind,
+) -> Option<Outcome> {
     use super::keymap::Action;
-    match action {
-        Action::OverrideSelect => Some(Outcome::Selected),
-        Action::OverrideReserve => Some(Outcome::Reserve),
-        Action::OverrideReject => Some(Outcome::NotSelected),
+    use crate::domain::RoundKind::*;
+    match (action, kind) {
+        (Action::OverrideSelect, Selection) => Some(Outcome::Selected),
+        (Action::OverrideReserve, Selection) => Some(Outcome::Reserve),
+        (Action::OverrideReject, Selection) => Some(Outcome::NotSelected),
+        (Action::OverrideSelect, Assessment) => Some(Outcome::Continued),
+        (Action::OverrideReserve, Assessment) => Some(Outcome::Warned),
+        (Action::OverrideReject, Assessment) => Some(Outcome::Exited),
         _ => None,
     }
 }

@@ -3,7 +3,7 @@
 -- outcomes (continued, warned, exited, promoted), the score they rest on
 -- and a deadline to rectify; pilots' actual yearly investment is recorded
 -- against the plan. SQLite cannot change a CHECK in place, so the two
--- decision tables are rebuilt with their rows.
+-- decision tables and the overrides are rebuilt with their rows.
 ALTER TABLE rounds ADD COLUMN midterm INTEGER NOT NULL DEFAULT 0 CHECK (midterm IN (0, 1));
 
 CREATE TABLE decisions_v6 (
@@ -46,6 +46,18 @@ CREATE TABLE prior_decisions_v6 (
 INSERT INTO prior_decisions_v6 SELECT * FROM prior_decisions;
 DROP TABLE prior_decisions;
 ALTER TABLE prior_decisions_v6 RENAME TO prior_decisions;
+
+CREATE TABLE overrides_v6 (
+    round_id        TEXT NOT NULL REFERENCES rounds(id),
+    application_id  TEXT NOT NULL REFERENCES applications(id),
+    outcome         TEXT NOT NULL CHECK (outcome IN ('selected', 'reserve', 'not_selected',
+                                                     'continued', 'warned', 'exited')),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    PRIMARY KEY (round_id, application_id)
+);
+INSERT INTO overrides_v6 SELECT * FROM overrides;
+DROP TABLE overrides;
+ALTER TABLE overrides_v6 RENAME TO overrides;
 
 -- Actual investment completed by a pilot in a year (same unit as the plan).
 CREATE TABLE investment_actuals (

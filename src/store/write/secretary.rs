@@ -26,7 +26,27 @@ impl Writer<'_> {
         if read::application(self.conn, app)?.is_none() {
             return refuse(format!("application: no application {app:?}"));
         }
+        let fits = |o: Outcome| match r.kind {
+            RoundKind::Selection => {
+                matches!(
+                    o,
+                    Outcome::Selected | Outcome::Reserve | Outcome::NotSelected
+                )
+            }
+            RoundKind::Assessment => {
+                matches!(o, Outcome::Continued | Outcome::Warned | Outcome::Exited)
+            }
+        };
         match outcome {
+            Some((o, _)) if !fits(o) => refuse(format!(
+                "outcome: a {} round decides {}, not {}",
+                r.kind.as_str(),
+                match r.kind {
+                    RoundKind::Selection => "selected, reserve or not_selected",
+                    RoundKind::Assessment => "continued, warned or exited",
+                },
+                o.as_str()
+            )),
             Some((_, reason)) if reason.trim().is_empty() => refuse("an override needs a written reason"),
             Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
                 conn.execute(

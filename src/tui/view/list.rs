@@ -18,22 +18,52 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let [body, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(area);
     let inner_w = body.width.saturating_sub(2) as usize;
     let name = |id: &str| s.matrix.label(&s.call, id, lang);
-    let fixed = 2 + 5 + 8 + 14 + 8 + 8 + 10 + 6;
+    let fixed = 2 + 5 + 8 + 14 + 8 + 9 + 10 + 6;
     let name_w = inner_w.saturating_sub(fixed).max(8);
 
     // All lines with their tier headings, then the visible window around the selection.
     let mut rendered: Vec<(Option<usize>, Line)> = Vec::new();
     let mut flat = 0usize;
+    // An assessment's list shows grade and investment completed where a
+    // selection shows region and how a place was won.
+    let assessment = s.matrix.round.kind == crate::domain::RoundKind::Assessment;
     for list in &s.lists {
-        rendered.push((
-            None,
-            Line::from(Span::styled(
-                format!("{}  {}", name(&list.tier), list.rules.summary(lang)),
-                t.title(),
-            )),
-        ));
+        let heading = if assessment {
+            format!(
+                "{}  {} {} · {} {}",
+                name(&list.tier),
+                lang.pick("试点", "pilots"),
+                list.rules.quota,
+                lang.pick("可递补备选", "reserves left"),
+                list.rules.reserves
+            )
+        } else {
+            format!("{}  {}", name(&list.tier), list.rules.summary(lang))
+        };
+        rendered.push((None, Line::from(Span::styled(heading, t.title()))));
         for l in &list.lines {
             let row = s.matrix.rows.iter().find(|r| r.app == l.app);
+            let place = s.matrix.apps.get(&l.app);
+            let (third, fourth) = if assessment {
+                (
+                    l.grade
+                        .as_deref()
+                        .filter(|_| !s.is_recused(&l.app))
+                        .map(|g| crate::export::grade_label(&s.call, &s.matrix.round, g, lang))
+                        .unwrap_or_default(),
+                    row.and_then(|r| r.completion)
+                        .filter(|_| !s.is_recused(&l.app))
+                        .map(|c| format!("{} {:.0}%", lang.pick("投资", "inv."), c * 100.0))
+                        .unwrap_or_default(),
+                )
+            } else {
+                (
+                    place.map(|p| name(&p.region)).unwrap_or_default(),
+                    l.basis
+                        .map(|b| b.label(lang).to_string())
+                        .unwrap_or_default(),
+                )
+            };
             let masked = s.is_recused(&l.app);
             let outcome_style = match l.outcome {
                 Outcome::Selected | Outcome::Continued | Outcome::Promoted => t.fg("ok"),
@@ -61,13 +91,10 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                 Span::raw(" "),
                 Span::styled(pad(&s.app_name(&l.app), name_w), t.text()),
                 Span::styled(
-                    pad(&row.map(|r| name(&r.prefecture)).unwrap_or_default(), 8),
+                    pad(&place.map(|p| name(&p.prefecture)).unwrap_or_default(), 8),
                     t.text(),
                 ),
-                Span::styled(
-                    pad(&row.map(|r| name(&r.region)).unwrap_or_default(), 14),
-                    t.muted(),
-                ),
+                Span::styled(pad(&third, 14), t.muted()),
                 Span::styled(
                     pad_left(
                         &if masked {
@@ -81,18 +108,10 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                 ),
                 Span::raw(" "),
                 Span::styled(
-                    pad(l.outcome.label(lang), 8),
+                    pad(l.outcome.label(lang), 9),
                     outcome_style.add_modifier(Modifier::BOLD),
                 ),
-                Span::styled(
-                    pad(
-                        &l.basis
-                            .map(|b| b.label(lang).to_string())
-                            .unwrap_or_default(),
-                        10,
-                    ),
-                    t.fg("accent"),
-                ),
+                Span::styled(pad(&fourth, 10), t.fg("accent")),
                 Span::styled(
                     if overridden {
                         lang.pick("✎调整", "✎ edit")
@@ -156,10 +175,16 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             .map(|r| r.describe(lang, &name))
             .collect::<Vec<_>>()
             .join(lang.pick(";", "; "));
-        let text = if text.is_empty() {
-            lang.pick("按排名。", "By rank.").to_string()
-        } else {
-            text
+        let text = match (text.is_empty(), &l.grade) {
+            (false, _) => text,
+            // A pilot that simply goes on: its grade says why.
+            (true, Some(g)) if !s.is_recused(&l.app) => format!(
+                "{} {}{}",
+                lang.pick("考核等次", "graded"),
+                crate::export::grade_label(&s.call, &s.matrix.round, g, lang),
+                lang.pick(",继续试点。", "; continues.")
+            ),
+            _ => lang.pick("按排名。", "By rank.").to_string(),
         };
         for w in wrap(
             &format!("{}:{text}", s.app_name(&l.app)),

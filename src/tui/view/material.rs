@@ -142,6 +142,58 @@ pub fn lines(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                 line,
                 t.fg("accent").add_modifier(Modifier::BOLD),
             )));
+            if !form.actuals.is_empty() {
+                // Investment actually completed against each year's plan.
+                let lead = |label: &str| {
+                    format!(
+                        "{}  {}  {}  {}",
+                        pad(label, name_w),
+                        pad("", 8),
+                        pad("", 6),
+                        pad_left("", num_w)
+                    )
+                };
+                let mut actual = vec![Span::styled(
+                    lead(lang.pick("实际完成(亿元)", "Completed (bn yuan)")),
+                    t.text(),
+                )];
+                let mut rate = vec![Span::styled(
+                    lead(lang.pick("完成率", "Completion")),
+                    t.text(),
+                )];
+                for y in &years {
+                    let done = form.actuals.get(y);
+                    actual.push(Span::styled(
+                        format!(
+                            "  {}",
+                            pad_left(&done.map(|a| format!("{a:.2}")).unwrap_or_default(), num_w)
+                        ),
+                        t.text(),
+                    ));
+                    let r = done
+                        .zip(totals.get(y))
+                        .filter(|(_, p)| **p > 0.0)
+                        .map(|(a, p)| a / p);
+                    let style = match r {
+                        Some(r) if r >= 0.9 => t.fg("ok"),
+                        Some(r) if r < 0.6 => t.fg("error"),
+                        Some(_) => t.fg("warning"),
+                        None => t.muted(),
+                    };
+                    rate.push(Span::styled(
+                        format!(
+                            "  {}",
+                            pad_left(
+                                &r.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_default(),
+                                num_w
+                            )
+                        ),
+                        style.add_modifier(Modifier::BOLD),
+                    ));
+                }
+                out.push(Line::from(actual));
+                out.push(Line::from(rate));
+            }
         }
         Tab::Eligibility => {
             let verdict_style = match form.eligibility.verdict {

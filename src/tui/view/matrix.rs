@@ -47,7 +47,10 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let inner_w = table.width.saturating_sub(2) as usize;
     let cell_w = 6usize;
     let k = s.matrix.reviewers.len();
-    let fixed = 8 + 2 + cell_w * k + 8 + 6 + 8 + 6 + 5 + 4 + 8;
+    // An assessment adds investment completed against the year's plan.
+    let assessment = s.matrix.round.kind == crate::domain::RoundKind::Assessment;
+    let invest_w = if assessment { 7 } else { 0 };
+    let fixed = 8 + 2 + cell_w * k + invest_w + 8 + 6 + 8 + 6 + 5 + 4 + 8;
     let name_w = inner_w.saturating_sub(fixed).max(8);
     let name_of = |id: &str| -> String {
         s.call
@@ -62,6 +65,9 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     );
     for r in &s.matrix.reviewers {
         head.push_str(&pad_left(&r.id, cell_w));
+    }
+    if assessment {
+        head.push_str(&pad_left(lang.pick("投资", "Inv."), invest_w));
     }
     head.push_str(&format!(
         "{}{}{}{}{}",
@@ -84,7 +90,13 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         let masked = s.is_recused(&row.app);
         let mut spans = vec![
             Span::styled(if selected { "▶ " } else { "  " }, t.fg("accent")),
-            Span::styled(pad(&sanitize(&row.name), name_w), t.text()),
+            Span::styled(
+                pad(
+                    &truncate(&sanitize(&row.name), name_w.saturating_sub(1)),
+                    name_w,
+                ),
+                t.text(),
+            ),
             Span::styled(pad(&name_of(&row.tier), 8), t.muted()),
         ];
         for c in &row.cells {
@@ -101,6 +113,22 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                 (_, Cell::Submitted(v)) => (format!("{v:.1}"), super::score_style(app, *v)),
             };
             spans.push(Span::styled(pad_left(&text, cell_w), style));
+        }
+        if assessment {
+            let rate = row.completion.filter(|_| !masked);
+            spans.push(Span::styled(
+                pad_left(
+                    &rate
+                        .map(|c| format!("{:.0}%", c * 100.0))
+                        .unwrap_or_default(),
+                    invest_w,
+                ),
+                match rate {
+                    Some(c) if c < 0.6 => t.fg("error"),
+                    Some(c) if c < 0.9 => t.fg("warning"),
+                    _ => t.text(),
+                },
+            ));
         }
         let agg = row.aggregate.as_ref().filter(|_| !masked);
         spans.push(Span::styled(

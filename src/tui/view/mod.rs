@@ -8,6 +8,7 @@ mod popup;
 mod queue;
 pub mod scoring;
 mod search;
+mod timeline;
 
 use super::app::{App, Level, Screen};
 use super::layout;
@@ -36,6 +37,11 @@ pub fn draw(f: &mut Frame, app: &App) {
         Screen::Search => {
             if let Some(s) = &app.search {
                 search::draw(f, app, s, areas.body);
+            }
+        }
+        Screen::Timeline => {
+            if let Some(s) = &app.timeline {
+                timeline::draw(f, app, s, areas.body);
             }
         }
         Screen::Review => {
@@ -193,6 +199,12 @@ pub(super) fn score_style(app: &App, of_100: f64) -> Style {
 
 /// Keeps both panes' scroll positions within their text for this screen size.
 pub fn clamp_scroll(app: &mut App, area: ratatui::layout::Rect) {
+    if app.screen == Screen::Timeline
+        && let Some(s) = &mut app.timeline
+    {
+        timeline::clamp(s, app.lang, layout::frame(area).body);
+        return;
+    }
     if app.screen != Screen::Review {
         return;
     }
