@@ -82,7 +82,10 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
         Ok(())
     };
     advance(store, "sel-2016")?;
-    crate::tally::finalise(store, "sel-2016", method, false, secretary, lang)?;
+    // Decisions are dated as the story has them: the list early in 2017,
+    // each assessment when its round closed.
+    let list_day = chrono::NaiveDate::from_ymd_opt(2017, 2, 20);
+    crate::tally::finalise_on(store, "sel-2016", method, false, secretary, lang, list_day)?;
     let call = store
         .calls()?
         .into_iter()
@@ -107,7 +110,15 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
         })?;
         if year < 2019 {
             advance(store, &round.id)?;
-            crate::tally::finalise(store, &round.id, method, false, secretary, lang)?;
+            crate::tally::finalise_on(
+                store,
+                &round.id,
+                method,
+                false,
+                secretary,
+                lang,
+                Some(deadline),
+            )?;
         }
     }
     Ok(())

@@ -330,6 +330,20 @@ pub fn finalise(
     actor: &str,
     lang: crate::i18n::Lang,
 ) -> Result<usize> {
+    finalise_on(store, round, method, allow_missing, actor, lang, None)
+}
+
+/// [`finalise`], dating the decisions `decided_on` (a round decided earlier
+/// and recorded now) instead of today.
+pub fn finalise_on(
+    store: &mut Store,
+    round: &str,
+    method: Method,
+    allow_missing: bool,
+    actor: &str,
+    lang: crate::i18n::Lang,
+    decided_on: Option<chrono::NaiveDate>,
+) -> Result<usize> {
     let r = store
         .round(round)?
         .ok_or_else(|| StoreError::Refused(format!("no round {round:?}")))?;
@@ -381,7 +395,7 @@ pub fn finalise(
     let n = decisions.len();
     // Finalising freezes a round: keep a copy of the database as it was.
     store.backup_before("before-finalise")?;
-    store.write(actor, true, |w| w.finalise(round, &decisions))?;
+    store.write(actor, true, |w| w.finalise(round, &decisions, decided_on))?;
     Ok(n)
 }
 

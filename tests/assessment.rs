@@ -373,3 +373,25 @@ fn assessment_results_export_with_grades_and_deadlines() {
     );
     assert_eq!(miluo[6].to_string(), "不合格");
 }
+
+#[test]
+fn actuals_come_in_from_a_workbook_too() {
+    let (dir, db) = history_db();
+    let path = dir.path().join("实际投资.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("2019年").unwrap();
+    for (c, h) in ["申报主体编号", "年度", "实际完成投资"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "county-cili").unwrap();
+    sheet.write_number(1, 1, 2019.0).unwrap();
+    sheet.write_number(1, 2, 6.25).unwrap();
+    book.save(&path).unwrap();
+    let out = jury(&db, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = jury::store::Store::open(&db).unwrap();
+    assert_eq!(
+        store.actuals("county-cili").unwrap().get(&2019),
+        Some(&6.25)
+    );
+}

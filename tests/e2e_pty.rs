@@ -531,3 +531,67 @@ fn screen_refreshes_when_another_process_writes() {
     );
     assert_verifies(&db);
 }
+
+/// The done-when of the annual assessments, driven as the secretary would:
+/// on the demo data with every review in, the 2019 round goes from the
+/// matrix to the list (汨罗市 proposed for exit, 宁乡县 promoted), to
+/// deliberation, to finalised, is exported, and 汨罗市's timeline shows the
+/// history.
+#[test]
+fn the_secretary_runs_the_2019_assessment_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = jury(&db, &["demo", "--complete"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut tui = Tui::start(&db, &["--as", "m01"]);
+    tui.wait_for("2019 annual assessment");
+    tui.send("\t");
+    tui.wait_for("exits");
+    tui.wait_for("promoted");
+    tui.send("A");
+    tui.wait_for("Advance the round?");
+    tui.send("y");
+    tui.wait_for("deliberation");
+    tui.send("F");
+    tui.wait_for("Finalise?");
+    tui.send("y");
+    tui.wait_for("finalised");
+    tui.send("e");
+    tui.wait_for("Exported:");
+    // The eighth county line is 汨罗市 (down past three clusters and seven counties).
+    for _ in 0..10 {
+        tui.send(DOWN);
+    }
+    tui.send("h");
+    tui.wait_for("2017 annual assessment");
+    let screen = tui.screen();
+    assert!(
+        screen.contains("Miluo") && screen.contains("exits"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2018-09-30"),
+        "the 2017 warning's deadline:\n{screen}"
+    );
+    tui.send(ESC);
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+
+    let store = jury::store::Store::open(&db).unwrap();
+    let decisions = store.decisions("asm-2019").unwrap();
+    assert_eq!(decisions.len(), 20);
+    let outcome = |app: &str| {
+        decisions
+            .iter()
+            .find(|d| d.application == app)
+            .and_then(|d| d.outcome)
+    };
+    assert_eq!(outcome("county-miluo"), Some(jury::domain::Outcome::Exited));
+    assert_eq!(
+        outcome("county-ningxiang"),
+        Some(jury::domain::Outcome::Promoted)
+    );
+    drop(store);
+    // The exports landed in the working directory (the test's home).
+    assert_verifies(&db);
+}

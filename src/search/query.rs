@@ -98,16 +98,13 @@ pub fn parse(q: &str) -> Result<Query, String> {
                 })?)),
                 "round" | "轮次" => Some(Filter::Round(value.into())),
                 "dec" | "结果" => {
-                    let v = match value {
-                        "selected" | "入选" => "selected",
-                        "reserve" | "备选" => "reserve",
-                        "rejected" | "not_selected" | "未入选" => "not_selected",
-                        other => {
-                            return Err(format!(
-                                "dec: expected selected, reserve or rejected, found {other:?}"
-                            ));
-                        }
-                    };
+                    let v = crate::domain::Outcome::parse(value)
+                        .map(crate::domain::Outcome::as_str)
+                        .ok_or_else(|| {
+                            format!(
+                                "dec: expected selected, reserve, rejected, continued, warned, exited or promoted (or 入选、备选、未入选、继续试点、限期整改、退出、递补), found {value:?}"
+                            )
+                        })?;
                     Some(Filter::Decision(v.into()))
                 }
                 "grade" | "等次" => Some(Filter::Grade(value.into())),
@@ -181,6 +178,18 @@ mod tests {
         );
         assert!(parse("year:next").unwrap_err().contains("year"));
         assert!(parse("dec:maybe").is_err());
+        // Assessment outcomes, in either language.
+        for (text, outcome) in [
+            ("dec:退出", "exited"),
+            ("dec:warned", "warned"),
+            ("dec:递补", "promoted"),
+        ] {
+            let q = parse(text).unwrap();
+            assert!(
+                matches!(&q.filters[..], [Filter::Decision(d)] if d == outcome),
+                "{text}"
+            );
+        }
         assert_eq!(parse("http://x").unwrap().words, vec!["http://x"]);
         assert!(parse("   ").unwrap().is_empty());
         assert_eq!(

@@ -105,7 +105,12 @@ impl Writer<'_> {
     /// Finalises a round: writes one decision per application (outcome,
     /// grade for assessments, rationale) and freezes the round, all in this
     /// transaction. Only from deliberation.
-    pub fn finalise(&mut self, round: &str, decisions: &[Ruling]) -> Result<()> {
+    pub fn finalise(
+        &mut self,
+        round: &str,
+        decisions: &[Ruling],
+        decided_on: Option<chrono::NaiveDate>,
+    ) -> Result<()> {
         let Some(r) = read::round(self.conn, round)? else {
             return refuse(format!("round: no round {round:?}"));
         };
@@ -116,7 +121,12 @@ impl Writer<'_> {
             ));
         }
         let by = self.actor.clone();
-        let at = self.at.clone();
+        // The decision's date: when the panel decided, which is now unless
+        // a round decided earlier is being recorded (the audit entry still
+        // carries the time it was written).
+        let at = decided_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| self.at.clone());
         for d in decisions {
             let due = d.due_on.map(|d| d.to_string());
             self.audited(&audit::DECISION, &[round, &d.application], |conn| {

@@ -151,7 +151,11 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} · {} ",
                 lang.pick("名单", "The list"),
-                sanitize(&s.matrix.round.name),
+                sanitize(crate::i18n::name_in(
+                    lang,
+                    &s.matrix.round.name,
+                    &s.matrix.round.name_en
+                )),
                 state
             ),
             t.title(),

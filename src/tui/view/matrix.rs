@@ -77,7 +77,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         pad_left(lang.pick("极差", "Range"), 6),
         pad_left(lang.pick("分歧", "Flag"), 5),
     ));
-    head.push_str(&pad_left(lang.pick("议", "Disc"), 4));
+    head.push_str(&pad_left(lang.pick("议", "Dis"), 4));
     let mut lines = vec![Line::from(Span::styled(
         truncate(&head, inner_w),
         t.fg("header").add_modifier(Modifier::BOLD),
@@ -204,7 +204,11 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} ",
                 lang.pick("评审汇总", "Panel matrix"),
-                sanitize(&s.matrix.round.name)
+                sanitize(crate::i18n::name_in(
+                    lang,
+                    &s.matrix.round.name,
+                    &s.matrix.round.name_en
+                ))
             ),
             t.title(),
         ))

@@ -241,7 +241,11 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
         }
         (_, _, Some(s)) => format!(
             "{} · {}",
-            s.matrix.round.name,
+            crate::text::sanitize(crate::i18n::name_in(
+                lang,
+                &s.matrix.round.name,
+                &s.matrix.round.name_en
+            )),
             s.matrix.round.state.label(lang)
         ),
         _ => String::new(),
