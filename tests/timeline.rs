@@ -445,3 +445,21 @@ fn assessment_list_120x40() {
     assert!(text.contains("退出试点") && text.contains("递补入选"));
     insta::assert_snapshot!("assessment_list_120x40", t.backend());
 }
+
+/// A reviewer assessing 汨罗市 in 2019: on the investment criterion the
+/// material shows the plan against what was actually invested, first.
+#[test]
+fn assessment_review_with_investment_actuals_120x40() {
+    let mut r = rig(Lang::Zh, "m06");
+    r.app.queue.select_app("county-miluo");
+    assert_eq!(
+        r.app.queue.selected_row().map(|row| row.app_id.as_str()),
+        Some("county-miluo")
+    );
+    r.key(KeyCode::Enter);
+    r.key(KeyCode::Down); // 投资完成情况
+    let t = r.screen(120, 40);
+    let text = format!("{:?}", t.backend().buffer());
+    assert!(text.contains("实际完成") && text.contains("38%"), "{text}");
+    insta::assert_snapshot!("assessment_review_investment_120x40", t.backend());
+}

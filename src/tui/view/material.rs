@@ -94,10 +94,94 @@ pub fn lines(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
             for y in &years {
                 head.push_str(&format!("  {}", pad_left(&y.to_string(), num_w)));
             }
-            out.push(Line::from(Span::styled(
+            let head_line = Line::from(Span::styled(
                 head,
                 t.fg("header").add_modifier(Modifier::BOLD),
-            )));
+            ));
+            // The yearly totals, and for a pilot what it actually invested:
+            // first when there are actuals (the assessment reads them), else
+            // under the projects.
+            let mut summary_lines: Vec<Line> = Vec::new();
+            {
+                let out = &mut summary_lines;
+                let totals = form.app.plan_by_year();
+                let grand: f64 = form.app.projects.iter().map(|p| p.total).sum();
+                let mut line = format!(
+                    "{}  {}  {}  {}",
+                    pad(lang.pick("计划合计", "Planned"), name_w),
+                    pad("", 8),
+                    pad("", 6),
+                    pad_left(&format!("{grand:.2}"), num_w)
+                );
+                for y in &years {
+                    line.push_str(&format!(
+                        "  {}",
+                        pad_left(&format!("{:.2}", totals[y]), num_w)
+                    ));
+                }
+                out.push(Line::from(Span::styled(
+                    line,
+                    t.fg("accent").add_modifier(Modifier::BOLD),
+                )));
+                if !form.actuals.is_empty() {
+                    // Investment actually completed against each year's plan.
+                    let lead = |label: &str| {
+                        format!(
+                            "{}  {}  {}  {}",
+                            pad(label, name_w),
+                            pad("", 8),
+                            pad("", 6),
+                            pad_left("", num_w)
+                        )
+                    };
+                    let mut actual = vec![Span::styled(
+                        lead(lang.pick("实际完成", "Actual")),
+                        t.text(),
+                    )];
+                    let mut rate = vec![Span::styled(lead(lang.pick("完成率", "Rate")), t.text())];
+                    for y in &years {
+                        let done = form.actuals.get(y);
+                        actual.push(Span::styled(
+                            format!(
+                                "  {}",
+                                pad_left(
+                                    &done.map(|a| format!("{a:.2}")).unwrap_or_default(),
+                                    num_w
+                                )
+                            ),
+                            t.text(),
+                        ));
+                        let r = done
+                            .zip(totals.get(y))
+                            .filter(|(_, p)| **p > 0.0)
+                            .map(|(a, p)| a / p);
+                        let style = match r {
+                            Some(r) if r >= 0.9 => t.fg("ok"),
+                            Some(r) if r < 0.6 => t.fg("error"),
+                            Some(_) => t.fg("warning"),
+                            None => t.muted(),
+                        };
+                        rate.push(Span::styled(
+                            format!(
+                                "  {}",
+                                pad_left(
+                                    &r.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_default(),
+                                    num_w
+                                )
+                            ),
+                            style.add_modifier(Modifier::BOLD),
+                        ));
+                    }
+                    out.push(Line::from(actual));
+                    out.push(Line::from(rate));
+                }
+            }
+            out.push(head_line.clone());
+            if !form.actuals.is_empty() {
+                out.append(&mut summary_lines);
+                out.push(Line::default());
+                out.push(head_line);
+            }
             for p in &form.app.projects {
                 // Long project names wrap inside their column.
                 let name_lines = wrap(&p.name, name_w);
@@ -120,80 +204,7 @@ pub fn lines(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                     out.push(Line::from(Span::styled(line, t.text())));
                 }
             }
-            let totals = form.app.plan_by_year();
-            let grand: f64 = form.app.projects.iter().map(|p| p.total).sum();
-            let mut line = format!(
-                "{}  {}  {}  {}",
-                pad(
-                    lang.pick("年度合计(亿元)", "Yearly total (bn yuan)"),
-                    name_w
-                ),
-                pad("", 8),
-                pad("", 6),
-                pad_left(&format!("{grand:.2}"), num_w)
-            );
-            for y in &years {
-                line.push_str(&format!(
-                    "  {}",
-                    pad_left(&format!("{:.2}", totals[y]), num_w)
-                ));
-            }
-            out.push(Line::from(Span::styled(
-                line,
-                t.fg("accent").add_modifier(Modifier::BOLD),
-            )));
-            if !form.actuals.is_empty() {
-                // Investment actually completed against each year's plan.
-                let lead = |label: &str| {
-                    format!(
-                        "{}  {}  {}  {}",
-                        pad(label, name_w),
-                        pad("", 8),
-                        pad("", 6),
-                        pad_left("", num_w)
-                    )
-                };
-                let mut actual = vec![Span::styled(
-                    lead(lang.pick("实际完成(亿元)", "Completed (bn yuan)")),
-                    t.text(),
-                )];
-                let mut rate = vec![Span::styled(
-                    lead(lang.pick("完成率", "Completion")),
-                    t.text(),
-                )];
-                for y in &years {
-                    let done = form.actuals.get(y);
-                    actual.push(Span::styled(
-                        format!(
-                            "  {}",
-                            pad_left(&done.map(|a| format!("{a:.2}")).unwrap_or_default(), num_w)
-                        ),
-                        t.text(),
-                    ));
-                    let r = done
-                        .zip(totals.get(y))
-                        .filter(|(_, p)| **p > 0.0)
-                        .map(|(a, p)| a / p);
-                    let style = match r {
-                        Some(r) if r >= 0.9 => t.fg("ok"),
-                        Some(r) if r < 0.6 => t.fg("error"),
-                        Some(_) => t.fg("warning"),
-                        None => t.muted(),
-                    };
-                    rate.push(Span::styled(
-                        format!(
-                            "  {}",
-                            pad_left(
-                                &r.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_default(),
-                                num_w
-                            )
-                        ),
-                        style.add_modifier(Modifier::BOLD),
-                    ));
-                }
-                out.push(Line::from(actual));
-                out.push(Line::from(rate));
-            }
+            out.append(&mut summary_lines);
         }
         Tab::Eligibility => {
             let verdict_style = match form.eligibility.verdict {
