@@ -66,7 +66,7 @@ fn reserves(
     store: &Store,
     call: &Call,
     year: Option<i32>,
-    tier_of: &BTreeMap<String, String>,
+    apps: &BTreeMap<String, Application>,
 ) -> Result<BTreeMap<String, Vec<Reserve>>> {
     let mut out: BTreeMap<String, Vec<Reserve>> = BTreeMap::new();
     for (app, h) in history(store, call, year)? {
@@ -74,10 +74,16 @@ fn reserves(
             .iter()
             .any(|(r, d)| r.kind == RoundKind::Selection && d.outcome == Some(Outcome::Reserve));
         let promoted = h.iter().any(|(_, d)| d.outcome == Some(Outcome::Promoted));
-        if reserve && !promoted {
+        if reserve
+            && !promoted
+            && let Some(a) = apps.get(&app)
+        {
             let score = h.iter().find_map(|(_, d)| d.score);
-            let tier = tier_of.get(&app).cloned().unwrap_or_default();
-            out.entry(tier).or_default().push(Reserve { app, score });
+            out.entry(a.tier.clone()).or_default().push(Reserve {
+                prefecture: a.prefecture.clone(),
+                app,
+                score,
+            });
         }
     }
     for list in out.values_mut() {
@@ -127,20 +133,13 @@ pub fn settle_assessment(
     let rubric = call
         .rubric(&round.rubric)
         .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
-    let tier_of: BTreeMap<String, String> = store
+    let apps: BTreeMap<String, Application> = store
         .applications(&call.info.id)?
         .into_iter()
-        .map(|a| (a.id, a.tier))
+        .map(|a| (a.id.clone(), a))
         .collect();
     let failed = failures(store, call, Some(year))?;
-    let reserves = reserves(store, call, Some(year), &tier_of)?;
-    let context = management::Round {
-        rules: &call.management,
-        rubric,
-        year,
-        midterm: round.midterm,
-        today: round.deadline,
-    };
+    let reserves = reserves(store, call, Some(year), &apps)?;
     Ok(call
         .tiers
         .iter()
@@ -151,21 +150,43 @@ pub fn settle_assessment(
                 .filter(|r| r.tier == tier.id)
                 .map(|r| Pilot {
                     app: r.app.clone(),
+                    prefecture: r.prefecture.clone(),
                     score: r.aggregate.as_ref().map(|a| a.value),
                     failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
                 })
                 .collect();
-            let available = reserves.get(&tier.id).map(Vec::as_slice).unwrap_or(&[]);
+            // A reserve being assessed here is a pilot already, whatever
+            // the history says.
+            let available: Vec<Reserve> = reserves
+                .get(&tier.id)
+                .into_iter()
+                .flatten()
+                .filter(|r| !m.rows.iter().any(|row| row.app == r.app))
+                .cloned()
+                .collect();
+            let context = management::Round {
+                rules: &call.management,
+                rubric,
+                year,
+                midterm: round.midterm,
+                today: round.deadline,
+                prefecture_cap: tier.prefecture_cap,
+            };
+            let lines = management::assess(context, &pilots, &available, overrides);
+            let promoted = lines
+                .iter()
+                .filter(|l| l.outcome == Outcome::Promoted)
+                .count();
             TierList {
                 tier: tier.id.clone(),
                 rules: crate::domain::selection::Rules {
                     quota: pilots.len(),
-                    prefecture_cap: 0,
+                    prefecture_cap: tier.prefecture_cap as usize,
                     region_floor: 0,
                     min_score: 0.0,
-                    reserves: available.len(),
+                    reserves: available.len() - promoted,
                 },
-                lines: management::assess(context, &pilots, available, overrides),
+                lines,
             }
         })
         .collect())
@@ -190,9 +211,29 @@ pub fn open_assessment(
             "call {call_id} has no assessment rubric (a rubric with grade bands)"
         ))
     })?;
+    if !(call.info.pilot_start..=call.info.pilot_end).contains(&year) {
+        return Err(StoreError::Refused(format!(
+            "year: the call's pilots run {}–{}; {year} is outside it",
+            call.info.pilot_start, call.info.pilot_end
+        )));
+    }
     let id = format!("asm-{year}");
     if store.round(&id)?.is_some() {
         return Err(StoreError::Refused(format!("round {id} already exists")));
+    }
+    // Who is a pilot in `year` rests on every earlier round's decisions.
+    let open: Vec<String> = store
+        .rounds()?
+        .into_iter()
+        .filter(|r| r.call == call.info.id && r.state != RoundState::Finalised)
+        .filter(|r| when(&call, r) < year)
+        .map(|r| r.id)
+        .collect();
+    if !open.is_empty() {
+        return Err(StoreError::Refused(format!(
+            "finalise the earlier rounds first ({}): who is a pilot in {year} rests on them",
+            open.join(", ")
+        )));
     }
     let pilots = pilots(store, &call, Some(year))?;
     if pilots.is_empty() {

@@ -57,8 +57,10 @@ pub fn load(store: &mut crate::store::Store, actor: &str) -> anyhow::Result<()> 
 /// (mid-term) assessments finalised, the 2019 assessment being scored, and
 /// the pilots' investment actuals for 2017–2019. The story in it: 汨罗市
 /// fails 2017 (warned), passes 2018 and fails again in 2019, so the 2019
-/// list proposes its exit and the best county reserve in its place; 新化县
-/// 水车镇 fails the 2018 mid-term and exits, and 龙山县里耶镇 is promoted.
+/// list proposes its exit and 湘乡市 in its place (宁乡县 scored better but
+/// 长沙 holds the county cap); 新化县水车镇 fails the 2018 mid-term and
+/// exits, and 石门县壶瓶山镇 is promoted (龙山县里耶镇 passed over for 湘西州's
+/// cap).
 /// Every step goes through the same code the panel uses (finalise, the
 /// assessment rounds, the audit log). Idempotent.
 pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Result<()> {

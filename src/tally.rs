@@ -360,6 +360,26 @@ pub fn finalise_on(
     }
     let (call, m) = matrix(store, round, method)?;
     let lists = settle(store, &call, &m)?;
+    if m.round.kind == RoundKind::Assessment {
+        // A pilot without a single submitted review has no grade, and no
+        // consequence can be decided for it, missing reviews allowed or not.
+        let ungraded: Vec<String> = lists
+            .iter()
+            .flat_map(|l| &l.lines)
+            .filter(|l| l.outcome != Outcome::Promoted && l.grade.is_none())
+            .map(|l| m.app_name(&l.app))
+            .collect();
+        if !ungraded.is_empty() {
+            return Err(StoreError::Refused(format!(
+                "{}{}",
+                lang.pick(
+                    "以下试点没有已提交的评分,无法定等次:",
+                    "no submitted review, so no grade, for: "
+                ),
+                ungraded.join(lang.pick("、", ", "))
+            )));
+        }
+    }
     let zh = crate::i18n::Lang::Zh;
     let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<Ruling> = lists
@@ -401,9 +421,18 @@ pub fn finalise_on(
 
 /// Masks applications the viewer is recused from, after the list is settled
 /// on the full data: their cells are masked, and no aggregate, rank,
-/// sub-score or reason is left to read. Outcomes stay.
+/// sub-score, grade or reason is left to read; their lines move to the end
+/// of their tier and that tier shows no ranks, so that no position gives a
+/// rank away; and the reviewers' statistics and α are worked out again from
+/// the cells left visible (the full ones would let a hidden score be solved
+/// for). Outcomes stay.
 pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
     let hidden = |app: &str| recused.iter().any(|r| r == app);
+    if !m.rows.iter().any(|r| hidden(&r.app))
+        && !lists.iter().flat_map(|l| &l.lines).any(|l| hidden(&l.app))
+    {
+        return;
+    }
     for row in m.rows.iter_mut().filter(|r| hidden(&r.app)) {
         for cell in &mut row.cells {
             // Who is recused is not review content; every review is.
@@ -417,16 +446,46 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
         row.disputed = false;
         row.sub_scores.clear();
     }
-    for line in lists
-        .iter_mut()
-        .flat_map(|l| l.lines.iter_mut())
-        .filter(|l| hidden(&l.app))
-    {
-        line.score = None;
-        line.rank = None;
-        line.reasons.clear();
-        // A grade band is a score range: hidden too (a deadline is not).
-        line.grade = None;
+    // A rank beside a hidden one gives its place away (1, 2, 4: the hidden
+    // is third), so the tiers that hold one show no ranks at all.
+    let tiers: std::collections::BTreeSet<String> = m
+        .rows
+        .iter()
+        .filter(|r| hidden(&r.app))
+        .map(|r| r.tier.clone())
+        .collect();
+    for row in m.rows.iter_mut().filter(|r| tiers.contains(&r.tier)) {
+        row.rank = None;
+        row.adjusted_rank = None;
+    }
+    for list in lists.iter_mut().filter(|l| tiers.contains(&l.tier)) {
+        for line in &mut list.lines {
+            line.rank = None;
+        }
+    }
+    let mut visible: Totals = BTreeMap::new();
+    for row in &m.rows {
+        for (cell, reviewer) in row.cells.iter().zip(&m.reviewers) {
+            if let Cell::Submitted(v) = cell {
+                visible
+                    .entry(row.app.clone())
+                    .or_default()
+                    .insert(reviewer.id.clone(), *v);
+            }
+        }
+    }
+    m.reviewer_stats = aggregate::reviewer_stats(&visible);
+    m.alpha = aggregate::krippendorff_alpha(&visible);
+    for list in lists.iter_mut() {
+        for line in list.lines.iter_mut().filter(|l| hidden(&l.app)) {
+            line.score = None;
+            line.rank = None;
+            line.reasons.clear();
+            // A grade band is a score range: hidden too (a deadline is not).
+            line.grade = None;
+        }
+        // Stable: the visible lines keep their order.
+        list.lines.sort_by_key(|l| hidden(&l.app));
     }
 }
 

@@ -65,18 +65,22 @@ fn the_sample_history_holds_grades_warnings_exits_and_promotions() {
         "{}",
         d.rationale
     );
-    // 2018 (mid-term): 新化县水车镇 fails and exits at once; the best town
-    // reserve, 龙山县里耶镇, takes its place.
+    // 2018 (mid-term): 新化县水车镇 fails and exits at once. The best town
+    // reserve, 龙山县里耶镇, is passed over (湘西州 already holds the town
+    // cap of one) and 石门县壶瓶山镇 takes the place.
     let d = decision(&db, "asm-2018", "town-xinhua-shuiche");
     assert_eq!(d.outcome, Some(Outcome::Exited));
     assert!(d.rationale.contains("中期评估不合格"), "{}", d.rationale);
     assert!(
-        d.rationale.contains("名额由龙山县里耶镇递补"),
+        d.rationale
+            .contains("龙山县里耶镇未递补:湘西州已达每市州上限 1 个")
+            && d.rationale.contains("名额由石门县壶瓶山镇递补"),
         "{}",
         d.rationale
     );
-    let d = decision(&db, "asm-2018", "town-longshan-liye");
+    let d = decision(&db, "asm-2018", "town-shimen-hupingshan");
     assert_eq!(d.outcome, Some(Outcome::Promoted));
+    assert_eq!(d.score, None, "a promotion is not scored in the round");
     // 汨罗市 passed 2018, so it went on.
     let d = decision(&db, "asm-2018", "county-miluo");
     assert_eq!(d.outcome, Some(Outcome::Continued));
@@ -89,7 +93,8 @@ fn the_sample_history_holds_grades_warnings_exits_and_promotions() {
         .into_iter()
         .map(|a| a.application)
         .collect();
-    assert!(assigned.contains("town-longshan-liye"));
+    assert!(assigned.contains("town-shimen-hupingshan"));
+    assert!(!assigned.contains("town-longshan-liye"));
     assert!(!assigned.contains("town-xinhua-shuiche"));
     assert_eq!(assigned.len(), 19);
     drop(store);
@@ -100,7 +105,7 @@ fn the_sample_history_holds_grades_warnings_exits_and_promotions() {
 fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it() {
     let (dir, db) = history_db();
     assert!(jury(&db, &["demo", "--complete"]).status.success());
-    // The operator's view (the secretary, m01, is recused from 宁乡县).
+    // The operator's view (the secretary, m01, is recused from 长沙's).
     let p = json(&jury(&db, &["propose", "--json"]));
     assert_eq!(p["round"], "asm-2019");
     let miluo = line(&p, "county-miluo");
@@ -117,13 +122,26 @@ fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it() {
     assert!(
         reasons
             .iter()
-            .any(|r| r["rule"] == "replaced_by" && r["by"] == "county-ningxiang")
+            .any(|r| r["rule"] == "replaced_by" && r["by"] == "county-xiangxiang")
     );
-    let ningxiang = line(&p, "county-ningxiang");
-    assert_eq!(ningxiang["outcome"], "promoted");
-    assert_eq!(ningxiang["reasons"][0]["exited"], "county-miluo");
-    // The other county reserve stays a reserve.
-    assert!(!p.to_string().contains("county-xiangxiang"));
+    // 宁乡县 scored better, but 长沙 already holds the county cap (浏阳市).
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r["rule"] == "reserve_skipped" && r["app"] == "county-ningxiang")
+    );
+    let xiangxiang = line(&p, "county-xiangxiang");
+    assert_eq!(xiangxiang["outcome"], "promoted");
+    assert_eq!(xiangxiang["reasons"][0]["exited"], "county-miluo");
+    let on_list = |app: &str| {
+        p["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["lines"].as_array().unwrap())
+            .any(|l| l["app"] == app)
+    };
+    assert!(!on_list("county-ningxiang"), "passed over, still a reserve");
 
     // Decided: the round is finalised, and the 2020 assessment takes the
     // pilots as they now stand.
@@ -142,7 +160,8 @@ fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it() {
         .into_iter()
         .map(|a| a.application)
         .collect();
-    assert!(pilots.contains("county-ningxiang") && pilots.contains("town-longshan-liye"));
+    assert!(pilots.contains("county-xiangxiang") && pilots.contains("town-shimen-hupingshan"));
+    assert!(!pilots.contains("county-ningxiang") && !pilots.contains("town-longshan-liye"));
     assert!(!pilots.contains("county-miluo") && !pilots.contains("town-xinhua-shuiche"));
     assert_eq!(pilots.len(), 19);
     drop(store);
@@ -206,7 +225,12 @@ fn overrides_of_an_assessment_are_its_own_outcomes_and_keep_the_reserve_out() {
     assert_eq!(miluo["outcome"], "warned");
     assert_eq!(miluo["due_on"], "2020-09-30");
     assert!(
-        !p.to_string().contains("county-ningxiang"),
+        !p["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["lines"].as_array().unwrap())
+            .any(|l| l["outcome"] == "promoted"),
         "no promotion without an exit"
     );
 }
@@ -345,7 +369,7 @@ fn assessment_results_export_with_grades_and_deadlines() {
         md.contains("新化县水车镇 | 娄底 | 不合格 | 退出试点"),
         "{md}"
     );
-    assert!(md.contains("龙山县里耶镇 | 湘西州 |  | 递补入选"), "{md}");
+    assert!(md.contains("石门县壶瓶山镇 | 常德 |  | 递补入选"), "{md}");
 
     // The workbook: sheets per tier, numbers as numbers, Chinese intact.
     let xlsx = dir.path().join("asm-2017.xlsx");
@@ -394,4 +418,90 @@ fn actuals_come_in_from_a_workbook_too() {
         store.actuals("county-cili").unwrap().get(&2019),
         Some(&6.25)
     );
+}
+
+#[test]
+fn rounds_go_in_order_and_stay_put_once_later_ones_rest_on_them() {
+    let (_dir, db) = history_db();
+    let before = snapshot(&db);
+    // 2019 is still being scored: 2020 cannot be opened on a guess.
+    let out = jury(&db, &["assess", "--year", "2020"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("asm-2019"), "{}", stderr(&out));
+    // Years outside the call's pilot period, however large, are refused.
+    for year in ["2016", "2021", "2147483647"] {
+        let out = jury(&db, &["assess", "--year", year]);
+        assert!(!out.status.success(), "{year}");
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.contains("2017–2020") || err.contains("out of range"),
+            "{year}: {err}"
+        );
+    }
+    // 2018's decisions (an exit, a promotion) carry 2019: no reopening it.
+    let out = jury(&db, &["reopen-round", "--round", "asm-2018"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("later rounds"), "{}", stderr(&out));
+    let out = jury(&db, &["reopen-round", "--round", "sel-2016"]);
+    assert!(!out.status.success());
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn an_assessment_override_is_for_its_pilots_and_not_by_the_recused() {
+    let (_dir, db) = history_db();
+    assert!(jury(&db, &["demo", "--complete"]).status.success());
+    assert!(jury(&db, &["--as", "m01", "advance"]).status.success());
+    let before = snapshot(&db);
+    // A reserve is not assessed: there is no outcome of it to override.
+    let out = jury(
+        &db,
+        &[
+            "--as",
+            "m01",
+            "override",
+            "county-xiangxiang",
+            "--outcome",
+            "exited",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not assessed"), "{}", stderr(&out));
+    // m01 is from 长沙: recused from 浏阳市, so may not decide on it.
+    let out = jury(
+        &db,
+        &[
+            "--as",
+            "m01",
+            "override",
+            "county-liuyang",
+            "--outcome",
+            "warned",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("recused"), "{}", stderr(&out));
+    let out = jury(&db, &["--as", "m01", "discuss", "county-liuyang"]);
+    assert!(!out.status.success());
+    assert_eq!(snapshot(&db), before);
+    // m07, the other secretary, may.
+    let out = jury(
+        &db,
+        &[
+            "--as",
+            "m07",
+            "override",
+            "county-liuyang",
+            "--outcome",
+            "warned",
+            "--reason",
+            "整改",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }

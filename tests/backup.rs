@@ -123,3 +123,113 @@ fn every_earlier_schema_upgrades() {
         assert!(jury(&db, &["verify"]).status.success());
     }
 }
+
+/// One audit entry: seq, at, actor, entity, key, old, new.
+type Entry = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// A version-5 database that already holds decisions (the selection
+/// finalised) upgrades to version 6 and still verifies: columns added by the
+/// migration read as NULL in entries logged before it. The v5 file is made
+/// by taking today's schema back: dropping what version 6 added, and
+/// rewriting the log as version 5 wrote it (without the new columns, the
+/// chain re-hashed).
+#[test]
+fn a_version_5_database_with_decisions_upgrades_and_verifies() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v5.db");
+    for args in [
+        vec!["demo", "--stage", "selection", "--complete"],
+        vec!["advance"],
+        vec!["finalise"],
+    ] {
+        let out = jury(&db, &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let decisions_before = jury::store::Store::open(&db)
+        .unwrap()
+        .decisions("sel-2016")
+        .unwrap()
+        .len();
+    assert_eq!(decisions_before, 36);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    let strip = |entity: &str, row: Option<String>| -> Option<String> {
+        let cols: &[&str] = match entity {
+            "round" => &["midterm"],
+            "decision" => &["score", "due_on"],
+            _ => return row,
+        };
+        row.map(|r| {
+            let mut v: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&r).unwrap();
+            for c in cols {
+                v.remove(*c);
+            }
+            serde_json::Value::Object(v).to_string()
+        })
+    };
+    let entries: Vec<Entry> = conn
+        .prepare("SELECT seq, at, actor, entity, key, old, new FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev = "0".repeat(64);
+    for (seq, at, actor, entity, key, old, new) in entries {
+        let (old, new) = (strip(&entity, old), strip(&entity, new));
+        let fields = serde_json::json!([seq, at, actor, entity, key, old, new, prev]);
+        let hash = hex::encode(Sha256::digest(fields.to_string().as_bytes()));
+        conn.execute(
+            "UPDATE audit_log SET old = ?1, new = ?2, prev_hash = ?3, hash = ?4 WHERE seq = ?5",
+            rusqlite::params![old, new, prev, hash, seq],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    conn.execute_batch(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+         DROP TABLE investment_actuals;
+         ALTER TABLE rounds DROP COLUMN midterm;
+         UPDATE decisions SET score = NULL, due_on = NULL;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let out = jury(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let store = jury::store::Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), jury::store::SCHEMA_VERSION);
+    assert_eq!(store.decisions("sel-2016").unwrap().len(), 36);
+    assert!(!store.round("sel-2016").unwrap().unwrap().midterm);
+    drop(store);
+    // And it goes on: the pilots' first assessment opens on the upgraded file.
+    let out = jury(&db, &["assess", "--year", "2017"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(jury(&db, &["verify"]).status.success());
+}

@@ -52,7 +52,8 @@ const APPS: [&str; 14] = [
     "town-youxian-wangling",
 ];
 
-/// The applications the secretary marks discussed meanwhile.
+/// The applications the secretary marks discussed meanwhile (none from
+/// 长沙, which m01 is recused from and may not decide on).
 const DISCUSSED: [&str; 7] = [
     "county-miluo",
     "county-shaodong",
@@ -60,7 +61,7 @@ const DISCUSSED: [&str; 7] = [
     "town-anhua-jiangnan",
     "county-xiangxiang",
     "cluster-changzhutan",
-    "town-liuyang-dayao",
+    "town-huayuan-biancheng",
 ];
 
 fn reviewer(k: usize) -> String {

@@ -534,7 +534,8 @@ fn screen_refreshes_when_another_process_writes() {
 
 /// The done-when of the annual assessments, driven as the secretary would:
 /// on the demo data with every review in, the 2019 round goes from the
-/// matrix to the list (汨罗市 proposed for exit, 宁乡县 promoted), to
+/// matrix to the list (汨罗市 proposed for exit, 湘乡市 promoted: 宁乡县, the better
+/// reserve, is passed over for the 长沙 cap), to
 /// deliberation, to finalised, is exported, and 汨罗市's timeline shows the
 /// history.
 #[test]
@@ -558,8 +559,9 @@ fn the_secretary_runs_the_2019_assessment_end_to_end() {
     tui.wait_for("finalised");
     tui.send("e");
     tui.wait_for("Exported:");
-    // The eighth county line is 汨罗市 (down past three clusters and seven counties).
-    for _ in 0..10 {
+    // 汨罗市 is the seventh county line: 浏阳市, which the secretary is
+    // recused from, sits masked at the end of the tier.
+    for _ in 0..9 {
         tui.send(DOWN);
     }
     tui.send("h");
@@ -588,7 +590,7 @@ fn the_secretary_runs_the_2019_assessment_end_to_end() {
     };
     assert_eq!(outcome("county-miluo"), Some(jury::domain::Outcome::Exited));
     assert_eq!(
-        outcome("county-ningxiang"),
+        outcome("county-xiangxiang"),
         Some(jury::domain::Outcome::Promoted)
     );
     drop(store);

@@ -253,7 +253,7 @@ fn search_hits_open_the_timeline_of_their_application() {
 fn a_promoted_reserve_shows_the_round_it_sat_out() {
     let r = rig(Lang::Zh, "m06");
     let m06 = r.store.member("m06").unwrap().unwrap();
-    let t = jury::timeline::build(&r.store, "town-longshan-liye", Some(&m06)).unwrap();
+    let t = jury::timeline::build(&r.store, "town-shimen-hupingshan", Some(&m06)).unwrap();
     let outcomes: Vec<(String, bool, Option<Outcome>)> = t
         .entries
         .iter()
@@ -436,8 +436,9 @@ fn assessment_list_120x40() {
     assert_eq!(r.app.screen, Screen::Matrix);
     r.key(KeyCode::Tab);
     assert_eq!(r.app.screen, Screen::List);
-    // Down to 汨罗市, the exit, so its reasons show below the list.
-    for _ in 0..10 {
+    // Down to 汨罗市, the exit, so its reasons show below the list (浏阳市,
+    // which m01 is recused from, sits masked at the end of its tier).
+    for _ in 0..9 {
         r.key(KeyCode::Down);
     }
     let t = r.screen(120, 40);

@@ -11,6 +11,7 @@
 
 mod common;
 use common::*;
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -152,10 +153,32 @@ fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals() {
                 );
             }
             assert!(!full["aggregate"].is_null(), "{app} has scores to hide");
+        } else if row["tier"] == "cluster" {
+            assert_eq!(row, full, "{app} is not the secretary's to hide");
         } else {
+            // Counties and towns hold a hidden line: no ranks there (1, 2, 4
+            // would say where the hidden one stands); the rest as it is.
+            assert!(row["rank"].is_null() && row["adjusted_rank"].is_null());
+            let (mut row, mut full) = (row.clone(), full.clone());
+            for v in [&mut row, &mut full] {
+                v["rank"] = Value::Null;
+                v["adjusted_rank"] = Value::Null;
+            }
             assert_eq!(row, full, "{app} is not the secretary's to hide");
         }
     }
+    // The reviewers' statistics come from the visible cells only: with the
+    // full ones, count × mean − the visible scores would give a hidden one.
+    let count = |m: &Value, who: &str| {
+        m["reviewer_stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["reviewer"] == who)
+            .map(|s| s["count"].as_u64().unwrap())
+            .unwrap()
+    };
+    assert!(count(&m, "m02") < count(&operator, "m02"));
 
     // propose and export: no score or rank for them; the outcome stays.
     let out = jury(&db, &["--as", "m01", "propose", "--json"]);
@@ -203,10 +226,14 @@ fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals() {
             assert_eq!(line["recusals"], full["recusals"]);
             hidden += usize::from(!full["score"].is_null());
         } else {
-            // Same line; only its place in the order may move.
+            // Same line; only its place in the order may move, and a tier
+            // holding a hidden line shows no ranks.
             let mut line = line.clone();
             line["seq"] = 0.into();
             full["seq"] = 0.into();
+            if line["rank"].is_null() {
+                full["rank"] = Value::Null;
+            }
             assert_eq!(line, full);
         }
     }
@@ -427,4 +454,41 @@ fn the_interface_asks_a_locked_member_for_the_passphrase() {
     }
     assert_eq!(app.member.as_ref().unwrap().id, "m06");
     assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn search_and_demo_keep_to_the_rules_on_the_pilots_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    assert!(jury(&db, &["demo"]).status.success());
+    // m01 (长沙) is recused from 浏阳市: its earlier decisions show as
+    // outcomes only, with no score, grade or rationale.
+    let out = jury(&db, &["--as", "m01", "search", "浏阳市", "--json"]);
+    let hits = json(&out)["results"].as_array().unwrap().clone();
+    let mine: Vec<&serde_json::Value> = hits
+        .iter()
+        .filter(|h| h["application"] == "county-liuyang")
+        .collect();
+    assert!(!mine.is_empty(), "the outcomes are there");
+    for h in &mine {
+        assert!(h["score"].is_null() && h["grade"].is_null(), "{h}");
+        assert_eq!(h["rationale"], "", "{h}");
+    }
+    // The operator sees them whole.
+    let out = jury(&db, &["search", "浏阳市", "--json"]);
+    assert!(
+        json(&out)["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["application"] == "county-liuyang" && !h["score"].is_null())
+    );
+
+    // A locked panel takes no demo data written as nobody in particular.
+    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = snapshot(&db);
+    let out = jury(&db, &["demo", "--complete"]);
+    assert!(!out.status.success());
+    assert_eq!(snapshot(&db), before);
 }

@@ -372,7 +372,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 },
             };
             let deadline = deadline
-                .or_else(|| chrono::NaiveDate::from_ymd_opt(year + 1, 3, 31))
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31))
                 .ok_or_else(|| anyhow::anyhow!("--year: {year} is out of range"))?;
             let round =
                 crate::pilots::open_assessment(&mut store, &call, year, midterm, deadline, &actor)?;
@@ -796,6 +796,16 @@ fn demo(
             .join("demo.db"),
     };
     let mut store = Store::open(&path)?;
+    if !store.locked_members()?.is_empty() {
+        // The demo writes as nobody in particular: not into a locked panel.
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "该数据库已设置口令,不能载入演示数据;演示请用新的数据库。",
+                "this database's panel uses passphrases: the demo runs on a fresh database."
+            )
+        );
+    }
     match stage {
         Stage::Selection => crate::sample::load(&mut store, actor)?,
         Stage::Pilots => crate::sample::load_history(&mut store, actor)?,

@@ -221,14 +221,7 @@ pub fn propose(
                 .join(sep)
         };
         if assessment {
-            println!(
-                "{}  {} {} · {} {}",
-                name(&list.tier),
-                lang.pick("试点", "pilots"),
-                list.rules.quota,
-                lang.pick("可递补备选", "reserves left"),
-                list.rules.reserves
-            );
+            println!("{}  {}", name(&list.tier), list.rules.pilots_summary(lang));
             let rows: Vec<Vec<String>> = list
                 .lines
                 .iter()

@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pilot {
     pub app: String,
+    /// 市州, for the tier's per-prefecture cap when a reserve is promoted.
+    pub prefecture: String,
     /// The round's aggregate score of 100; None while no review is in.
     pub score: Option<f64>,
     /// Years of earlier assessments this pilot failed.
@@ -24,7 +26,8 @@ pub struct Pilot {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reserve {
     pub app: String,
-    /// Its selection score, shown on the promotion line.
+    pub prefecture: String,
+    /// Its selection score (what made it the best reserve).
     pub score: Option<f64>,
 }
 
@@ -37,12 +40,16 @@ pub struct Round<'a> {
     pub midterm: bool,
     /// The decision date, from which a warning's deadline runs.
     pub today: NaiveDate,
+    /// The tier's most places per 市州 (0: no cap): a promotion keeps to it.
+    pub prefecture_cap: u32,
 }
 
 /// One tier's assessment list: every pilot graded, ranked by score, with its
 /// outcome and the rule behind it; then the reserves promoted into places
-/// that exits freed. The secretary's overrides (on pilots) apply before
-/// promotions are worked out, so overriding an exit keeps the reserve out.
+/// that exits freed — the best first, passing over any whose 市州 already
+/// holds the tier's cap of pilots. The secretary's overrides (on pilots)
+/// apply before promotions are worked out, so overriding an exit keeps the
+/// reserve out.
 pub fn assess(
     round: Round<'_>,
     pilots: &[Pilot],
@@ -127,21 +134,46 @@ pub fn assess(
         lines.push(line);
     }
     if round.rules.promote_reserves {
-        let mut available = reserves.iter();
+        // Places each 市州 holds among the pilots going on.
+        let mut held: BTreeMap<&str, u32> = BTreeMap::new();
+        for p in pilots {
+            let going_on = lines
+                .iter()
+                .any(|l| l.app == p.app && l.outcome != Outcome::Exited);
+            if going_on {
+                *held.entry(p.prefecture.as_str()).or_default() += 1;
+            }
+        }
+        let cap = round.prefecture_cap;
+        let mut available: Vec<&Reserve> = reserves.iter().collect();
         let exits: Vec<usize> = (0..lines.len())
             .filter(|&i| lines[i].outcome == Outcome::Exited)
             .collect();
         let mut promoted = Vec::new();
         for i in exits {
-            match available.next() {
-                Some(r) => {
+            let fits = |r: &Reserve| {
+                cap == 0 || held.get(r.prefecture.as_str()).copied().unwrap_or(0) < cap
+            };
+            for r in available.iter().take_while(|r| !fits(r)) {
+                lines[i].reasons.push(Reason::ReserveSkipped {
+                    app: r.app.clone(),
+                    prefecture: r.prefecture.clone(),
+                    cap,
+                });
+            }
+            match available.iter().position(|r| fits(r)) {
+                Some(at) => {
+                    let r = available.remove(at);
+                    *held.entry(r.prefecture.as_str()).or_default() += 1;
                     lines[i]
                         .reasons
                         .push(Reason::ReplacedBy { by: r.app.clone() });
                     promoted.push(Line {
                         app: r.app.clone(),
                         rank: None,
-                        score: r.score,
+                        // Not scored in this round: its selection score is
+                        // in the selection's decision, not here.
+                        score: None,
                         outcome: Outcome::Promoted,
                         basis: None,
                         reasons: vec![Reason::Replaces {
@@ -189,6 +221,7 @@ mod tests {
     fn pilot(app: &str, score: f64, failed_before: &[i32]) -> Pilot {
         Pilot {
             app: app.into(),
+            prefecture: format!("p-{app}"),
             score: Some(score),
             failed_before: failed_before.to_vec(),
         }
@@ -197,6 +230,7 @@ mod tests {
     fn reserve(app: &str) -> Reserve {
         Reserve {
             app: app.into(),
+            prefecture: format!("p-{app}"),
             score: Some(70.0),
         }
     }
@@ -215,6 +249,7 @@ mod tests {
                 year: 2019,
                 midterm,
                 today: day(2020, 1, 15),
+                prefecture_cap: 1,
             },
             pilots,
             reserves,
@@ -279,6 +314,33 @@ mod tests {
     }
 
     #[test]
+    fn a_promotion_keeps_to_the_prefecture_cap() {
+        // b's 市州 already holds the cap; the best reserve r1 is from there.
+        let mut r1 = reserve("r1");
+        r1.prefecture = "p-b".into();
+        let lines = run(
+            false,
+            &[pilot("a", 50.0, &[2017]), pilot("b", 80.0, &[])],
+            &[r1, reserve("r2")],
+        );
+        let a = find(&lines, "a");
+        assert!(a.reasons.contains(&Reason::ReserveSkipped {
+            app: "r1".into(),
+            prefecture: "p-b".into(),
+            cap: 1
+        }));
+        assert!(a.reasons.contains(&Reason::ReplacedBy { by: "r2".into() }));
+        assert_eq!(find(&lines, "r2").outcome, Outcome::Promoted);
+        assert_eq!(find(&lines, "r2").score, None, "not scored this round");
+        assert!(!lines.iter().any(|l| l.app == "r1"));
+        // The exiting pilot's own place is free for a reserve from its 市州.
+        let mut r3 = reserve("r3");
+        r3.prefecture = "p-a".into();
+        let lines = run(false, &[pilot("a", 50.0, &[2017])], &[r3]);
+        assert_eq!(find(&lines, "r3").outcome, Outcome::Promoted);
+    }
+
+    #[test]
     fn failing_a_midterm_means_exit_at_once_and_without_reserves_it_says_so() {
         let lines = run(true, &[pilot("a", 40.0, &[])], &[]);
         let a = find(&lines, "a");
@@ -305,6 +367,7 @@ mod tests {
                 year: 2019,
                 midterm: false,
                 today: day(2020, 1, 15),
+                prefecture_cap: 1,
             },
             &[pilot("a", 50.0, &[2017])],
             &[reserve("r1")],
@@ -336,6 +399,7 @@ mod tests {
                 year: 2019,
                 midterm: true,
                 today: day(2020, 1, 15),
+                prefecture_cap: 1,
             },
             &[pilot("a", 50.0, &[2017]), pilot("b", 50.0, &[2017, 2018])],
             &[reserve("r1")],

@@ -51,6 +51,20 @@ impl Rules {
     }
 }
 
+impl Rules {
+    /// "pilots 8 · reserves left 2": an assessment list's heading, where
+    /// the quota is the pilots assessed and reserves those still to promote.
+    pub fn pilots_summary(&self, lang: Lang) -> String {
+        format!(
+            "{} {} · {} {}",
+            lang.pick("试点", "pilots"),
+            self.quota,
+            lang.pick("可递补备选", "reserves left"),
+            self.reserves
+        )
+    }
+}
+
 /// How a selected line got its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,6 +144,12 @@ pub enum Reason {
     },
     /// Assessment: an exit with no reserve left to promote.
     NoReserve,
+    /// Assessment: a better reserve passed over, its 市州 at the tier's cap.
+    ReserveSkipped {
+        app: String,
+        prefecture: String,
+        cap: u32,
+    },
 }
 
 impl Reason {
@@ -202,6 +222,22 @@ impl Reason {
             Reason::NoReserve => lang
                 .pick("无备选可递补", "no reserve left to promote")
                 .into(),
+            Reason::ReserveSkipped {
+                app,
+                prefecture,
+                cap,
+            } => match lang {
+                Lang::Zh => format!(
+                    "{}未递补:{}已达每市州上限 {cap} 个",
+                    name(app),
+                    name(prefecture)
+                ),
+                Lang::En => format!(
+                    "{} passed over: {} has reached its cap of {cap}",
+                    name(app),
+                    name(prefecture)
+                ),
+            },
         }
     }
 }

@@ -381,19 +381,31 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
             let Some(app) = store.application(&d.application)? else {
                 continue;
             };
-            if current
-                && let Some(m) = viewer
-                && store.recusal(m, &app)?.is_some()
-            {
+            // A member recused from the application reads nothing of its
+            // reviews: the latest round's decision not at all, earlier ones
+            // only as an outcome (no score, grade or rationale).
+            let recused = match viewer {
+                Some(m) => store.recusal(m, &app)?.is_some(),
+                None => false,
+            };
+            if current && recused {
                 continue;
             }
+            let mut d = d;
+            if recused {
+                d.score = None;
+                d.grade = None;
+                d.rationale = String::new();
+            }
             let names = flag_names(&app.flags);
-            let score = d
-                .rationale
-                .split("综合得分 ")
-                .nth(1)
-                .and_then(|s| s.split(';').next())
-                .and_then(|s| s.trim().parse().ok());
+            // Decisions before schema 6 kept the score only in the rationale.
+            let score = d.score.or_else(|| {
+                d.rationale
+                    .split("综合得分 ")
+                    .nth(1)
+                    .and_then(|s| s.split(';').next())
+                    .and_then(|s| s.trim().parse().ok())
+            });
             records.push(
                 Record {
                     id: format!("{}/{}", round.id, app.id),

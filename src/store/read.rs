@@ -54,7 +54,7 @@ fn round_from(r: &Row<'_>) -> rusqlite::Result<(Round, String, String, String)> 
             deadline: chrono::NaiveDate::MIN,
             state: RoundState::Open,
             year: r.get(8)?,
-            midterm: r.get(9)?,
+            midterm: r.get::<_, Option<bool>>(9)?.unwrap_or(false),
         },
         kind,
         state,

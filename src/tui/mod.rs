@@ -497,9 +497,13 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
         .as_ref()
         .map(|s| s.method)
         .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
-    let (call, matrix) = crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
-    let lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
+    let (call, mut matrix) =
+        crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
+    let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
     let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
+    // What the secretary is recused from is masked in the data itself, so
+    // no view can show it by mistake.
+    crate::tally::mask(&mut matrix, &mut lists, &recused);
     let deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
     match &mut app.secretary {
         Some(s) => s.replace(matrix, lists, recused),

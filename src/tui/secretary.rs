@@ -155,15 +155,12 @@ impl Secretary {
             MatrixSort::Spread => {
                 order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)))
             }
+            // Within a tier by aggregate (rank order; masked rows, with no
+            // aggregate to read, last).
             MatrixSort::Tier => order.sort_by(|&a, &b| {
                 self.tier_rank(&rows[a].tier)
                     .cmp(&self.tier_rank(&rows[b].tier))
-                    .then(
-                        rows[a]
-                            .rank
-                            .unwrap_or(usize::MAX)
-                            .cmp(&rows[b].rank.unwrap_or(usize::MAX)),
-                    )
+                    .then(agg(b).total_cmp(&agg(a)))
                     .then(a.cmp(&b))
             }),
             MatrixSort::Prefecture => {

@@ -4,7 +4,9 @@
 -- and a deadline to rectify; pilots' actual yearly investment is recorded
 -- against the plan. SQLite cannot change a CHECK in place, so the two
 -- decision tables and the overrides are rebuilt with their rows.
-ALTER TABLE rounds ADD COLUMN midterm INTEGER NOT NULL DEFAULT 0 CHECK (midterm IN (0, 1));
+-- NULL on rounds made before this version: their logged rows have no
+-- midterm, and `verify` reads a column missing from an entry as NULL.
+ALTER TABLE rounds ADD COLUMN midterm INTEGER CHECK (midterm IN (0, 1));
 
 CREATE TABLE decisions_v6 (
     round_id        TEXT NOT NULL REFERENCES rounds(id),

@@ -169,7 +169,7 @@ impl Writer<'_> {
                     deadline,
                     round.state.as_str(),
                     round.year,
-                    round.midterm
+                    round.midterm.then_some(1)
                 ],
             )
         })

@@ -26,6 +26,16 @@ impl Writer<'_> {
         if read::application(self.conn, app)?.is_none() {
             return refuse(format!("application: no application {app:?}"));
         }
+        self.not_recused(app)?;
+        if r.kind == RoundKind::Assessment
+            && !read::assignments(self.conn, round)?
+                .iter()
+                .any(|a| a.application == app)
+        {
+            return refuse(format!(
+                "{app} is not assessed in {round}: only a pilot's outcome can be overridden"
+            ));
+        }
         let fits = |o: Outcome| match r.kind {
             RoundKind::Selection => {
                 matches!(
@@ -163,6 +173,24 @@ impl Writer<'_> {
         if r.state != RoundState::Finalised {
             return refuse(format!("round {round} is not finalised"));
         }
+        // Later rounds were settled on this one's decisions (who is a pilot,
+        // which reserve was promoted): it cannot change under them.
+        let later: Vec<String> = read::rounds(self.conn)?
+            .into_iter()
+            .filter(|o| o.call == r.call && o.id != r.id)
+            .filter(|o| match (r.kind, o.kind) {
+                (RoundKind::Selection, RoundKind::Assessment) => true,
+                (RoundKind::Assessment, RoundKind::Assessment) => o.year > r.year,
+                _ => false,
+            })
+            .map(|o| o.id)
+            .collect();
+        if !later.is_empty() {
+            return refuse(format!(
+                "round {round} cannot be reopened: later rounds rest on its decisions ({})",
+                later.join(", ")
+            ));
+        }
         let apps: Vec<String> = {
             let mut stmt = self
                 .conn
@@ -184,6 +212,27 @@ impl Writer<'_> {
 }
 
 impl Writer<'_> {
+    /// Refuses a secretary's act on an application the acting member is
+    /// recused from (the operator, not a member, is never recused).
+    fn not_recused(&self, app: &str) -> Result<()> {
+        let (Some(member), Some(application)) = (
+            read::member(self.conn, &self.actor)?,
+            read::application(self.conn, app)?,
+        ) else {
+            return Ok(());
+        };
+        let declared = read::conflict(self.conn, &member.id, app)?;
+        if crate::domain::panel::recusal(&member, &application.prefecture, declared.as_ref())
+            .is_some()
+        {
+            return refuse(format!(
+                "{}: you are recused from this application and may not decide on it",
+                member.id
+            ));
+        }
+        Ok(())
+    }
+
     fn deliberating(&self, round: &str) -> Result<Round> {
         let Some(r) = read::round(self.conn, round)? else {
             return refuse(format!("round: no round {round:?}"));
@@ -197,6 +246,7 @@ impl Writer<'_> {
     /// Marks an application discussed (or not) in a round.
     pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
         self.deliberating(round)?;
+        self.not_recused(app)?;
         if read::application(self.conn, app)?.is_none() {
             return refuse(format!("application: no application {app:?}"));
         }
@@ -212,6 +262,7 @@ impl Writer<'_> {
     /// The secretary's discussion note on an application.
     pub fn set_discussion_note(&mut self, round: &str, app: &str, note: &str) -> Result<Change> {
         self.deliberating(round)?;
+        self.not_recused(app)?;
         if read::application(self.conn, app)?.is_none() {
             return refuse(format!("application: no application {app:?}"));
         }
@@ -235,6 +286,7 @@ impl Writer<'_> {
         note: &str,
     ) -> Result<Change> {
         let r = self.deliberating(round)?;
+        self.not_recused(app)?;
         if !matches!(r.state, RoundState::Scoring | RoundState::Deliberation) {
             return refuse("revisits are asked while scoring or in deliberation");
         }

@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let [body, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(area);
     let inner_w = body.width.saturating_sub(2) as usize;
     let name = |id: &str| s.matrix.label(&s.call, id, lang);
-    let fixed = 2 + 5 + 8 + 14 + 8 + 9 + 10 + 6;
+    let fixed = 2 + 5 + 8 + 1 + 14 + 8 + 9 + 1 + 10 + 6;
     let name_w = inner_w.saturating_sub(fixed).max(8);
 
     // All lines with their tier headings, then the visible window around the selection.
@@ -29,14 +29,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let assessment = s.matrix.round.kind == crate::domain::RoundKind::Assessment;
     for list in &s.lists {
         let heading = if assessment {
-            format!(
-                "{}  {} {} · {} {}",
-                name(&list.tier),
-                lang.pick("试点", "pilots"),
-                list.rules.quota,
-                lang.pick("可递补备选", "reserves left"),
-                list.rules.reserves
-            )
+            format!("{}  {}", name(&list.tier), list.rules.pilots_summary(lang))
         } else {
             format!("{}  {}", name(&list.tier), list.rules.summary(lang))
         };
@@ -52,7 +45,6 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                         .map(|g| crate::export::grade_label(&s.call, &s.matrix.round, g, lang))
                         .unwrap_or_default(),
                     row.and_then(|r| r.completion)
-                        .filter(|_| !s.is_recused(&l.app))
                         .map(|c| format!("{} {:.0}%", lang.pick("投资", "inv."), c * 100.0))
                         .unwrap_or_default(),
                 )
@@ -94,6 +86,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     pad(&place.map(|p| name(&p.prefecture)).unwrap_or_default(), 8),
                     t.text(),
                 ),
+                Span::raw(" "),
                 Span::styled(pad(&third, 14), t.muted()),
                 Span::styled(
                     pad_left(
@@ -111,6 +104,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     pad(l.outcome.label(lang), 9),
                     outcome_style.add_modifier(Modifier::BOLD),
                 ),
+                Span::raw(" "),
                 Span::styled(pad(&fourth, 10), t.fg("accent")),
                 Span::styled(
                     if overridden {
