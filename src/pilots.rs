@@ -241,6 +241,8 @@ pub fn open_assessment(
             "no pilots to assess in {year}: finalise the selection first"
         )));
     }
+    // A mid-term by the call's rules, or because the secretary says so.
+    let midterm = midterm || call.management.midterm_years.contains(&year);
     let round = Round {
         id: id.clone(),
         call: call.info.id.clone(),

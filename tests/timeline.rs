@@ -464,3 +464,49 @@ fn assessment_review_with_investment_actuals_120x40() {
     assert!(text.contains("实际完成") && text.contains("38%"), "{text}");
     insta::assert_snapshot!("assessment_review_investment_120x40", t.backend());
 }
+
+/// After finalising 2019, the secretary opens 2020 from the list screen:
+/// the pilots as they now stand, every reviewer assigned.
+#[test]
+fn the_secretary_opens_the_next_years_assessment_from_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    jury::sample::load_history(&mut store, "test").unwrap();
+    jury::sample::complete_reviews(&mut store, "test").unwrap();
+    let mut app = jury::tui::build_app(&store, Lang::En, Some("dark"), None).unwrap();
+    jury::tui::perform(&mut app, &mut store, Effect::SignIn("m01".into()));
+    let mut r = Rig {
+        _dir: dir,
+        store,
+        app,
+    };
+    r.key(KeyCode::Tab);
+    // Not yet: 2019 is not finalised.
+    r.keys("N");
+    assert_eq!(r.app.message.as_ref().unwrap().level, Level::Warning);
+    assert!(r.app.popup.is_none());
+    for k in ["A", "y", "F", "y"] {
+        r.keys(k);
+    }
+    assert_eq!(
+        r.store.round("asm-2019").unwrap().unwrap().state,
+        RoundState::Finalised
+    );
+    r.keys("N");
+    r.keys("y");
+    let round = r.store.round("asm-2020").unwrap().expect("2020 opened");
+    assert_eq!(round.state, RoundState::Scoring);
+    assert!(!round.midterm);
+    let pilots: std::collections::BTreeSet<String> = r
+        .store
+        .assignments("asm-2020")
+        .unwrap()
+        .into_iter()
+        .map(|a| a.application)
+        .collect();
+    assert!(pilots.contains("county-xiangxiang") && !pilots.contains("county-miluo"));
+    // The secretary's screens now show the new round.
+    let s = r.app.secretary.as_ref().unwrap();
+    assert_eq!(s.matrix.round.id, "asm-2020");
+    assert!(r.app.message.as_ref().unwrap().text.contains("2020"));
+}

@@ -35,6 +35,9 @@ pub struct Management {
     pub exit_on_failed_midterm: bool,
     /// Whether the best remaining reserve of the tier takes a freed place.
     pub promote_reserves: bool,
+    /// Years whose assessment is a mid-term evaluation (the notice: stage
+    /// results in 2018).
+    pub midterm_years: Vec<i32>,
 }
 
 impl Default for Management {
@@ -44,6 +47,7 @@ impl Default for Management {
             exit_after_failures: 2,
             exit_on_failed_midterm: true,
             promote_reserves: true,
+            midterm_years: Vec::new(),
         }
     }
 }

@@ -390,6 +390,7 @@ mod tests {
             exit_after_failures: 3,
             exit_on_failed_midterm: false,
             promote_reserves: false,
+            midterm_years: Vec::new(),
         };
         let rubric = rubric();
         let lines = assess(

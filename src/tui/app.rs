@@ -30,6 +30,8 @@ pub enum Confirm {
     Reopen,
     Advance,
     Finalise,
+    /// Open the next year's assessment over the pilots.
+    OpenAssessment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +142,8 @@ pub enum Effect {
     },
     Advance,
     Finalise,
+    /// Open the next year's assessment round over the pilots.
+    OpenAssessment,
     Export,
     /// Run this search text (on the worker when there is one).
     Search(String),
@@ -538,6 +542,16 @@ impl App {
             }
             Action::Advance => self.popup = Some(Popup::Confirm(Confirm::Advance)),
             Action::Finalise => self.popup = Some(Popup::Confirm(Confirm::Finalise)),
+            Action::OpenAssessment => {
+                if s.matrix.round.state == crate::domain::RoundState::Finalised {
+                    self.popup = Some(Popup::Confirm(Confirm::OpenAssessment));
+                } else {
+                    self.warn(lang.pick(
+                        "本轮定案后才能开启下一年度考核。",
+                        "Finalise this round before opening the next year's assessment.",
+                    ));
+                }
+            }
             Action::Export => return vec![Effect::Export],
             _ => {}
         }
@@ -759,6 +773,7 @@ impl App {
                         Confirm::Reopen => Effect::Reopen,
                         Confirm::Advance => Effect::Advance,
                         Confirm::Finalise => Effect::Finalise,
+                        Confirm::OpenAssessment => Effect::OpenAssessment,
                     }];
                 }
                 if no {

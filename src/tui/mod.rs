@@ -382,6 +382,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
             None => Ok(()),
         },
+        Effect::OpenAssessment => open_assessment(app, store, &who),
         Effect::Export => export(app, store),
         Effect::Search(text) => run_search(app, store, text),
         Effect::OpenTimeline(id) => open_timeline(app, store, &id),
@@ -390,6 +391,38 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         app.error(e);
         reload(app, store);
     }
+}
+
+/// Opens the assessment of the year after the latest round (the pilots'
+/// first year after the selection), then shows it.
+fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Result<(), String> {
+    let Some(s) = &app.secretary else {
+        return Ok(());
+    };
+    let call = s.call.clone();
+    let latest = store
+        .rounds()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|r| r.call == call.info.id && r.kind == crate::domain::RoundKind::Assessment)
+        .filter_map(|r| r.year)
+        .max();
+    let year = latest.map_or(call.info.pilot_start, |y| y + 1);
+    let deadline = year
+        .checked_add(1)
+        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 3, 31))
+        .ok_or_else(|| format!("{year}: out of range"))?;
+    let midterm = call.management.midterm_years.contains(&year);
+    let round = crate::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
+        .map_err(|e| e.to_string())?;
+    load_secretary(app, store)?;
+    let lang = app.lang;
+    app.info(format!(
+        "{} {}",
+        lang.pick("已开启:", "Opened:"),
+        crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en))
+    ));
+    Ok(())
 }
 
 /// Builds an application's timeline as the signed-in member may read it

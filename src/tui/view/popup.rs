@@ -222,6 +222,13 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
                 "From deliberation on, scores are frozen; this is logged.",
             ),
         ),
+        Confirm::OpenAssessment => (
+            lang.pick(" 开启下一年度考核 ", " Open the next assessment? "),
+            lang.pick(
+                "为当前全部试点开启下一年度考核,每位评审专家分配全部试点(回避照常),此操作会被记录。",
+                "A round over every current pilot, each reviewer assigned to all (recusals apply); logged.",
+            ),
+        ),
         Confirm::Finalise => (
             lang.pick(" 定案 ", " Finalise? "),
             lang.pick(
