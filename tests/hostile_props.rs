@@ -12,8 +12,17 @@ fn parse_file(name: &str, bytes: Vec<u8>) -> Result<usize, Vec<import::ImportErr
     import::parse(&files, &mut |_| {}).map(|r| r.len())
 }
 
+/// Cases per property: 300 in `cargo test`; `JURY_FUZZ_CASES=20000` for a
+/// long run.
+fn cases() -> u32 {
+    std::env::var("JURY_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn query_parser_never_panics(q in "\\PC{0,60}") {
@@ -38,6 +47,8 @@ proptest! {
         let _ = parse_file("p.csv", text.into_bytes());
         let text = format!("id,programme,round,kind,year,decided_on,applicant,tier,prefecture,outcome,grade,score\n{}", rows.join("\n"));
         let _ = parse_file("d.csv", text.into_bytes());
+        let text = format!("申报主体编号,年度,实际完成投资\n{}", rows.join("\n"));
+        let _ = parse_file("a.csv", text.into_bytes());
     }
 
     #[test]
