@@ -556,9 +556,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Advance { round } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "advance", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "advance", round, lang)?;
             let (state, _) = store.write(&actor, true, |w| w.advance_round(&round))?;
             println!("{round}: {}", state.label(lang));
             Ok(ExitCode::SUCCESS)
@@ -570,9 +569,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             clear,
             round,
         } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "override", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "override", round, lang)?;
             let what = if clear {
                 None
             } else {
@@ -597,9 +595,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             method,
             allow_missing,
         } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "finalise", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "finalise", round, lang)?;
             secretary::finalise(&mut store, &round, method, allow_missing, &actor, lang)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -609,9 +606,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             undo,
             round,
         } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "discuss", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "discuss", round, lang)?;
             store.write(&actor, true, |w| {
                 w.set_discussed(&round, &application, !undo)?;
                 if let Some(n) = &note {
@@ -635,9 +631,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             note,
             round,
         } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "revisit", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "revisit", round, lang)?;
             store.write(&actor, true, |w| {
                 w.request_revisit(&round, &member, &application, &note)
             })?;
@@ -648,9 +643,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ReopenRound { round } => {
-            let mut store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "reopen-round", lang)?;
-            let round = secretary::round_or_default(&store, round)?;
+            let (mut store, round) =
+                secretary_round(&cli.db, &cli.as_member, "reopen-round", round, lang)?;
             let (n, _) = store.write(&actor, true, |w| w.reopen_round(&round))?;
             println!(
                 "{round}: {} ({n} {})",
@@ -733,6 +727,22 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// A secretary's command on one round: the store (checked: the viewer is a
+/// secretary, or the operator of an unlocked panel) and the round given,
+/// else the one the secretary works on.
+fn secretary_round(
+    db: &Option<PathBuf>,
+    as_member: &Option<String>,
+    what: &str,
+    round: Option<String>,
+    lang: Lang,
+) -> anyhow::Result<(Store, String)> {
+    let store = open(db)?;
+    secretary_viewer(&store, as_member, what, lang)?;
+    let round = secretary::round_or_default(&store, round)?;
+    Ok((store, round))
 }
 
 /// The viewer of a secretary's command, refused for anyone else.
