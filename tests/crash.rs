@@ -7,13 +7,13 @@
 //! runs the long one (CI runs it too, see .ci/run).
 
 mod common;
+use common::pty::{DOWN, ENTER, Tui};
 use common::*;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -181,8 +181,10 @@ fn finalising_is_all_or_nothing_under_kill() {
     copy_db(&template, &whole);
     let started = Instant::now();
     let out = jury(&whole, &["--as", "m01", "finalise", "--round", &round]);
-    // The kills spread over about as long as an uninterrupted run takes.
-    let window = (started.elapsed().as_millis() as u64 * 5 / 4).max(120);
+    // Starting up takes the first part of a run, writing the last: the
+    // kills spread from halfway to a little past its end.
+    let whole_ms = (started.elapsed().as_millis() as u64).max(20);
+    let window = whole_ms * 6 / 10;
     assert!(out.status.success(), "finalise: {}", stderr(&out));
     let (state, all) = round_state(&whole, &round);
     assert!(state == "finalised" && all > 0, "{round}: {state}, {all}");
@@ -193,7 +195,7 @@ fn finalising_is_all_or_nothing_under_kill() {
         let db = dir.path().join(format!("f{i}.db"));
         copy_db(&template, &db);
         let mut child = spawn(&db, &["--as", "m01", "finalise", "--round", &round]);
-        std::thread::sleep(pause(i, window));
+        std::thread::sleep(Duration::from_millis(whole_ms / 2) + pause(i, window));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             killed += 1;
@@ -209,148 +211,16 @@ fn finalising_is_all_or_nothing_under_kill() {
         finalised += usize::from(decisions > 0);
     }
     eprintln!(
-        "{runs} finalisings of {round} ({all} decisions) killed within {window} ms: \
-         {killed} before they ended, {finalised} finalised in whole, the rest not at all"
+        "{runs} finalisings of {round} ({all} decisions) killed {} to {} ms in: \
+         {killed} before they ended, {finalised} finalised in whole, the rest not at all",
+        whole_ms / 2,
+        whole_ms / 2 + window
     );
 }
 
 // ------------------------------------------------------------ the terminal
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
 const TUI_WAIT: Duration = Duration::from_secs(20);
-const ENTER: &str = "\r";
-const DOWN: &str = "\x1b[B";
-
-/// The real binary in a 120x40 pseudo-terminal, its screen kept by a vt100
-/// parser: the part of the harness in tests/e2e_pty.rs that killing needs.
-struct Tui {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    reader: Option<thread::JoinHandle<()>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-    /// An empty configuration directory: default keys, default theme.
-    _home: tempfile::TempDir,
-}
-
-impl Tui {
-    /// Starts `jury --db DB --lang en --as MEMBER`.
-    fn start(db: &Path, member: &str) -> Tui {
-        let size = |n| std::num::NonZeroU16::new(n).unwrap();
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let home = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.args(["--lang", "en", "--as", member]);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "en_US.UTF-8");
-        cmd.env("LC_ALL", "en_US.UTF-8");
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
-        for var in [
-            "JURY_DB",
-            "JURY_THEME",
-            "JURY_TEST_PANIC",
-            "VISUAL",
-            "EDITOR",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.cwd(home.path());
-        let child = pty.slave.spawn_command(cmd).expect("spawn jury");
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(size(ROWS), size(COLS), 0)));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let reader = {
-            let parser = Arc::clone(&parser);
-            thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n @ 1..) = reader.read(&mut buf) {
-                    parser.lock().unwrap().process(&buf[..n]);
-                }
-            })
-        };
-        let writer = pty.master.take_writer().expect("pty writer");
-        Tui {
-            parser,
-            writer,
-            child,
-            reader: Some(reader),
-            _master: pty.master,
-            _home: home,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return;
-            }
-            if start.elapsed() > TUI_WAIT {
-                panic!("timed out waiting for {what}; the screen:\n{screen}");
-            }
-            thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    fn wait_for(&self, text: &str) {
-        self.wait_until(text, |s| s.contains(text));
-    }
-
-    /// Sends keys as a terminal sends them, without pausing.
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().unwrap();
-    }
-
-    /// SIGKILL: no destructor runs, nothing is flushed or restored. Then lets
-    /// the reader take in whatever the process wrote before it died.
-    fn kill_hard(&mut self) {
-        let pid = self.child.process_id().expect("child pid");
-        let out = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .output()
-            .expect("run kill");
-        assert!(out.status.success(), "kill -KILL {pid}: {}", stderr(&out));
-        let status = self.child.wait().expect("wait for the killed child");
-        assert!(!status.success(), "a killed process exits unsuccessfully");
-        if let Some(handle) = self.reader.take() {
-            let start = Instant::now();
-            while !handle.is_finished() && start.elapsed() < Duration::from_secs(3) {
-                thread::sleep(Duration::from_millis(5));
-            }
-            if handle.is_finished() {
-                handle.join().expect("reader thread");
-            }
-        }
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        // A failed test must not leave a process behind.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
 
 /// The criteria of every tier in round sel-2016 in screen order: id, the
 /// start of the English name the row shows, and the value typed (as in
@@ -495,19 +365,19 @@ fn killed_while_scoring_in_the_terminal_keeps_every_value_it_showed() {
         // ms to commit and draw, so the kill lands before, between and after.
         let delay = Duration::from_micros(at % SLOT * 250);
 
-        let mut tui = Tui::start(&db, "m06");
+        let mut tui = Tui::start(&db, &["--as", "m06"]);
         tui.wait_for("My queue");
-        tui.send(ENTER);
+        tui.write(ENTER);
         tui.wait_for("Scoring · not started");
         // The last step the screen was seen to show.
         let mut shown: Option<usize> = None;
         for (s, step) in steps[..=last].iter().enumerate() {
-            tui.send(step.key);
+            tui.write(step.key);
             if s == last {
                 break;
             }
             if paced {
-                tui.wait_until(&format!("keystroke {s} of run {i}"), |screen| {
+                tui.wait_until(&format!("keystroke {s} of run {i}"), TUI_WAIT, |screen| {
                     step.shown(screen)
                 });
                 shown = Some(s);

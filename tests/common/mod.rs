@@ -2,6 +2,8 @@
 //! directories, and the real `jury` binary.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
