@@ -198,7 +198,7 @@ fn recused_applications_cannot_be_opened() {
     assert!(r.app.message.as_ref().unwrap().text.contains("recused"));
     // And the store refuses too, whatever the interface does.
     let refused = r.store.write("m06", true, |w| {
-        w.set_score_value("sel-2016", "m06", "town-xinhuang-bozhou", "base", Some(1.0))
+        w.set_score_value("sel-2016", "m06", "town-xinhuang-bozhou", "base", Some(1.0), None)
     });
     assert!(refused.is_err());
 }
@@ -265,7 +265,7 @@ fn another_process_write_is_picked_up_on_reload() {
         let mut other = Store::open(r._dir.path().join("t.db").as_path()).unwrap();
         other
             .write("m06", true, |w| {
-                w.set_score_value("sel-2016", "m06", "county-miluo", "base", Some(21.0))
+                w.set_score_value("sel-2016", "m06", "county-miluo", "base", Some(21.0), None)
             })
             .unwrap();
     }

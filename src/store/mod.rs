@@ -57,6 +57,15 @@ pub enum StoreError {
         "the database stayed busy (other members are writing); nothing was changed, please try again"
     )]
     Busy,
+    /// A score write that expected another stored value: someone else (the
+    /// same member in another terminal) changed it since this screen read
+    /// it. Carries what is stored now, so the member can choose.
+    #[error("the stored value changed meanwhile (now {})", fmt_value(*.stored))]
+    Conflict { stored: Option<f64> },
+}
+
+fn fmt_value(v: Option<f64>) -> String {
+    v.map_or_else(|| "blank".to_string(), |v| v.to_string())
 }
 
 /// Attempts to take the write lock after the busy timeout has run out.

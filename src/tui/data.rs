@@ -175,7 +175,7 @@ pub fn review_form(
     let mine = reviews
         .iter()
         .find(|r| r.member == member.id && r.application == app.id);
-    let values = criteria
+    let values: Vec<Option<f64>> = criteria
         .iter()
         .map(|c| {
             mine.and_then(|r| r.scores.iter().find(|s| s.criterion == c.id))
@@ -223,6 +223,11 @@ pub fn review_form(
     };
     let tier = call.tier(&app.tier);
     let actuals = store.actuals(&app.id)?;
+    let kept = store
+        .edit_buffers(&round.id, &member.id, &app.id)?
+        .into_iter()
+        .map(|(k, v)| (k, sanitize(&v)))
+        .collect();
     let mut form = ReviewForm {
         actuals,
         round: round.id.clone(),
@@ -266,6 +271,8 @@ pub fn review_form(
         focus: 0,
         input: None,
         overall: mine.map(|r| r.overall_comment.clone()).unwrap_or_default(),
+        stored: values.clone(),
+        kept,
         values,
         comments,
         status,

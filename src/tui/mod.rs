@@ -4,10 +4,13 @@
 
 pub mod app;
 pub mod data;
+pub mod editor;
 pub mod keymap;
 pub mod layout;
 pub mod queue;
 pub mod review;
+pub mod review_keys;
+mod comments;
 pub mod search;
 pub mod secretary;
 pub mod theme;
@@ -94,6 +97,26 @@ fn enter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
     Ok(terminal)
 }
 
+/// Takes the terminal back after another program used it (`$EDITOR`):
+/// raw mode and the alternate screen again, the screen cleared by command,
+/// and a fresh `Terminal` whose empty buffers make the next draw repaint
+/// every cell. Unlike `Terminal::clear`, nothing here asks the terminal for
+/// its cursor position and waits for an answer that may never come.
+fn reenter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+    use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+    enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    Ok(ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
+        std::io::stdout(),
+    ))?)
+}
+
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut store = Store::open(&opts.db)?;
     let config = config_dir();
@@ -119,9 +142,21 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut terminal = enter_terminal()?;
     let guard = TerminalGuard;
     let result = event_loop(&mut terminal, &mut app, &mut store);
+    // Whatever ended the loop, the comment being typed is saved first.
+    flush_buffer(&mut app, &mut store);
     drop(guard);
     result
 }
+
+/// How long typing in the comment editor may go unsaved: its edit buffer
+/// is written at most this often while keys arrive, and at once when the
+/// editor closes or the session ends. A kill -9 loses at most this much.
+const BUFFER_SAVE_EVERY: Duration = Duration::from_millis(250);
+
+/// Input already queued is handled before drawing again, up to this long,
+/// so a large paste without bracketed paste is taken in whole batches and
+/// the screen still moves while it arrives.
+const DRAIN_FOR: Duration = Duration::from_millis(100);
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -130,10 +165,19 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut version = store.data_version()?;
     let mut last_poll = Instant::now();
+    let mut last_buffer_save = Instant::now() - BUFFER_SAVE_EVERY;
     let mut dirty = true;
     loop {
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
+        if app.editor.as_ref().is_some_and(|e| e.dirty)
+            && last_buffer_save.elapsed() >= BUFFER_SAVE_EVERY
+            && let Some(effect) = app.flush_buffer()
+        {
+            perform(app, store, effect);
+            last_buffer_save = Instant::now();
+            dirty = true;
+        }
         if dirty {
             fit(app, area);
             terminal.draw(|f| view::draw(f, app))?;
@@ -147,18 +191,27 @@ fn event_loop(
             return Ok(());
         }
         dirty |= poll_search(app);
-        // Poll briskly while a search is on its way.
+        // Poll briskly while a search is on its way or a buffer save is due.
         let wait = if app.search.as_ref().is_some_and(|s| s.pending() || !s.ready) {
-            20
+            Duration::from_millis(20)
+        } else if app.editor.as_ref().is_some_and(|e| e.dirty) {
+            BUFFER_SAVE_EVERY.saturating_sub(last_buffer_save.elapsed())
         } else {
-            200
+            Duration::from_millis(200)
         };
-        if event::poll(Duration::from_millis(wait))? {
-            // Drain what is queued before drawing again.
+        if event::poll(wait)? {
+            // Drain what is queued before drawing again. The poll(2) input
+            // source (crossterm's use-dev-tty) sees bytes still unread on
+            // the terminal; a zero timeout would not even look, so ask
+            // with the shortest wait instead.
+            let start = Instant::now();
             loop {
                 let ev = event::read()?;
                 dirty |= handle_event(app, store, terminal, ev, area)?;
-                if app.quit || !event::poll(Duration::ZERO)? {
+                if app.quit
+                    || start.elapsed() >= DRAIN_FOR
+                    || !event::poll(Duration::from_millis(1))?
+                {
                     break;
                 }
             }
@@ -172,6 +225,14 @@ fn event_loop(
                 dirty = true;
             }
         }
+    }
+}
+
+/// Saves the comment being typed now (before the session ends, or the
+/// terminal goes to another program).
+pub fn flush_buffer(app: &mut App, store: &mut Store) {
+    if let Some(effect) = app.flush_buffer() {
+        perform(app, store, effect);
     }
 }
 
@@ -206,7 +267,8 @@ fn handle_event(
     };
     for effect in effects {
         if let Effect::ExternalEditor { criterion, text } = effect {
-            external_editor(app, store, terminal, criterion, text)?;
+            flush_buffer(app, store);
+            comments::external_editor(app, store, terminal, criterion, text)?;
         } else {
             perform(app, store, effect);
         }
@@ -245,37 +307,81 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
         }
         Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
-        Effect::SetValue { criterion, value } => {
+        Effect::SetValue {
+            criterion,
+            value,
+            expected,
+        } => {
             let Some((round, member, application)) = target else {
                 return;
             };
-            store
-                .write(&who, true, |w| {
-                    w.set_score_value(&round, &member, &application, &criterion, value)
-                })
-                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
-                .map_err(|e| e.to_string())
+            let written = store.write(&who, true, |w| {
+                w.set_score_value(
+                    &round,
+                    &member,
+                    &application,
+                    &criterion,
+                    value,
+                    Some(expected),
+                )
+            });
+            match written {
+                Ok(_) => {
+                    if let Some(form) = &mut app.review
+                        && let Some(i) = form.criteria.iter().position(|c| c.id == criterion)
+                    {
+                        form.stored[i] = value;
+                    }
+                    app.set_review_status(crate::domain::ReviewStatus::Draft);
+                    Ok(())
+                }
+                Err(crate::store::StoreError::Conflict { stored }) => {
+                    comments::conflict(app, &criterion, value, stored);
+                    return;
+                }
+                Err(e) => {
+                    // What was typed is not saved: it leaves the screen.
+                    comments::refused_value(app, store, e.to_string());
+                    return;
+                }
+            }
         }
         Effect::SaveBuffer { criterion, text } => {
             let Some((round, member, application)) = target else {
                 return;
             };
-            store
-                .write(&who, true, |w| {
-                    w.save_edit_buffer(&round, &member, &application, &criterion, &text)
-                })
-                .map(drop)
-                .map_err(|e| e.to_string())
+            match store.write(&who, true, |w| {
+                w.save_edit_buffer(&round, &member, &application, &criterion, &text)
+            }) {
+                Ok(_) => Ok(()),
+                // The editor stays open with the text; the message says why
+                // it cannot be kept (the round froze while typing).
+                Err(_) => {
+                    comments::unsaved(app);
+                    return;
+                }
+            }
         }
         Effect::CommitComment { criterion, text } => {
+            let Some(target) = target else {
+                return;
+            };
+            comments::commit(app, store, &who, &target, criterion, text);
+            return;
+        }
+        Effect::DiscardBuffer { criterion } => {
             let Some((round, member, application)) = target else {
                 return;
             };
             store
                 .write(&who, true, |w| {
-                    w.set_comment(&round, &member, &application, &criterion, &text)
+                    w.discard_edit_buffer(&round, &member, &application, &criterion)
                 })
-                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
+                .map(|_| {
+                    if let Some(form) = &mut app.review {
+                        form.kept.remove(&criterion);
+                    }
+                })
                 .map_err(|e| e.to_string())
         }
         Effect::Submit => {
@@ -305,10 +411,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
                 Ok(_) => {
                     let _ = open_review(app, store, &application);
                     app.set_review_status(crate::domain::ReviewStatus::Draft);
-                    app.info(app.lang.pick(
-                        "已撤回,评分恢复为草稿。",
-                        "Reopened: the review is a draft again.",
-                    ));
+                    comments::after_reopen(app);
                     Ok(())
                 }
                 Err(e) => Err(e.to_string()),
@@ -680,15 +783,30 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
             lang.pick("条。", "comment(s) from the last session.")
         ));
     }
+    let mut waiting = Vec::new();
     if !recovery.pending.is_empty() {
-        app.warn(format!(
+        waiting.push(format!(
             "{}{}",
             lang.pick(
-                "上次未保存的评语所属评分已提交或已截止,评语已保留,撤回重评后即恢复:",
-                "Comments from the last session wait until their review is reopened: "
+                "上次未保存的评语所属评分已提交,评语已保留,撤回重评后在该项按 Enter 即可继续:",
+                "Comments from the last session are kept until their review is reopened (then Enter on the row): "
             ),
             recovery.pending.join(lang.pick("、", ", "))
         ));
+    }
+    if !recovery.frozen.is_empty() {
+        // No reopen can help here: say what can.
+        waiting.push(format!(
+            "{}{}",
+            lang.pick(
+                "上次未保存的评语已保留,但所属轮次已不再接受评分(只读);秘书请您复核后即可继续:",
+                "Comments from the last session are kept, but their round no longer takes scores (read-only); they can be finished if the secretary asks you to revisit: "
+            ),
+            recovery.frozen.join(lang.pick("、", ", "))
+        ));
+    }
+    if !waiting.is_empty() {
+        app.warn(waiting.join(lang.pick(" ", " ")));
     }
     Ok(())
 }
@@ -776,15 +894,20 @@ pub fn reload(app: &mut App, store: &mut Store) {
         if app.editor.is_none()
             && let Some(id) = app.review.as_ref().map(|f| f.app.id.clone())
         {
-            let input = app.review.as_ref().and_then(|f| f.input.clone());
+            // Digits being typed, and the value they replace as this screen
+            // saw it stored.
+            let typing = app
+                .review
+                .as_ref()
+                .and_then(|f| Some((f.input.clone()?, f.focus, f.stored.get(f.focus).copied()?)));
             if let Err(e) = open_review(app, store, &id) {
                 // e.g. a conflict declared meanwhile: nothing of it stays on screen.
                 app.review = None;
                 app.screen = Screen::Queue;
                 return Err(e);
             }
-            if let Some(form) = &mut app.review {
-                form.input = input.filter(|_| !form.submitted());
+            if let Some((input, focus, was)) = typing {
+                restore_typing(app, input, focus, was);
             }
         }
         Ok(())
@@ -792,6 +915,42 @@ pub fn reload(app: &mut App, store: &mut Store) {
     if let Err(e) = result {
         app.error(e.to_string());
     }
+}
+
+/// Keeps the digits being typed across a reload, unless the stored value of
+/// that criterion changed meanwhile (the same member in another terminal):
+/// then the stale digits are dropped, the stored value shown, and the
+/// member told, so a half-typed value never overwrites a newer one.
+fn restore_typing(app: &mut App, input: String, focus: usize, was: Option<f64>) {
+    let lang = app.lang;
+    let read_only = app.review_read_only().is_some();
+    let Some(form) = &mut app.review else { return };
+    if form.focus != focus || read_only {
+        return;
+    }
+    let now = form.stored.get(focus).copied().flatten();
+    let same = match (now, was) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (None, None) => true,
+        _ => false,
+    };
+    if same {
+        form.input = Some(input);
+        return;
+    }
+    let name = form
+        .criteria
+        .get(focus)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let shown = now.map_or_else(|| lang.pick("空", "blank").to_string(), |v| v.to_string());
+    app.warn(format!(
+        "{}{name}{}{shown}{}{input}{}",
+        lang.pick("「", "'"),
+        lang.pick("」已在别处改为 ", "' was changed elsewhere to "),
+        lang.pick(";您正在输入的 ", "; what you were typing ("),
+        lang.pick(" 已清除。", ") is cleared.")
+    ));
 }
 
 /// Mouse: click selects (and opens what is already selected), the wheel
@@ -891,63 +1050,4 @@ pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-/// Writes the comment in `$VISUAL`/`$EDITOR` (falling back to vi), with the
-/// terminal handed over to it meanwhile.
-fn external_editor(
-    app: &mut App,
-    store: &mut Store,
-    terminal: &mut ratatui::DefaultTerminal,
-    criterion: String,
-    text: String,
-) -> anyhow::Result<()> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let file = tempfile::Builder::new()
-        .prefix("jury-comment-")
-        .suffix(".txt")
-        .tempfile()?;
-    std::fs::write(file.path(), &text)?;
-    let _ = execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        DisableBracketedPaste
-    );
-    ratatui::restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(file.path())
-        .status();
-    *terminal = enter_terminal()?;
-    terminal.clear()?;
-    match status {
-        Ok(s) if s.success() => {
-            let new_text = std::fs::read_to_string(file.path())?;
-            let new_text = crate::text::sanitize(new_text.trim_end_matches('\n'));
-            if let Some(form) = &mut app.review {
-                match form.criteria.iter().position(|c| c.id == criterion) {
-                    Some(i) => form.comments[i] = new_text.clone(),
-                    None => form.overall = new_text.clone(),
-                }
-            }
-            perform(
-                app,
-                store,
-                Effect::CommitComment {
-                    criterion,
-                    text: new_text,
-                },
-            );
-        }
-        Ok(s) => app.warn(format!(
-            "{editor}: {s}; {}",
-            app.lang.pick("评语未更改。", "comment unchanged.")
-        )),
-        Err(e) => app.error(format!("{editor}: {e}")),
-    }
-    Ok(())
 }
