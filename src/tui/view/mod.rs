@@ -163,7 +163,8 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         .review
         .as_ref()
         .is_some_and(|f| f.kept.contains_key(f.focused_id()));
-    app.keymap
+    let mut hints = app
+        .keymap
         .hints_where(app.context(), app.lang, secretary, |c| match c.action {
             Action::Increment | Action::Decrement | Action::EditComment | Action::Submit => {
                 c.hint && read_only.is_none()
@@ -172,7 +173,17 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             Action::TogglePane => app.narrow,
             Action::DiscardKept => kept,
             _ => c.hint,
-        })
+        });
+    // Under 100 columns the pane switch comes first: a narrow status bar
+    // cuts from the end, and without it half the screen is unreachable.
+    if app.narrow
+        && let Some(cmd) = super::keymap::command(super::keymap::Context::Review, Action::TogglePane)
+        && let Some(i) = hints.iter().position(|(_, n)| *n == app.lang.pick(cmd.zh, cmd.en))
+    {
+        let w = hints.remove(i);
+        hints.insert(0, w);
+    }
+    hints
 }
 
 /// Below this size no screen is legible: a notice says so instead.
