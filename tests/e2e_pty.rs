@@ -392,7 +392,11 @@ fn a_large_paste_without_bracketed_paste_is_taken_whole() {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "the paste was not all stored: {} characters in the database\n{}",
-            comments(&db).iter().map(|c| c.chars().count()).max().unwrap_or(0),
+            comments(&db)
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0),
             tui.screen()
         );
         std::thread::sleep(Duration::from_millis(50));

@@ -108,7 +108,11 @@ impl Term {
 }
 
 /// Another process as a member (the secretary's commands, the other terminal's writes).
-fn other(db: &Path, who: &str, f: impl FnOnce(&mut jury::store::Writer<'_>) -> jury::store::Result<()>) {
+fn other(
+    db: &Path,
+    who: &str,
+    f: impl FnOnce(&mut jury::store::Writer<'_>) -> jury::store::Result<()>,
+) {
     let mut store = Store::open(db).unwrap();
     store.write(who, true, |w| f(w)).unwrap();
 }
@@ -158,10 +162,7 @@ fn typing_in_the_editor_is_saved_in_coalesced_batches_not_per_keystroke() {
                 .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
         })
         .collect();
-    assert!(
-        effects.is_empty(),
-        "no write per keystroke: {effects:?}"
-    );
+    assert!(effects.is_empty(), "no write per keystroke: {effects:?}");
     assert!(a.app.editor.as_ref().unwrap().dirty);
     assert_eq!(
         a.app.flush_buffer(),
@@ -207,7 +208,11 @@ fn a_kept_comment_comes_back_after_reopen_and_is_never_deleted_by_esc() {
     // Esc without typing: committed, not deleted.
     b.key(KeyCode::Esc);
     assert_eq!(comment(&db, "base"), "合议前写的评语继续");
-    assert_eq!(buffer(&db, "base"), None, "committed, so the buffer is done");
+    assert_eq!(
+        buffer(&db, "base"),
+        None,
+        "committed, so the buffer is done"
+    );
 }
 
 /// Finding 1, frozen round: a kept buffer is never overwritten or
@@ -254,7 +259,9 @@ fn a_frozen_round_keeps_the_buffer_and_a_revisit_restores_it() {
     assert!(refused.is_err(), "the store refuses too");
     assert_eq!(buffer(&db, "base").as_deref(), Some("合议前写的评语"));
 
-    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "请复核").map(drop));
+    other(&db, "m01", |w| {
+        w.request_revisit(ROUND, "m06", APP, "请复核").map(drop)
+    });
     a.poll();
     a.key(KeyCode::Enter);
     let editor = a.app.editor.as_ref().expect("a revisit makes it editable");
@@ -295,7 +302,11 @@ fn a_kept_comment_is_discarded_only_when_the_member_confirms() {
     a.keys("abc");
     a.ctrl('d');
     a.key(KeyCode::Char('x'));
-    assert_eq!(a.app.editor.as_ref().unwrap().text(), "abc", "x cancels, not typed");
+    assert_eq!(
+        a.app.editor.as_ref().unwrap().text(),
+        "abc",
+        "x cancels, not typed"
+    );
     a.ctrl('d');
     a.key(KeyCode::Char('y'));
     assert!(a.app.editor.is_none());
@@ -409,11 +420,16 @@ fn deliberation_is_read_only_on_screen() {
     assert!(a.app.editor.is_none());
 
     // Asked to revisit: editable again, as today.
-    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "").map(drop));
+    other(&db, "m01", |w| {
+        w.request_revisit(ROUND, "m06", APP, "").map(drop)
+    });
     a.poll();
     let screen = a.screen(120, 40);
     assert!(!screen.contains("只读"), "{screen}");
-    assert!(screen.lines().last().unwrap().contains("写评语"), "{screen}");
+    assert!(
+        screen.lines().last().unwrap().contains("写评语"),
+        "{screen}"
+    );
     a.key(KeyCode::Enter);
     assert!(a.app.editor.is_some());
 }
@@ -451,7 +467,11 @@ fn an_unbound_key_ends_a_number_so_1e3_is_never_13() {
     // Digits in the queue are answered too.
     a.key(KeyCode::Esc);
     a.keys("5");
-    assert!(a.message().contains("No scores in the queue"), "{}", a.message());
+    assert!(
+        a.message().contains("No scores in the queue"),
+        "{}",
+        a.message()
+    );
 }
 
 #[test]
@@ -469,7 +489,10 @@ fn the_hint_line_follows_the_editor_and_a_narrow_review_names_the_application() 
     let screen = a.screen(80, 24);
     let hints = screen.lines().last().unwrap();
     assert!(hints.contains("保存并关闭"), "{hints}");
-    assert!(!hints.contains("提交") && !hints.contains("退出"), "{hints}");
+    assert!(
+        !hints.contains("提交") && !hints.contains("退出"),
+        "{hints}"
+    );
 }
 
 #[test]
@@ -511,5 +534,8 @@ fn the_total_stays_in_the_title_at_the_widest_split() {
         a.key(KeyCode::Char('>'));
     }
     let screen = a.screen(120, 40);
-    assert!(screen.lines().nth(1).unwrap().contains("合计 20.0/100"), "{screen}");
+    assert!(
+        screen.lines().nth(1).unwrap().contains("合计 20.0/100"),
+        "{screen}"
+    );
 }

@@ -198,7 +198,14 @@ fn recused_applications_cannot_be_opened() {
     assert!(r.app.message.as_ref().unwrap().text.contains("recused"));
     // And the store refuses too, whatever the interface does.
     let refused = r.store.write("m06", true, |w| {
-        w.set_score_value("sel-2016", "m06", "town-xinhuang-bozhou", "base", Some(1.0), None)
+        w.set_score_value(
+            "sel-2016",
+            "m06",
+            "town-xinhuang-bozhou",
+            "base",
+            Some(1.0),
+            None,
+        )
     });
     assert!(refused.is_err());
 }

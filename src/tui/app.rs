@@ -294,7 +294,8 @@ impl App {
                 let keys = self.keymap.keys_label(Context::Queue, Action::Open);
                 let text = format!(
                     "{} {keys} {}",
-                    self.lang.pick("在队列中不能输入分值;按", "No scores in the queue; press"),
+                    self.lang
+                        .pick("在队列中不能输入分值;按", "No scores in the queue; press"),
                     self.lang.pick("打开评分。", "to open the review.")
                 );
                 self.info(text);

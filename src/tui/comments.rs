@@ -110,12 +110,7 @@ pub(super) fn refused_value(app: &mut App, store: &mut Store, why: String) {
 
 /// Another terminal changed the value this write meant to replace: show
 /// the stored value and let the member choose.
-pub(super) fn conflict(
-    app: &mut App,
-    criterion: &str,
-    mine: Option<f64>,
-    theirs: Option<f64>,
-) {
+pub(super) fn conflict(app: &mut App, criterion: &str, mine: Option<f64>, theirs: Option<f64>) {
     let Some(form) = &mut app.review else { return };
     let Some(i) = form.criteria.iter().position(|c| c.id == criterion) else {
         return;

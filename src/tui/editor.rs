@@ -75,7 +75,10 @@ impl CommentEditor {
         }
         let mut hints = vec![
             ("Esc".to_string(), lang.pick("保存并关闭", "save and close")),
-            ("Ctrl-S".to_string(), lang.pick("保存并关闭", "save and close")),
+            (
+                "Ctrl-S".to_string(),
+                lang.pick("保存并关闭", "save and close"),
+            ),
         ];
         if self.purpose == Purpose::Comment {
             hints.push((

@@ -3,29 +3,33 @@
 //! database for changes made by other processes, and draws.
 
 pub mod app;
+mod comments;
 pub mod data;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+mod mouse;
 pub mod queue;
 pub mod review;
 pub mod review_keys;
-mod comments;
 pub mod search;
 pub mod secretary;
+mod secretary_effects;
 pub mod theme;
 pub mod timeline;
 pub mod view;
 
 use crate::i18n::Lang;
 use crate::store::Store;
-use app::{App, Effect, Pane, Screen};
+use app::{App, Effect, Screen};
+pub use mouse::mouse;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Rect;
+use secretary_effects::{drill, export, load_secretary, open_assessment, secretary_write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -112,9 +116,9 @@ fn reenter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
         EnableBracketedPaste,
         Clear(ClearType::All)
     )?;
-    Ok(ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
-        std::io::stdout(),
-    ))?)
+    Ok(ratatui::Terminal::new(
+        ratatui::backend::CrosstermBackend::new(std::io::stdout()),
+    )?)
 }
 
 pub fn run(opts: Options) -> anyhow::Result<()> {
@@ -496,38 +500,6 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
     }
 }
 
-/// Opens the assessment of the year after the latest round (the pilots'
-/// first year after the selection), then shows it.
-fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Result<(), String> {
-    let Some(s) = &app.secretary else {
-        return Ok(());
-    };
-    let call = s.call.clone();
-    let latest = store
-        .rounds()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|r| r.call == call.info.id && r.kind == crate::domain::RoundKind::Assessment)
-        .filter_map(|r| r.year)
-        .max();
-    let year = latest.map_or(call.info.pilot_start, |y| y + 1);
-    let deadline = year
-        .checked_add(1)
-        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 3, 31))
-        .ok_or_else(|| format!("{year}: out of range"))?;
-    let midterm = call.management.midterm_years.contains(&year);
-    let round = crate::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
-        .map_err(|e| e.to_string())?;
-    load_secretary(app, store)?;
-    let lang = app.lang;
-    app.info(format!(
-        "{} {}",
-        lang.pick("已开启:", "Opened:"),
-        crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en))
-    ));
-    Ok(())
-}
-
 /// Builds an application's timeline as the signed-in member may read it
 /// and shows it; a refusal (recused) leaves the screen as it was.
 fn open_timeline(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
@@ -617,134 +589,6 @@ fn poll_search(app: &mut App) -> bool {
         changed = true;
     }
     changed
-}
-
-/// Loads (or reloads) the secretary's matrix and list for the round the
-/// secretary works on, with the method chosen on screen.
-fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
-    let Some(member) = app.member.clone() else {
-        return Ok(());
-    };
-    let round = crate::tally::default_round(store)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| app.lang.pick("没有评审轮次。", "No rounds.").to_string())?;
-    let method = app
-        .secretary
-        .as_ref()
-        .map(|s| s.method)
-        .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
-    let (call, mut matrix) =
-        crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
-    let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
-    // What the secretary is recused from is masked in the data itself, so
-    // no view can show it by mistake.
-    crate::tally::mask(&mut matrix, &mut lists, &recused);
-    let deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
-    match &mut app.secretary {
-        Some(s) => s.replace(matrix, lists, recused),
-        None => app.secretary = Some(secretary::Secretary::new(call, matrix, lists, recused)),
-    }
-    if let Some(s) = &mut app.secretary {
-        s.deliberations = deliberations;
-    }
-    Ok(())
-}
-
-/// A secretary's write on the current round, then a reload of the screens.
-fn secretary_write(
-    app: &mut App,
-    store: &mut Store,
-    f: impl FnOnce(&mut crate::store::Writer<'_>, &str) -> crate::store::Result<()>,
-) -> Result<(), String> {
-    let Some(round) = app.secretary.as_ref().map(|s| s.matrix.round.id.clone()) else {
-        return Ok(());
-    };
-    let who = actor(app);
-    store
-        .write(&who, true, |w| f(w, &round))
-        .map_err(|e| e.to_string())?;
-    load_secretary(app, store)?;
-    if let Some(r) = store.round(&round).map_err(|e| e.to_string())?
-        && app.round.as_ref().is_some_and(|cur| cur.id == r.id)
-    {
-        app.round = Some(r);
-    }
-    Ok(())
-}
-
-fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
-    let Some(s) = &mut app.secretary else {
-        return Ok(());
-    };
-    if s.is_recused(id) {
-        return Ok(());
-    }
-    let members: std::collections::BTreeMap<String, crate::domain::Member> = store
-        .members()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|m| (m.id.clone(), m))
-        .collect();
-    let reviews = store
-        .reviews(&s.matrix.round.id)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|r| r.application == id)
-        .map(|r| {
-            let name = members
-                .get(&r.member)
-                .map(|m| crate::text::sanitize(crate::i18n::name_in(app.lang, &m.name, &m.name_en)))
-                .unwrap_or_else(|| r.member.clone());
-            (name, r)
-        })
-        .collect();
-    s.drill = Some(secretary::Drill {
-        app: id.to_string(),
-        reviews,
-    });
-    app.popup = Some(app::Popup::Drill);
-    Ok(())
-}
-
-/// Exports the internal and the public list, each as CSV and XLSX, into
-/// the current folder, each logged with its SHA-256, and says where.
-fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
-    use sha2::Digest;
-    let Some(s) = &app.secretary else {
-        return Ok(());
-    };
-    let round = s.matrix.round.id.clone();
-    let who = actor(app);
-    let mut written = Vec::new();
-    for public in [false, true] {
-        let doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
-        for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
-            let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
-            let kind = if public { "public" } else { "list" };
-            let path = std::path::PathBuf::from(format!("jury-{round}-{kind}.{}", format.as_str()));
-            crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
-            let sha = hex::encode(sha2::Sha256::digest(&bytes));
-            store
-                .write(&who, true, |w| {
-                    w.record_export(
-                        &round,
-                        format.as_str(),
-                        public,
-                        &path.display().to_string(),
-                        &sha,
-                    )
-                })
-                .map_err(|e| e.to_string())?;
-            written.push(path.display().to_string());
-        }
-    }
-    app.info(format!(
-        "{} {}",
-        app.lang.pick("已导出:", "Exported:"),
-        written.join(", ")
-    ));
-    Ok(())
 }
 
 fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
@@ -951,103 +795,4 @@ fn restore_typing(app: &mut App, input: String, focus: usize, was: Option<f64>) 
         lang.pick(";您正在输入的 ", "; what you were typing ("),
         lang.pick(" 已清除。", ") is cleared.")
     ));
-}
-
-/// Mouse: click selects (and opens what is already selected), the wheel
-/// scrolls whatever is under the pointer.
-pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
-    if app.popup.is_some() || app.editor.is_some() {
-        return Vec::new();
-    }
-    let body = layout::frame(area).body;
-    let inside = |r: Rect| {
-        m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
-    };
-    match app.screen {
-        Screen::Matrix | Screen::List | Screen::Search | Screen::Timeline => {
-            match m.kind {
-                MouseEventKind::ScrollDown => return app.act(keymap::Action::Down),
-                MouseEventKind::ScrollUp => return app.act(keymap::Action::Up),
-                _ => {}
-            }
-            Vec::new()
-        }
-        Screen::Picker => match m.kind {
-            MouseEventKind::ScrollDown => app.act(keymap::Action::Down),
-            MouseEventKind::ScrollUp => app.act(keymap::Action::Up),
-            MouseEventKind::Down(MouseButton::Left) if m.row > body.y => {
-                // List rows start inside the border; clicks map to rows only
-                // while the whole list fits (it does not scroll then).
-                let idx = (m.row - body.y - 1) as usize;
-                let visible = body.height.saturating_sub(2) as usize;
-                if idx < app.picker.members.len() && app.picker.members.len() <= visible {
-                    if idx == app.picker.selected {
-                        return app.act(keymap::Action::Open);
-                    }
-                    app.picker.selected = idx;
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Screen::Queue => {
-            let q = layout::queue(body);
-            match m.kind {
-                MouseEventKind::ScrollDown => app.queue.move_by(3),
-                MouseEventKind::ScrollUp => app.queue.move_by(-3),
-                MouseEventKind::Down(MouseButton::Left) if inside(q.rows) => {
-                    let pos = app.queue.offset + (m.row - q.rows.y) as usize;
-                    if pos < app.queue.visible.len() {
-                        if pos == app.queue.selected {
-                            return app.open_selected();
-                        }
-                        app.queue.selected = pos;
-                    }
-                }
-                _ => {}
-            }
-            Vec::new()
-        }
-        Screen::Review => {
-            let r = layout::review(body, app.split, app.pane == Pane::Material);
-            let over_material = r.material.is_some_and(inside);
-            let over_scoring = r.scoring.is_some_and(inside);
-            let over_notes = match (r.scoring, &app.review) {
-                (Some(rect), Some(form)) => {
-                    let inner = ratatui::widgets::Block::bordered().inner(rect);
-                    let [_, notes] = view::scoring::split(form, inner);
-                    inside(notes)
-                }
-                _ => false,
-            };
-            let Some(form) = &mut app.review else {
-                return Vec::new();
-            };
-            match m.kind {
-                MouseEventKind::ScrollDown if over_material => form.scroll += 3,
-                MouseEventKind::ScrollUp if over_material => {
-                    form.scroll = form.scroll.saturating_sub(3)
-                }
-                MouseEventKind::ScrollDown if over_notes => form.detail_scroll += 2,
-                MouseEventKind::ScrollUp if over_notes => {
-                    form.detail_scroll = form.detail_scroll.saturating_sub(2)
-                }
-                MouseEventKind::ScrollDown if over_scoring => form.set_focus(form.focus + 1),
-                MouseEventKind::ScrollUp if over_scoring => {
-                    form.set_focus(form.focus.saturating_sub(1))
-                }
-                MouseEventKind::Down(MouseButton::Left) if over_scoring => {
-                    let top = layout::criteria_top(r.scoring.expect("over scoring"));
-                    if m.row >= top {
-                        let idx = (m.row - top) as usize;
-                        if idx <= form.overall_row() {
-                            form.set_focus(idx);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            Vec::new()
-        }
-    }
 }

@@ -87,13 +87,19 @@ impl App {
             Some(typed) => format!(
                 "{}{c}{}{typed}{}",
                 lang.pick("「", "'"),
-                lang.pick("」不是数字,分值输入已结束(保存的是 ", "' is not a digit: the value ends at "),
+                lang.pick(
+                    "」不是数字,分值输入已结束(保存的是 ",
+                    "' is not a digit: the value ends at "
+                ),
                 lang.pick(")。", ".")
             ),
             None => format!(
                 "{}{c}{}",
                 lang.pick("按键「", "The key '"),
-                lang.pick("」在此没有作用;按 ? 查看按键。", "' does nothing here; ? lists the keys.")
+                lang.pick(
+                    "」在此没有作用;按 ? 查看按键。",
+                    "' does nothing here; ? lists the keys."
+                )
             ),
         };
         self.warn(text);
@@ -136,11 +142,7 @@ impl App {
 
     /// The choice after a conflicting write: `m` writes mine over theirs,
     /// `t` or Esc keeps theirs (already on screen).
-    pub(super) fn conflict_key(
-        &mut self,
-        popup: Popup,
-        key: KeyEvent,
-    ) -> Vec<Effect> {
+    pub(super) fn conflict_key(&mut self, popup: Popup, key: KeyEvent) -> Vec<Effect> {
         let Popup::Conflict {
             criterion,
             mine,
@@ -302,10 +304,9 @@ impl App {
                 if form.kept.contains_key(form.focused_id()) {
                     self.popup = Some(Popup::Confirm(Confirm::DiscardKept));
                 } else {
-                    self.info(lang.pick(
-                        "此项没有保留的未保存评语。",
-                        "No kept comment on this row.",
-                    ));
+                    self.info(
+                        lang.pick("此项没有保留的未保存评语。", "No kept comment on this row."),
+                    );
                 }
             }
             Action::Submit => {

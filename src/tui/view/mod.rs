@@ -177,8 +177,11 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
     // Under 100 columns the pane switch comes first: a narrow status bar
     // cuts from the end, and without it half the screen is unreachable.
     if app.narrow
-        && let Some(cmd) = super::keymap::command(super::keymap::Context::Review, Action::TogglePane)
-        && let Some(i) = hints.iter().position(|(_, n)| *n == app.lang.pick(cmd.zh, cmd.en))
+        && let Some(cmd) =
+            super::keymap::command(super::keymap::Context::Review, Action::TogglePane)
+        && let Some(i) = hints
+            .iter()
+            .position(|(_, n)| *n == app.lang.pick(cmd.zh, cmd.en))
     {
         let w = hints.remove(i);
         hints.insert(0, w);

@@ -50,7 +50,9 @@ pub fn draw(f: &mut Frame, app: &App) {
                             " Esc / Ctrl-S 保存并关闭 · 暂存中… ",
                             " Esc / Ctrl-S save and close · keeping… ",
                         ),
-                        _ => app.lang.pick(" Esc / Ctrl-S 保存并关闭 ", " Esc / Ctrl-S save and close "),
+                        _ => app
+                            .lang
+                            .pick(" Esc / Ctrl-S 保存并关闭 ", " Esc / Ctrl-S save and close "),
                     },
                     t.muted(),
                 )))
@@ -468,18 +470,27 @@ fn conflict(f: &mut Frame, app: &App, name: &str, mine: Option<f64>, theirs: Opt
             format!(
                 "{}{name}{}",
                 lang.pick("「", "'"),
-                lang.pick("」已在别处(另一终端)修改。", "' was changed elsewhere (another terminal).")
+                lang.pick(
+                    "」已在别处(另一终端)修改。",
+                    "' was changed elsewhere (another terminal)."
+                )
             ),
             t.text(),
         )),
         Line::default(),
         Line::from(vec![
             Span::styled(lang.pick(" 已保存的: ", " Saved:  "), t.muted()),
-            Span::styled(fmt_value(theirs, lang), t.fg("ok").add_modifier(Modifier::BOLD)),
+            Span::styled(
+                fmt_value(theirs, lang),
+                t.fg("ok").add_modifier(Modifier::BOLD),
+            ),
         ]),
         Line::from(vec![
             Span::styled(lang.pick(" 您输入的: ", " Yours:  "), t.muted()),
-            Span::styled(fmt_value(mine, lang), t.fg("warning").add_modifier(Modifier::BOLD)),
+            Span::styled(
+                fmt_value(mine, lang),
+                t.fg("warning").add_modifier(Modifier::BOLD),
+            ),
         ]),
         Line::default(),
         Line::from(vec![
