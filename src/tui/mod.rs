@@ -127,7 +127,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut app = build_app(&store, opts.lang, opts.theme.as_deref(), config.as_deref())?;
     if let Some(id) = &opts.member {
         if store.member(id)?.is_none() {
-            anyhow::bail!("--as: no member {id:?} (see jury members)");
+            anyhow::bail!(
+                "--as: {} {id:?}{}",
+                opts.lang.pick("没有此成员", "no member"),
+                opts.lang.pick("(见 jury members)", " (see jury members)")
+            );
         }
         perform(&mut app, &mut store, Effect::SignIn(id.clone()));
     }
