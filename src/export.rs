@@ -513,11 +513,15 @@ pub fn render(doc: &ListDoc, format: Format, lang: Lang) -> anyhow::Result<Vec<u
 
 /// A member's score sheet: one row per criterion of each application they
 /// may score (recused ones left out), plus an overall-comment row, filled
-/// with what is stored. `jury import` takes it back.
+/// with what is stored. `jury import` takes it back. `sight` is the
+/// exporter's: an application whose review by `member` the exporter may not
+/// read (recused from it, or reviewing it blind themselves) is left out
+/// whole, as on every screen (finding H1).
 pub fn score_sheet(
     store: &crate::store::Store,
     round: &Round,
     member: &Member,
+    sight: &crate::sight::Sight,
     lang: Lang,
 ) -> crate::store::Result<Vec<Vec<String>>> {
     let call = store.call(&round.call)?.ok_or_else(|| {
@@ -556,6 +560,10 @@ pub fn score_sheet(
         let review = reviews
             .iter()
             .find(|r| r.member == member.id && r.application == app.id);
+        let readable = review.map_or(ReviewStatus::Draft, |r| r.status);
+        if sight.recused(&app.id) || !sight.may_read(&app.id, &member.id, readable) {
+            continue;
+        }
         let status = review
             .map(|r| r.status.as_str())
             .unwrap_or("draft")

@@ -468,6 +468,7 @@ mod tests {
             application: "x".into(),
             status,
             overall_comment: String::new(),
+            entered_by: None,
             scores: values
                 .iter()
                 .map(|(c, v)| Score {

@@ -528,7 +528,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 let r = store
                     .round(&round)?
                     .ok_or_else(|| anyhow::anyhow!("--round: no round {round:?}"))?;
-                let rows = crate::export::score_sheet(&store, &r, &m, lang)?;
+                let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
+                let rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
                 match format {
                     crate::export::Format::Csv => crate::export::rows_csv(&rows),
                     crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
@@ -537,7 +538,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             } else {
                 let (call, mut m) = crate::tally::matrix(&store, &round, method)?;
                 let mut lists = crate::tally::settle(&store, &call, &m)?;
-                secretary::mask_for(&store, &viewer, &call, &mut m, &mut lists)?;
+                secretary::mask_for(&store, &viewer, &mut m, &mut lists)?;
                 let doc = crate::export::document(&call, &m, &lists, public, lang);
                 crate::export::render(&doc, format, lang)?
             };

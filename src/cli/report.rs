@@ -219,30 +219,11 @@ pub fn status(
             .collect();
         let all_reviews = store.reviews(&round.id)?;
         // Only the reviews the viewer may read (every one for the operator).
-        let mut readable = Vec::new();
-        for r in &all_reviews {
-            let shown = match (viewer.member(), apps.get(&r.application), call) {
-                (None, _, _) => true,
-                (Some(m), Some(app), Some(call)) => {
-                    let own_submitted = all_reviews.iter().any(|o| {
-                        o.member == m.id
-                            && o.application == r.application
-                            && o.status == ReviewStatus::Submitted
-                    });
-                    crate::domain::panel::may_read_review(
-                        m,
-                        &r.member,
-                        store.recusal(m, app)?.is_some(),
-                        own_submitted,
-                        call.info.reviews_visible,
-                    )
-                }
-                _ => false,
-            };
-            if shown {
-                readable.push(r);
-            }
-        }
+        let sight = crate::sight::Sight::of(store, viewer.member(), &round.id)?;
+        let readable: Vec<&Review> = all_reviews
+            .iter()
+            .filter(|r| sight.may_read(&r.application, &r.member, r.status))
+            .collect();
         let reviews: Vec<Value> = readable
             .iter()
             .map(|r| {

@@ -26,19 +26,16 @@ pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
     move |id: &str| call.name_of(id, lang).unwrap_or_else(|| id.to_string())
 }
 
-/// Hides from a secretary what they are recused from: every cell, score,
-/// rank and reason of those applications (the outcome stays).
+/// Shapes the matrix and lists to what the viewer may see (see
+/// `tally::mask`); the operator of an unlocked panel sees everything.
 pub fn mask_for(
     store: &Store,
     viewer: &Viewer,
-    call: &Call,
     m: &mut tally::Matrix,
     lists: &mut [tally::TierList],
 ) -> anyhow::Result<()> {
-    if let Some(member) = viewer.member() {
-        let recused = tally::recused_apps(store, call, member)?;
-        tally::mask(m, lists, &recused);
-    }
+    let sight = crate::sight::Sight::of(store, viewer.member(), &m.round.id)?;
+    tally::mask(m, lists, &sight);
     Ok(())
 }
 
@@ -52,7 +49,7 @@ pub fn matrix(
 ) -> anyhow::Result<()> {
     let round = round_or_default(store, round)?;
     let (call, mut m) = tally::matrix(store, &round, method)?;
-    mask_for(store, viewer, &call, &mut m, &mut [])?;
+    mask_for(store, viewer, &mut m, &mut [])?;
     if as_json {
         println!(
             "{}",
@@ -90,8 +87,14 @@ pub fn matrix(
         .iter()
         .map(|r| {
             let mut cells = vec![sanitize(&r.name), name(&r.tier)];
-            cells.extend(r.cells.iter().map(|c| {
-                match c {
+            cells.extend(r.cells.iter().zip(&m.reviewers).map(|(c, reviewer)| {
+                // ⟲: sent back to the reviewer (an open revisit request).
+                let sent_back = if r.revisits.contains(&reviewer.id) {
+                    "⟲"
+                } else {
+                    ""
+                };
+                let text = match c {
                     Cell::NotAssigned => String::new(),
                     Cell::Recused => lang.pick("回避", "recused").into(),
                     Cell::Masked => "·".into(),
@@ -100,7 +103,8 @@ pub fn matrix(
                         .map(|t| format!("({t:.1})"))
                         .unwrap_or_else(|| "(…)".into()),
                     Cell::Submitted(t) => format!("{t:.1}"),
-                }
+                };
+                format!("{text}{sent_back}")
             }));
             if assessment {
                 cells.push(
@@ -194,7 +198,7 @@ pub fn propose(
     let round = round_or_default(store, round)?;
     let (call, mut m) = tally::matrix(store, &round, method)?;
     let mut lists = tally::settle(store, &call, &m)?;
-    mask_for(store, viewer, &call, &mut m, &mut lists)?;
+    mask_for(store, viewer, &mut m, &mut lists)?;
     if as_json {
         println!(
             "{}",

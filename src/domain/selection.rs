@@ -153,6 +153,30 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The applications this reason names (besides the line's own), so that
+    /// a reader recused from one of them is not shown it. Every variant is
+    /// listed: a new one must say what it names.
+    pub fn names_applications(&self) -> Vec<&str> {
+        match self {
+            Reason::DisplacedByFloor { by, .. } | Reason::ReplacedBy { by } => vec![by.as_str()],
+            Reason::Tie { with } => with.iter().map(String::as_str).collect(),
+            Reason::Replaces { exited } => vec![exited.as_str()],
+            Reason::ReserveSkipped { app, .. } => vec![app.as_str()],
+            Reason::Ineligible
+            | Reason::NoScore
+            | Reason::BelowMinimum { .. }
+            | Reason::PrefectureCap { .. }
+            | Reason::RegionFloor { .. }
+            | Reason::FilledAfterCap
+            | Reason::OutOfQuota
+            | Reason::Override { .. }
+            | Reason::Warning { .. }
+            | Reason::FailedMidterm { .. }
+            | Reason::RepeatedFailure { .. }
+            | Reason::NoReserve => Vec::new(),
+        }
+    }
+
     pub fn describe(&self, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
         match self {
             Reason::Ineligible => lang.pick("资格审查不合格", "ineligible").into(),

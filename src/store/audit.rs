@@ -41,7 +41,7 @@ pub(crate) const REVIEW: Entity = Entity {
     name: "review",
     table: "reviews",
     key: &["round_id", "member_id", "application_id"],
-    cols: &["status", "overall_comment"],
+    cols: &["status", "overall_comment", "entered_by"],
 };
 pub(crate) const SCORE: Entity = Entity {
     name: "score",
@@ -61,6 +61,7 @@ pub(crate) const DECISION: Entity = Entity {
         "decided_at",
         "score",
         "due_on",
+        "facts",
     ],
 };
 /// A pilot's actual investment in a year.
@@ -150,7 +151,7 @@ pub(crate) const PASSPHRASE: Entity = Entity {
     name: "passphrase",
     table: "member_secrets",
     key: &["member_id"],
-    cols: &["phc"],
+    cols: &["phc", "initial"],
 };
 
 pub(crate) const AUDITED: &[&Entity] = &[

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_deliberation_marks.sql"),
     include_str!("migrations/0005_passphrases.sql"),
     include_str!("migrations/0006_assessments.sql"),
+    include_str!("migrations/0007_trust.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -265,7 +265,7 @@ pub(crate) fn assignments(conn: &Connection, round: &str) -> Result<Vec<Assignme
 
 pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
     let mut stmt = conn.prepare(
-        "SELECT member_id, application_id, status, overall_comment FROM reviews
+        "SELECT member_id, application_id, status, overall_comment, entered_by FROM reviews
          WHERE round_id = ?1 ORDER BY member_id, application_id",
     )?;
     let heads = stmt
@@ -275,6 +275,7 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -296,7 +297,7 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
     }
     heads
         .into_iter()
-        .map(|(member, application, status, overall_comment)| {
+        .map(|(member, application, status, overall_comment, entered_by)| {
             let status =
                 ReviewStatus::parse(&status).ok_or_else(|| corrupt("review status", &status))?;
             Ok(Review {
@@ -308,7 +309,30 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
                 application,
                 status,
                 overall_comment,
+                entered_by,
             })
+        })
+        .collect()
+}
+
+/// Who has a review of one application in a round, and its status.
+pub(crate) fn reviews_of(
+    conn: &Connection,
+    round: &str,
+    app: &str,
+) -> Result<Vec<(String, ReviewStatus)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, status FROM reviews WHERE round_id = ?1 AND application_id = ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![round, app], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(m, s)| {
+            let status = ReviewStatus::parse(&s).ok_or_else(|| corrupt("review status", &s))?;
+            Ok((m, status))
         })
         .collect()
 }

@@ -434,11 +434,9 @@ impl App {
                 let Some(app) = s.selected_app().map(str::to_string) else {
                     return Vec::new();
                 };
-                if s.is_recused(&app) {
-                    self.warn(lang.pick(
-                        "您已回避此申报,不能查看其评审情况。",
-                        "You are recused from this application.",
-                    ));
+                if s.is_masked(&app) {
+                    let msg = s.masked_message(&app, lang);
+                    self.warn(msg);
                     return Vec::new();
                 }
                 return vec![Effect::Drill(app)];
@@ -476,6 +474,11 @@ impl App {
             }
             Action::ToggleDiscussed => {
                 if let Some(app) = s.selected_app() {
+                    if s.is_masked(app) {
+                        let msg = s.masked_message(app, lang);
+                    self.warn(msg);
+                        return Vec::new();
+                    }
                     return vec![Effect::ToggleDiscussed(app.to_string())];
                 }
             }
@@ -483,6 +486,12 @@ impl App {
                 let Some(app) = s.selected_app().map(str::to_string) else {
                     return Vec::new();
                 };
+                // A note carries the panel's discussion (scores included).
+                if s.is_masked(&app) {
+                    let msg = s.masked_message(&app, lang);
+                    self.warn(msg);
+                    return Vec::new();
+                }
                 let note = s
                     .deliberations
                     .get(&app)
@@ -508,10 +517,9 @@ impl App {
                     return Vec::new();
                 };
                 let row = &s.matrix.rows[pos];
-                if s.is_recused(&row.app) {
-                    self.warn(
-                        lang.pick("您已回避此申报。", "You are recused from this application."),
-                    );
+                if s.is_masked(&row.app) {
+                    let msg = s.masked_message(&row.app, lang);
+                    self.warn(msg);
                     return Vec::new();
                 }
                 let reviewers: Vec<(String, String)> = row

@@ -533,14 +533,28 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
     let (call, mut matrix) =
         crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
     let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
-    // What the secretary is recused from is masked in the data itself, so
-    // no view can show it by mistake.
-    crate::tally::mask(&mut matrix, &mut lists, &recused);
-    let deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
+    let sight =
+        crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
+    // What the secretary may not read is masked in the data itself, so no
+    // view can show it by mistake.
+    crate::tally::mask(&mut matrix, &mut lists, &sight);
+    let rows = || matrix.rows.iter().map(|r| r.app.as_str());
+    let masked: Vec<String> = sight.hidden_of(rows()).into_iter().collect();
+    let recused: Vec<String> = rows()
+        .filter(|a| sight.recused(a))
+        .map(str::to_string)
+        .collect();
+    // Discussion notes and marks of a masked application are the panel's
+    // discussion of scores the secretary may not read.
+    let mut deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
+    deliberations.retain(|app, _| !masked.contains(app));
     match &mut app.secretary {
-        Some(s) => s.replace(matrix, lists, recused),
-        None => app.secretary = Some(secretary::Secretary::new(call, matrix, lists, recused)),
+        Some(s) => s.replace(matrix, lists, masked, recused),
+        None => {
+            app.secretary = Some(secretary::Secretary::new(
+                call, matrix, lists, masked, recused,
+            ))
+        }
     }
     if let Some(s) = &mut app.secretary {
         s.deliberations = deliberations;
@@ -574,9 +588,11 @@ fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
     let Some(s) = &mut app.secretary else {
         return Ok(());
     };
-    if s.is_recused(id) {
+    if s.is_masked(id) {
         return Ok(());
     }
+    let sight = crate::sight::Sight::of(store, app.member.as_ref(), &s.matrix.round.id)
+        .map_err(|e| e.to_string())?;
     let members: std::collections::BTreeMap<String, crate::domain::Member> = store
         .members()
         .map_err(|e| e.to_string())?
@@ -587,7 +603,7 @@ fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
         .reviews(&s.matrix.round.id)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|r| r.application == id)
+        .filter(|r| r.application == id && sight.may_read(id, &r.member, r.status))
         .map(|r| {
             let name = members
                 .get(&r.member)
