@@ -126,3 +126,136 @@ impl Sight {
             .collect()
     }
 }
+
+/// A decision as one reader may read it.
+#[derive(Debug, Clone)]
+pub struct ReadDecision {
+    pub decision: Decision,
+    /// The reader may not read this application's figures: the decision
+    /// keeps its outcome (and deadline) only.
+    pub hidden: bool,
+    /// The rank within the tier, unless the tier holds a hidden application.
+    pub rank: Option<usize>,
+}
+
+impl Sight {
+    /// The decisions of a finalised round as the viewer may read them,
+    /// their rationales rendered in `lang` from what is left (findings H3
+    /// and M1):
+    /// - on an application hidden from them: the outcome and deadline only;
+    /// - no rank in a tier that holds a hidden application (the gap would
+    ///   place it), no reason naming a hidden application, and, when the
+    ///   round was settled under z-scores (which rest on every total of the
+    ///   round, hidden ones included), no score.
+    ///
+    /// Whether a hidden decision is listed at all is the caller's choice.
+    /// Decisions made before schema 7 have a text alone: its rank and the
+    /// parts naming a hidden application are cut from it.
+    pub fn decisions(
+        &self,
+        store: &Store,
+        round: &Round,
+        lang: crate::i18n::Lang,
+    ) -> Result<Vec<ReadDecision>> {
+        let call = store
+            .call(&round.call)?
+            .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
+        let apps: std::collections::BTreeMap<String, Application> = store
+            .applications(&call.info.id)?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let decisions = store.decisions(&round.id)?;
+        let hidden = self.hidden_of(decisions.iter().map(|d| d.application.as_str()));
+        let tier_of = |d: &Decision| {
+            d.facts
+                .as_ref()
+                .map(|f| f.tier.clone())
+                .or_else(|| apps.get(&d.application).map(|a| a.tier.clone()))
+                .unwrap_or_default()
+        };
+        let hidden_tiers: BTreeSet<String> = decisions
+            .iter()
+            .filter(|d| hidden.contains(&d.application))
+            .map(tier_of)
+            .collect();
+        let name = |id: &str| {
+            call.name_of(id, lang).unwrap_or_else(|| {
+                apps.get(id)
+                    .map(|a| crate::text::sanitize(crate::i18n::name_in(lang, &a.name, &a.name_en)))
+                    .unwrap_or_else(|| id.to_string())
+            })
+        };
+        let is_hidden = |id: &str| hidden.contains(id);
+        let partial = !hidden.is_empty();
+        let mut out = Vec::new();
+        for mut d in decisions {
+            let app_hidden = hidden.contains(&d.application);
+            let tier_hidden = hidden_tiers.contains(&tier_of(&d));
+            if app_hidden {
+                d.score = None;
+                d.grade = None;
+                d.rationale = String::new();
+                d.facts = None;
+                out.push(ReadDecision {
+                    decision: d,
+                    hidden: true,
+                    rank: None,
+                });
+                continue;
+            }
+            let rank = match &mut d.facts {
+                Some(f) => {
+                    if tier_hidden {
+                        f.rank = None;
+                    }
+                    crate::domain::selection::strip_hidden(&mut f.reasons, &is_hidden);
+                    if partial && f.method == "z_score" {
+                        d.score = None;
+                    }
+                    d.rationale = f.rationale(d.score, d.grade.as_deref(), lang, &name);
+                    f.rank
+                }
+                None if partial => {
+                    // Before schema 7: cut what the text gives away.
+                    let names: Vec<String> = hidden
+                        .iter()
+                        .filter_map(|a| apps.get(a))
+                        .flat_map(|a| [a.name.clone(), a.name_en.clone()])
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    d.rationale = d
+                        .rationale
+                        .split(';')
+                        .filter(|part| !(tier_hidden && part.contains("层级内第")))
+                        .filter(|part| !names.iter().any(|n| part.contains(n.as_str())))
+                        .collect::<Vec<_>>()
+                        .join(";");
+                    None
+                }
+                None => None,
+            };
+            out.push(ReadDecision {
+                decision: d,
+                hidden: false,
+                rank,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl Sight {
+    /// The discussion marks and notes of a round the viewer may read: none
+    /// of an application hidden from them (a note discusses the scores, and
+    /// even the mark says it was talked about: finding M2).
+    pub fn deliberations(
+        &self,
+        store: &Store,
+        round: &str,
+    ) -> Result<std::collections::BTreeMap<String, (bool, String)>> {
+        let mut all = store.deliberations(round)?;
+        all.retain(|app, _| !self.hidden(app));
+        Ok(all)
+    }
+}

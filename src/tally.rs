@@ -393,31 +393,25 @@ pub fn finalise_on(
     let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<Ruling> = lists
         .iter()
-        .flat_map(|l| &l.lines)
-        .map(|line| {
+        .flat_map(|list| list.lines.iter().map(move |line| (list, line)))
+        .map(|(list, line)| {
             // The score as stored, and as the rationale states it.
             let score = line.score.map(|s| (s * 100.0).round() / 100.0);
-            let mut parts = Vec::new();
-            if let Some(s) = score {
-                parts.push(format!("综合得分 {s:.2}"));
-            }
-            if let Some(g) = &line.grade {
-                parts.push(format!("考核等次 {g}"));
-            }
-            if let Some(rank) = line.rank {
-                parts.push(format!("层级内第 {rank} 名"));
-            }
-            if let Some(b) = line.basis {
-                parts.push(b.label(zh).to_string());
-            }
-            parts.extend(line.reasons.iter().map(|r| r.describe(zh, &describe)));
+            let facts = Facts {
+                tier: list.tier.clone(),
+                method: method.as_str().to_string(),
+                rank: line.rank,
+                basis: line.basis,
+                reasons: line.reasons.clone(),
+            };
             Ruling {
                 application: line.app.clone(),
                 outcome: line.outcome,
                 grade: line.grade.clone(),
                 score,
                 due_on: line.due_on,
-                rationale: parts.join(";"),
+                rationale: facts.rationale(score, line.grade.as_deref(), zh, &describe),
+                facts,
             }
         })
         .collect();
@@ -546,20 +540,8 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
                 line.grade = None;
                 continue;
             }
-            // A tie keeps the names the viewer may read; one with only
-            // hidden ones says nothing (tied with whom would tell a score).
-            let is_tie = |r: &selection::Reason| matches!(r, selection::Reason::Tie { .. });
-            let had_tie = line.reasons.iter().any(is_tie);
-            for reason in line.reasons.iter_mut() {
-                if let selection::Reason::Tie { with } = reason {
-                    with.retain(|w| !is_hidden(w));
-                }
-            }
-            line.reasons.retain(|r| {
-                !r.names_applications().iter().any(|a| is_hidden(a))
-                    && !matches!(r, selection::Reason::Tie { with } if with.is_empty())
-            });
-            if had_tie && !line.reasons.iter().any(is_tie) {
+            if selection::strip_hidden(&mut line.reasons, &is_hidden) {
+                // Tied with whom would tell a hidden score.
                 line.tie = false;
             }
         }

@@ -481,7 +481,8 @@ pub(crate) fn overrides(
 /// The decisions of a round (present once it is finalised).
 pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>> {
     let mut stmt = conn.prepare(
-        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on
+        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on,
+                facts
          FROM decisions WHERE round_id = ?1 ORDER BY application_id",
     )?;
     let mut rows = stmt.query([round])?;
@@ -505,6 +506,12 @@ pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>>
             rationale: r.get(3)?,
             decided_by: r.get(4)?,
             decided_on: date("decision date", &at)?,
+            facts: match r.get::<_, Option<String>>(8)? {
+                Some(f) => Some(
+                    serde_json::from_str(&f).map_err(|_| corrupt("decision facts", &f))?,
+                ),
+                None => None,
+            },
         });
     }
     Ok(out)
@@ -519,6 +526,19 @@ pub(crate) fn actuals(conn: &Connection, application: &str) -> Result<BTreeMap<i
 }
 
 impl Store {
+    /// A member's passphrase hash, and whether it is an initial one the
+    /// secretary issued (to be replaced at first sign-in).
+    pub fn passphrase(&self, member: &str) -> Result<Option<(String, bool)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT phc, coalesce(initial, 0) FROM member_secrets WHERE member_id = ?1",
+                [member],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)),
+            )
+            .optional()?)
+    }
+
     /// A member's passphrase hash, if they have set one.
     pub fn passphrase_hash(&self, member: &str) -> Result<Option<String>> {
         Ok(self

@@ -49,6 +49,13 @@ pub enum Popup {
         member: String,
         typed: String,
     },
+    /// A member signed in with an initial passphrase sets their own: typed
+    /// (masked), then typed again (`first` holds the first entry).
+    NewPassphrase {
+        member: String,
+        first: Option<String>,
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +103,8 @@ pub enum Purpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SignIn(String),
+    /// Replace an initial passphrase with the member's own, then sign in.
+    SetOwnPassphrase { member: String, phrase: String },
     /// Sign in once the passphrase checks out.
     SignInWithPassphrase {
         member: String,
@@ -154,8 +163,10 @@ pub enum Effect {
 pub struct Picker {
     pub members: Vec<Member>,
     pub selected: usize,
-    /// Members who have set a passphrase: asked for before they sign in.
-    pub locked: Vec<String>,
+    /// Whether the panel is locked (some member has a passphrase): then
+    /// every member is asked for theirs, so the picker shows nobody which
+    /// members have one.
+    pub locked: bool,
 }
 
 pub struct App {
@@ -195,7 +206,7 @@ impl App {
             picker: Picker {
                 members,
                 selected: 0,
-                locked: Vec::new(),
+                locked: false,
             },
             member: None,
             round: None,
@@ -359,7 +370,7 @@ impl App {
             }
             Action::Open => {
                 if let Some(m) = self.picker.members.get(self.picker.selected) {
-                    if self.picker.locked.contains(&m.id) {
+                    if self.picker.locked {
                         self.popup = Some(Popup::Passphrase {
                             member: m.id.clone(),
                             typed: String::new(),
@@ -744,6 +755,81 @@ impl App {
                         self.popup = Some(Popup::Passphrase { member, typed });
                     }
                     _ => {}
+                }
+                Vec::new()
+            }
+            Popup::NewPassphrase {
+                member,
+                first,
+                mut typed,
+            } => {
+                match key.code {
+                    KeyCode::Esc => self.popup = None,
+                    KeyCode::Enter => match first {
+                        None if typed.chars().count() < crate::auth::MIN_CHARS => {
+                            self.warn(if self.lang == Lang::Zh {
+                                format!("口令至少 {} 个字符。", crate::auth::MIN_CHARS)
+                            } else {
+                                format!(
+                                    "A passphrase needs at least {} characters.",
+                                    crate::auth::MIN_CHARS
+                                )
+                            });
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: None,
+                                typed,
+                            });
+                        }
+                        None => {
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: Some(typed),
+                                typed: String::new(),
+                            })
+                        }
+                        Some(f) if f == typed => {
+                            self.popup = None;
+                            return vec![Effect::SetOwnPassphrase {
+                                member,
+                                phrase: typed,
+                            }];
+                        }
+                        Some(_) => {
+                            self.warn(self.lang.pick(
+                                "两次输入不一致,请重新输入。",
+                                "The two entries differ; type it again.",
+                            ));
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: None,
+                                typed: String::new(),
+                            });
+                        }
+                    },
+                    KeyCode::Backspace => {
+                        typed.pop();
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        });
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        typed.push(c);
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        });
+                    }
+                    _ => {
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        })
+                    }
                 }
                 Vec::new()
             }

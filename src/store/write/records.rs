@@ -420,17 +420,24 @@ impl Writer<'_> {
         Ok(change)
     }
 
-    /// Sets (Some) or clears (None) a member's passphrase hash. The caller
-    /// hashes; the store never sees a passphrase.
-    pub fn set_passphrase(&mut self, member: &str, phc: Option<&str>) -> Result<Change> {
+    /// Sets (Some) or clears (None) a member's passphrase hash; `initial`
+    /// marks one the secretary issued, which the member must replace at
+    /// first sign-in. The caller hashes; the store never sees a passphrase.
+    pub fn set_passphrase(
+        &mut self,
+        member: &str,
+        phc: Option<&str>,
+        initial: bool,
+    ) -> Result<Change> {
         if read::member(self.conn, member)?.is_none() {
             return refuse(format!("member: no member {member:?}"));
         }
+        let initial = initial.then_some(1);
         self.audited(&audit::PASSPHRASE, &[member], |conn| match phc {
             Some(phc) => conn.execute(
-                "INSERT INTO member_secrets (member_id, phc) VALUES (?1, ?2)
-                 ON CONFLICT(member_id) DO UPDATE SET phc = ?2",
-                params![member, phc],
+                "INSERT INTO member_secrets (member_id, phc, initial) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(member_id) DO UPDATE SET phc = ?2, initial = ?3",
+                params![member, phc, initial],
             ),
             None => conn.execute("DELETE FROM member_secrets WHERE member_id = ?1", [member]),
         })
