@@ -140,7 +140,9 @@ pub fn set_own(
         );
     }
     let phc = hash(phrase)?;
-    store.write(member, true, |w| w.set_passphrase(member, Some(&phc), false))?;
+    store.write(member, true, |w| {
+        w.set_passphrase(member, Some(&phc), false)
+    })?;
     Ok(())
 }
 
@@ -182,7 +184,10 @@ mod tests {
     fn initial_phrases_are_long_unambiguous_and_fresh() {
         let a = initial_phrase();
         assert_eq!(a.len(), 19, "{a}");
-        assert!(a.chars().all(|c| c == '-' || "abcdefghijkmnpqrstuvwxyz23456789".contains(c)));
+        assert!(
+            a.chars()
+                .all(|c| c == '-' || "abcdefghijkmnpqrstuvwxyz23456789".contains(c))
+        );
         assert!(a.chars().count() - 3 >= MIN_CHARS);
         assert_ne!(a, initial_phrase());
     }

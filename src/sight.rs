@@ -109,13 +109,7 @@ impl Sight {
         let standing = self.standing(app);
         standing.recused
             || (standing.reviews_it
-                && !panel::may_read_review(
-                    m,
-                    "",
-                    ReviewStatus::Submitted,
-                    standing,
-                    self.visible,
-                ))
+                && !panel::may_read_review(m, "", ReviewStatus::Submitted, standing, self.visible))
     }
 
     /// Of `apps`, those hidden from the viewer.

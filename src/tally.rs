@@ -443,14 +443,17 @@ pub fn finalise_on(
 ///   list's z-score figures (the settled ones, which rest on every total)
 ///   are withheld from such a viewer.
 pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight) {
-    let hidden = sight.hidden_of(
-        m.rows
-            .iter()
-            .map(|r| r.app.as_str())
-            .chain(lists.iter().flat_map(|l| &l.lines).map(|l| l.app.as_str())),
-    );
-    let is_hidden = |app: &str| hidden.contains(app);
-    let mut partial = !hidden.is_empty();
+    // Any application: reasons name ones that are neither rows nor lines
+    // (a reserve passed over in an assessment round).
+    let is_hidden = |app: &str| sight.hidden(app);
+    let mut partial = m.rows.iter().any(|r| is_hidden(&r.app))
+        || lists.iter().flat_map(|l| &l.lines).any(|l| {
+            is_hidden(&l.app)
+                || l
+                    .reasons
+                    .iter()
+                    .any(|r| r.names_applications().iter().any(|a| is_hidden(a)))
+        });
     for row in m.rows.iter_mut() {
         for (cell, reviewer) in row.cells.iter_mut().zip(&m.reviewers) {
             let status = match cell {

@@ -4,8 +4,8 @@
 //! has set a passphrase. What each may read follows the same rules as the
 //! interface: `domain::panel::may_read_review` and the secretary's masks.
 
-use crate::domain::{Member, Role};
 use crate::auth::SignIn;
+use crate::domain::{Member, Role};
 use crate::i18n::Lang;
 use crate::store::Store;
 

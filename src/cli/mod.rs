@@ -329,13 +329,13 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("jury.db"))
 }
 
-fn open(db: &Option<PathBuf>) -> anyhow::Result<Store> {
+fn open(db: &Option<PathBuf>, lang: Lang) -> anyhow::Result<Store> {
     let path = match db {
         Some(p) => p.clone(),
         None => default_db_path()?,
     };
     let store = Store::open(&path)?;
-    warn_if_exposed(&path, Lang::from_env());
+    warn_if_exposed(&path, lang);
     Ok(store)
 }
 
@@ -398,7 +398,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             deadline,
             call,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "assess", lang)?;
             let call = match call {
                 Some(c) => c,
@@ -432,7 +432,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             issue,
             member,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             let req = passphrase::Request {
                 clear,
                 issue,
@@ -442,7 +442,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             println!("{}", store.path().display());
             Ok(ExitCode::SUCCESS)
         }
@@ -451,7 +451,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             dry_run,
             json,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             let only = viewer
                 .member()
@@ -468,20 +468,20 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             )
         }
         Command::Members { json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             // Conflict reasons are personal: a locked panel answers members.
             access::viewer(&store, &cli.as_member, lang)?;
             report::members(&store, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             report::status(&store, &viewer, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eligibility { tier, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             access::viewer(&store, &cli.as_member, lang)?;
             report::eligibility(&store, tier.as_deref(), json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -491,7 +491,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             method,
             json,
         } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = secretary_viewer(&store, &cli.as_member, "matrix", lang)?;
             secretary::matrix(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -501,7 +501,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             method,
             json,
         } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = secretary_viewer(&store, &cli.as_member, "propose", lang)?;
             secretary::propose(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -515,7 +515,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             score_sheet,
             member,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             // A member may take out their own score sheet; the rest is the secretary's.
             let own_sheet = score_sheet
@@ -695,13 +695,13 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Timeline { application, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             timeline::run(&store, &viewer, &application, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, limit, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?
                 .member()
                 .cloned();
@@ -716,7 +716,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             decisions,
             seed,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "gen-data", lang)?;
             if store.calls()?.is_empty() {
                 load_sample(&mut store, &actor)?;
@@ -732,7 +732,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { path } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "backup", lang)?;
             store.backup_to(&path)?;
             println!("{}", path.display());
@@ -744,7 +744,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 None => default_db_path()?,
             };
             if db.exists() {
-                let store = open(&cli.db)?;
+                let store = open(&cli.db, lang)?;
                 secretary_viewer(&store, &cli.as_member, "restore", lang)?;
             }
             let saved = Store::restore(&db, &path)?;
@@ -762,7 +762,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             record,
             anchor,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             // An auditor without a seat on a locked panel may still check
             // the file: counts only, no row named.
             let locked = !store.locked_members()?.is_empty();
@@ -804,7 +804,7 @@ fn secretary_round(
     round: Option<String>,
     lang: Lang,
 ) -> anyhow::Result<(Store, String)> {
-    let store = open(db)?;
+    let store = open(db, lang)?;
     secretary_viewer(&store, as_member, what, lang)?;
     let round = secretary::round_or_default(&store, round)?;
     Ok((store, round))

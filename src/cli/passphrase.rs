@@ -27,7 +27,10 @@ pub fn run(
     let Viewer::Member(me) = &viewer else {
         anyhow::bail!(
             "passphrase: {}",
-            lang.pick("请用 --as 成员编号 指明是谁的口令", "say whose with --as MEMBER")
+            lang.pick(
+                "请用 --as 成员编号 指明是谁的口令",
+                "say whose with --as MEMBER"
+            )
         );
     };
     let locked = !store.locked_members()?.is_empty();
@@ -102,10 +105,7 @@ pub fn run(
         );
     }
     if req.clear {
-        let others = store
-            .locked_members()?
-            .into_iter()
-            .any(|m| m != me.id);
+        let others = store.locked_members()?.into_iter().any(|m| m != me.id);
         if others {
             // The lock holds while anyone has a phrase: clearing one's own
             // would shut oneself out of one's own panel.
@@ -121,7 +121,10 @@ pub fn run(
         println!(
             "{}: {}",
             me.id,
-            lang.pick("口令已清除,评审组已解锁", "passphrase cleared; the panel is unlocked")
+            lang.pick(
+                "口令已清除,评审组已解锁",
+                "passphrase cleared; the panel is unlocked"
+            )
         );
         return Ok(());
     }

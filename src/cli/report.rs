@@ -530,7 +530,12 @@ pub fn verify(
             ),
             _ => String::new(),
         };
-        println!("  [{}] {}{}", p.kind, crate::text::sanitize(&p.detail), crate::text::sanitize(&values));
+        println!(
+            "  [{}] {}{}",
+            p.kind,
+            crate::text::sanitize(&p.detail),
+            crate::text::sanitize(&values)
+        );
     }
     Ok(ok)
 }

@@ -50,6 +50,7 @@ pub fn matrix(
     let round = round_or_default(store, round)?;
     let (call, mut m) = tally::matrix(store, &round, method)?;
     mask_for(store, viewer, &mut m, &mut [])?;
+    let changes = store.recusal_fact_changes(&m.round.id)?;
     if as_json {
         println!(
             "{}",
@@ -61,10 +62,12 @@ pub fn matrix(
                 "reviewer_stats": m.reviewer_stats,
                 "alpha": m.alpha,
                 "reliability": m.alpha.map(Reliability::of_alpha),
+                "recusal_changes": changes,
             }))?
         );
         return Ok(());
     }
+    print_recusal_changes(&changes, lang);
     let name = names(&call, lang);
     let mut header: Vec<String> = vec![
         lang.pick("申报主体", "applicant").into(),
@@ -185,6 +188,34 @@ pub fn matrix(
         ),
     }
     Ok(())
+}
+
+/// Recusal facts changed after scoring began: who may read and score what
+/// moved under the panel, so the secretary is told first.
+fn print_recusal_changes(changes: &[crate::store::RecusalFactChange], lang: Lang) {
+    if changes.is_empty() {
+        return;
+    }
+    println!(
+        "{} {}",
+        lang.pick(
+            "注意:评分开始后回避事实有变更(均已记入审计链):",
+            "Note: recusal facts changed after scoring began (all in the audit log):"
+        ),
+        changes.len()
+    );
+    for c in changes {
+        println!(
+            "  #{} {} {} {} {}: {}",
+            c.entry,
+            c.at,
+            c.actor,
+            c.entity,
+            sanitize(&c.key),
+            sanitize(&c.what)
+        );
+    }
+    println!();
 }
 
 pub fn propose(

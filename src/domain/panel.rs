@@ -172,13 +172,37 @@ mod tests {
             ..Standing::default()
         };
         // Own review: yes, unless recused.
-        assert!(may_read_review(&reviewer, "m06", draft, reviewing(false), after));
+        assert!(may_read_review(
+            &reviewer,
+            "m06",
+            draft,
+            reviewing(false),
+            after
+        ));
         assert!(!may_read_review(&reviewer, "m06", sub, recused, after));
         // Others': only after submitting one's own, never under Never, and
         // never their drafts.
-        assert!(!may_read_review(&reviewer, "m05", sub, reviewing(false), after));
-        assert!(may_read_review(&reviewer, "m05", sub, reviewing(true), after));
-        assert!(!may_read_review(&reviewer, "m05", draft, reviewing(true), after));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            reviewing(false),
+            after
+        ));
+        assert!(may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            reviewing(true),
+            after
+        ));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            draft,
+            reviewing(true),
+            after
+        ));
         assert!(!may_read_review(
             &reviewer,
             "m05",
@@ -194,10 +218,22 @@ mod tests {
             ReviewsVisible::Always
         ));
         // A reviewer not assigned to it: only under Always.
-        assert!(!may_read_review(&reviewer, "m05", sub, Standing::default(), after));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            Standing::default(),
+            after
+        ));
         // The secretary who does not review it: every review, drafts
         // included, except of what they are recused from.
-        assert!(may_read_review(&secretary, "m05", draft, Standing::default(), after));
+        assert!(may_read_review(
+            &secretary,
+            "m05",
+            draft,
+            Standing::default(),
+            after
+        ));
         assert!(!may_read_review(
             &secretary,
             "m05",
@@ -209,7 +245,19 @@ mod tests {
         // its reviewer (finding M3).
         assert!(!may_read_review(&both, "m02", sub, reviewing(false), after));
         assert!(may_read_review(&both, "m02", sub, reviewing(true), after));
-        assert!(!may_read_review(&both, "m02", draft, reviewing(true), after));
-        assert!(may_read_review(&both, "m02", draft, Standing::default(), after));
+        assert!(!may_read_review(
+            &both,
+            "m02",
+            draft,
+            reviewing(true),
+            after
+        ));
+        assert!(may_read_review(
+            &both,
+            "m02",
+            draft,
+            Standing::default(),
+            after
+        ));
     }
 }

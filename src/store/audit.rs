@@ -586,3 +586,88 @@ mod tests {
         assert!(!same_row(old, r#"{"outcome":"reserve","grade":null}"#));
     }
 }
+
+/// A change to a fact that decides recusal (a member's home 市州 or roles,
+/// a declared conflict, an application's 市州), made after scoring began
+/// in a round: the secretary must see it, since it changes who may read
+/// and score what (finding M5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecusalFactChange {
+    pub entry: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub key: String,
+    /// "home_prefecture changsha → huaihua" and the like.
+    pub what: String,
+}
+
+pub(crate) fn recusal_fact_changes(
+    conn: &Connection,
+    round: &str,
+) -> Result<Vec<RecusalFactChange>> {
+    let prefix = format!(
+        "[{}",
+        serde_json::to_string(round).expect("a string serializes")
+    );
+    let first: Option<i64> = conn.query_row(
+        "SELECT min(seq) FROM audit_log WHERE entity IN ('score', 'review')
+         AND substr(key, 1, length(?1)) = ?1",
+        [&prefix],
+        |r| r.get(0),
+    )?;
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, entity, key, old, new FROM audit_log
+         WHERE seq > ?1 AND entity IN ('member', 'conflict', 'application') ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([first])?;
+    let mut out = Vec::new();
+    let field = |json: &Option<String>, name: &str| -> String {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .map(|v| match &v[name] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "—".to_string(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| "—".to_string())
+    };
+    while let Some(r) = rows.next()? {
+        let entity: String = r.get(3)?;
+        let old: Option<String> = r.get(5)?;
+        let new: Option<String> = r.get(6)?;
+        let watched: &[&str] = match entity.as_str() {
+            "member" => &["home_prefecture", "roles"],
+            "application" => &["prefecture"],
+            _ => &["reason"],
+        };
+        // A new member or application is not a change of facts relied on.
+        if entity != "conflict" && old.is_none() {
+            continue;
+        }
+        let what: Vec<String> = watched
+            .iter()
+            .filter(|f| entity == "conflict" || field(&old, f) != field(&new, f))
+            .map(|f| match (&old, &new) {
+                (None, _) if entity == "conflict" => format!("declared ({})", field(&new, f)),
+                (_, None) if entity == "conflict" => "withdrawn".to_string(),
+                _ => format!("{f} {} → {}", field(&old, f), field(&new, f)),
+            })
+            .collect();
+        if what.is_empty() {
+            continue;
+        }
+        out.push(RecusalFactChange {
+            entry: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            entity,
+            key: r.get(4)?,
+            what: what.join("; "),
+        });
+    }
+    Ok(out)
+}

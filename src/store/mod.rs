@@ -11,7 +11,7 @@ pub mod files;
 mod read;
 mod write;
 
-pub use audit::{VerifyProblem, VerifyReport};
+pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
 pub use read::{ReviewProgress, StoreCounts};
 pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
@@ -281,6 +281,11 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
+    }
+
+    /// Changes to recusal facts logged after `round`'s first score.
+    pub fn recusal_fact_changes(&self, round: &str) -> Result<Vec<RecusalFactChange>> {
+        audit::recusal_fact_changes(&self.conn, round)
     }
 
     /// Every hash in the audit chain (for `verify --anchor`).

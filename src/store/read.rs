@@ -297,21 +297,23 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
     }
     heads
         .into_iter()
-        .map(|(member, application, status, overall_comment, entered_by)| {
-            let status =
-                ReviewStatus::parse(&status).ok_or_else(|| corrupt("review status", &status))?;
-            Ok(Review {
-                scores: scores
-                    .remove(&(member.clone(), application.clone()))
-                    .unwrap_or_default(),
-                round: round.to_string(),
-                member,
-                application,
-                status,
-                overall_comment,
-                entered_by,
-            })
-        })
+        .map(
+            |(member, application, status, overall_comment, entered_by)| {
+                let status = ReviewStatus::parse(&status)
+                    .ok_or_else(|| corrupt("review status", &status))?;
+                Ok(Review {
+                    scores: scores
+                        .remove(&(member.clone(), application.clone()))
+                        .unwrap_or_default(),
+                    round: round.to_string(),
+                    member,
+                    application,
+                    status,
+                    overall_comment,
+                    entered_by,
+                })
+            },
+        )
         .collect()
 }
 
@@ -507,9 +509,9 @@ pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>>
             decided_by: r.get(4)?,
             decided_on: date("decision date", &at)?,
             facts: match r.get::<_, Option<String>>(8)? {
-                Some(f) => Some(
-                    serde_json::from_str(&f).map_err(|_| corrupt("decision facts", &f))?,
-                ),
+                Some(f) => {
+                    Some(serde_json::from_str(&f).map_err(|_| corrupt("decision facts", &f))?)
+                }
                 None => None,
             },
         });

@@ -104,7 +104,10 @@ pub enum Purpose {
 pub enum Effect {
     SignIn(String),
     /// Replace an initial passphrase with the member's own, then sign in.
-    SetOwnPassphrase { member: String, phrase: String },
+    SetOwnPassphrase {
+        member: String,
+        phrase: String,
+    },
     /// Sign in once the passphrase checks out.
     SignInWithPassphrase {
         member: String,
@@ -487,7 +490,7 @@ impl App {
                 if let Some(app) = s.selected_app() {
                     if s.is_masked(app) {
                         let msg = s.masked_message(app, lang);
-                    self.warn(msg);
+                        self.warn(msg);
                         return Vec::new();
                     }
                     return vec![Effect::ToggleDiscussed(app.to_string())];

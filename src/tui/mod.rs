@@ -547,8 +547,7 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
     let (call, mut matrix) =
         crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
     let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let sight =
-        crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
+    let sight = crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
     // What the secretary may not read is masked in the data itself, so no
     // view can show it by mistake.
     crate::tally::mask(&mut matrix, &mut lists, &sight);
@@ -561,6 +560,23 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
     let deliberations = sight
         .deliberations(store, &round)
         .map_err(|e| e.to_string())?;
+    let changes = store
+        .recusal_fact_changes(&round)
+        .map_err(|e| e.to_string())?;
+    if !changes.is_empty() && app.secretary.is_none() {
+        app.warn(format!(
+            "{} {}{}",
+            app.lang.pick(
+                "注意:评分开始后回避事实有变更",
+                "Note: recusal facts changed after scoring began:"
+            ),
+            changes.len(),
+            app.lang.pick(
+                " 处(详见 jury matrix 与审计链)。",
+                " (see jury matrix and the audit log)."
+            )
+        ));
+    }
     match &mut app.secretary {
         Some(s) => s.replace(matrix, lists, masked, recused),
         None => {

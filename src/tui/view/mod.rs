@@ -161,7 +161,6 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
                 ),
                 Span::styled(pad(&m.department, 36), t.muted()),
                 Span::styled(roles.join(lang.pick("、", ", ")), t.fg("header")),
-
             ]))
         })
         .collect();
