@@ -77,7 +77,7 @@ pub fn build_app(
         );
     }
     let mut app = App::new(lang, theme, keymap, members);
-    app.picker.locked = store.locked_members()?;
+    app.picker.locked = !store.locked_members()?.is_empty();
     Ok(app)
 }
 
@@ -303,16 +303,30 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
     let result: Result<(), String> = match effect {
         Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
         Effect::SignInWithPassphrase { member, passphrase } => {
-            match store.passphrase_hash(&member) {
-                Ok(Some(phc)) if crate::auth::verify(&phc, &passphrase) => {
+            match crate::auth::check(store, &member, &passphrase, app.lang) {
+                Ok(crate::auth::SignIn::Own) => {
                     sign_in(app, store, &member).map_err(|e| e.to_string())
                 }
-                Ok(_) => Err(app
-                    .lang
-                    .pick("口令不正确。", "Wrong passphrase.")
-                    .to_string()),
+                Ok(crate::auth::SignIn::Initial) => {
+                    // Nothing else until the member has their own.
+                    app.popup = Some(app::Popup::NewPassphrase {
+                        member,
+                        first: None,
+                        typed: String::new(),
+                    });
+                    app.info(app.lang.pick(
+                        "这是初始口令:请设置您自己的口令(至少 8 个字符,输入两次)。",
+                        "That is an initial passphrase: set your own (8 characters or more, typed twice).",
+                    ));
+                    Ok(())
+                }
                 Err(e) => Err(e.to_string()),
             }
+        }
+        Effect::SetOwnPassphrase { member, phrase } => {
+            crate::auth::set_own(store, &member, &phrase, app.lang)
+                .map_err(|e| e.to_string())
+                .and_then(|()| sign_in(app, store, &member).map_err(|e| e.to_string()))
         }
         Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
         Effect::SetValue {
