@@ -179,10 +179,12 @@ fn typing_in_the_editor_is_saved_in_coalesced_batches_not_per_keystroke() {
 }
 
 /// Finding 1, two terminals: the review is submitted elsewhere while the
-/// editor is open; the text is kept, comes back after a reopen, and Esc
-/// without typing commits it rather than deleting it.
+/// editor is open; the text is kept, comes back once the review can change
+/// again (here the secretary's revisit: in the sample every application
+/// has other submitted reviews, so the member's own R is refused, and says
+/// why), and Esc without typing commits it rather than deleting it.
 #[test]
-fn a_kept_comment_comes_back_after_reopen_and_is_never_deleted_by_esc() {
+fn a_kept_comment_comes_back_when_the_review_reopens_and_esc_never_deletes_it() {
     let (_dir, db) = sample();
     let mut b = term(&db, "m06", Lang::En);
     b.open(APP);
@@ -198,10 +200,15 @@ fn a_kept_comment_comes_back_after_reopen_and_is_never_deleted_by_esc() {
     assert_eq!(buffer(&db, "base").as_deref(), Some("合议前写的评语继续"));
     assert_eq!(comment(&db, "base"), "");
 
-    // Reopen: the kept text is offered on its row and opens in the editor.
+    // R cannot reopen a review submitted after the others' scores were
+    // shown: said, no confirmation offered.
     b.key(KeyCode::Char('R'));
-    b.key(KeyCode::Char('y'));
-    assert!(b.message().contains("kept"), "{}", b.message());
+    assert_eq!(b.app.popup, None);
+    assert!(b.message().contains("secretary"), "{}", b.message());
+    assert!(b.screen(120, 40).contains("Kept, not yet saved"));
+    // The secretary sends it back: the kept text opens in the editor.
+    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "").map(drop));
+    b.poll();
     b.key(KeyCode::Enter);
     let editor = b.app.editor.as_ref().expect("the editor opens");
     assert_eq!(editor.text(), "合议前写的评语继续");
@@ -296,8 +303,8 @@ fn a_kept_comment_is_discarded_only_when_the_member_confirms() {
     assert_eq!(buffer(&db, "base"), None);
 
     // In the editor: Ctrl-D asks, any key but y keeps typing.
-    a.key(KeyCode::Char('R'));
-    a.key(KeyCode::Char('y'));
+    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "").map(drop));
+    a.poll();
     a.key(KeyCode::Enter);
     a.keys("abc");
     a.ctrl('d');

@@ -50,6 +50,10 @@ pub(super) fn commit(
                 "此评分已在别处提交,评语未写入。文字已保留:撤回重评(R)后在该项按 Enter 即可继续。",
                 "This review was submitted elsewhere, so the comment was not saved. The text is kept: reopen (R), then Enter on the row brings it back.",
             ),
+            Some(ReadOnly::SubmittedSeen) => lang.pick(
+                "此评分已在别处提交,评语未写入。文字已保留:秘书请您复核后,在该项按 Enter 即可继续。",
+                "This review was submitted elsewhere, so the comment was not saved. The text is kept: once the secretary asks you to revisit, Enter on the row brings it back.",
+            ),
             _ => lang.pick(
                 "评语未能写入,文字已保留,下次打开编辑器时恢复。",
                 "The comment could not be saved; the text is kept and comes back when the editor opens.",

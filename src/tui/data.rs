@@ -192,6 +192,13 @@ pub fn review_form(
         .collect();
     let status = mine.map(|r| r.status);
     let submitted = status == Some(ReviewStatus::Submitted);
+    // The store's rule (Writer::reopen_review): once submitting showed the
+    // others' submitted reviews, only the secretary's revisit reopens it.
+    let reopen_needs_revisit = submitted
+        && call.info.reviews_visible == ReviewsVisible::AfterOwnSubmission
+        && reviews.iter().any(|r| {
+            r.application == app.id && r.member != member.id && r.status == ReviewStatus::Submitted
+        });
     let others = match call.info.reviews_visible {
         ReviewsVisible::Never => Others::Hidden {
             until_submitted: false,
@@ -273,6 +280,7 @@ pub fn review_form(
         overall: mine.map(|r| r.overall_comment.clone()).unwrap_or_default(),
         stored: values.clone(),
         kept,
+        reopen_needs_revisit,
         values,
         comments,
         status,

@@ -661,8 +661,8 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
         waiting.push(format!(
             "{}{}",
             lang.pick(
-                "上次未保存的评语已保留,但所属轮次已不再接受评分(只读);秘书请您复核后即可继续:",
-                "Comments from the last session are kept, but their round no longer takes scores (read-only); they can be finished if the secretary asks you to revisit: "
+                "上次未保存的评语已保留,但其评分您已不能自行修改(只读);秘书请您复核后即可继续:",
+                "Comments from the last session are kept, but you can no longer change their review yourself (read-only); they can be finished once the secretary asks you to revisit: "
             ),
             recovery.frozen.join(lang.pick("、", ", "))
         ));

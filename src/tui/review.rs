@@ -64,6 +64,9 @@ pub struct ReviewForm {
     /// review was submitted elsewhere or the round moved on): criterion id,
     /// '' for the overall comment → text. The editor opens with them.
     pub kept: std::collections::BTreeMap<String, String>,
+    /// Submitted, and submitting showed the others' submitted reviews: the
+    /// member cannot reopen it; only the secretary's revisit request can.
+    pub reopen_needs_revisit: bool,
     pub overall: String,
     pub status: Option<ReviewStatus>,
     /// Focused row: a criterion, or `criteria.len()` for the overall comment.

@@ -17,6 +17,9 @@ pub enum ReadOnly {
     Frozen(RoundState),
     /// Submitted: `R` reopens it.
     Submitted,
+    /// Submitted after the others' scores were shown: only the secretary's
+    /// revisit request reopens it (R would be a second look).
+    SubmittedSeen,
 }
 
 impl App {
@@ -33,7 +36,11 @@ impl App {
         if !round.state.accepts_scores() && !revisiting {
             return Some(ReadOnly::Frozen(round.state));
         }
-        form.submitted().then_some(ReadOnly::Submitted)
+        match (form.submitted(), form.reopen_needs_revisit) {
+            (false, _) => None,
+            (true, false) => Some(ReadOnly::Submitted),
+            (true, true) => Some(ReadOnly::SubmittedSeen),
+        }
     }
 
     /// The message that says why a change is refused, with what can help.
@@ -52,6 +59,12 @@ impl App {
                 state.label(lang),
                 lang.pick(",评分只读。", ": this review is read-only.")
             ),
+            ReadOnly::SubmittedSeen => lang
+                .pick(
+                    "此评分已提交,且您已看到其他专家的评分:不能自行撤回,如需修改请秘书发起复核请求。",
+                    "This review is submitted and you have seen the other reviewers' scores: only the secretary can send it back to you (revisit).",
+                )
+                .into(),
             ReadOnly::Submitted => {
                 let keys = self.keymap.keys_label(Context::Review, Action::Reopen);
                 format!(
@@ -339,12 +352,20 @@ impl App {
                     );
                     return Vec::new();
                 }
-                if let Some(ReadOnly::Frozen(_)) = self.review_read_only() {
-                    self.warn(lang.pick(
-                        "本轮已进入合议,已提交的评分不能撤回;如需修改,请秘书发起复核请求。",
-                        "The round no longer takes scores, so a submitted review cannot be reopened; the secretary can ask you to revisit it.",
-                    ));
-                    return Vec::new();
+                match self.review_read_only() {
+                    Some(ReadOnly::Frozen(_)) => {
+                        self.warn(lang.pick(
+                            "本轮已进入合议,已提交的评分不能撤回;如需修改,请秘书发起复核请求。",
+                            "The round no longer takes scores, so a submitted review cannot be reopened; the secretary can ask you to revisit it.",
+                        ));
+                        return Vec::new();
+                    }
+                    Some(why @ ReadOnly::SubmittedSeen) => {
+                        let text = self.read_only_message(why);
+                        self.warn(text);
+                        return Vec::new();
+                    }
+                    _ => {}
                 }
                 self.popup = Some(Popup::Confirm(Confirm::Reopen));
             }

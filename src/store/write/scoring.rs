@@ -193,9 +193,9 @@ pub struct Recovery {
     pub committed: usize,
     /// Applications whose buffered comment must wait for a reopen.
     pub pending: Vec<String>,
-    /// Applications whose buffered comment is kept in a round that no
-    /// longer takes scores (deliberation without a revisit, finalised): no
-    /// reopen can restore it, only a revisit request.
+    /// Applications whose buffered comment is kept where the member cannot
+    /// reopen the review (its round no longer takes scores, or submitting
+    /// showed the others' scores): only a revisit request can restore it.
     pub frozen: Vec<String>,
 }
 
@@ -494,13 +494,7 @@ impl Writer<'_> {
         if self.review_status(&key)? != Some(ReviewStatus::Submitted) {
             return refuse("only a submitted review can be reopened");
         }
-        let visible = read::call(self.conn, &t.round.call)?
-            .map(|c| c.info.reviews_visible)
-            .unwrap_or_default();
-        let others_shown = read::reviews_of(self.conn, round, app)?
-            .iter()
-            .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
-        if visible == ReviewsVisible::AfterOwnSubmission && others_shown {
+        if self.reopen_needs_revisit(&t.round, member, app)? {
             return refuse(
                 "the other reviewers' scores have been shown to you since you submitted: \
                  only the secretary can send this review back to you (revisit)",
@@ -513,6 +507,19 @@ impl Writer<'_> {
                 params![key[0], key[1], key[2]],
             )
         })
+    }
+
+    /// Whether submitting showed this member the others' submitted reviews
+    /// (`after_own_submission` and one exists), so that only a revisit
+    /// request may reopen the review.
+    fn reopen_needs_revisit(&self, round: &Round, member: &str, app: &str) -> Result<bool> {
+        let visible = read::call(self.conn, &round.call)?
+            .map(|c| c.info.reviews_visible)
+            .unwrap_or_default();
+        let others_shown = read::reviews_of(self.conn, &round.id, app)?
+            .iter()
+            .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
+        Ok(visible == ReviewsVisible::AfterOwnSubmission && others_shown)
     }
 
     /// Saves the text of a comment being typed (not audited: it is work in
@@ -562,22 +569,28 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Whether a review is frozen for this member: its round no longer
-    /// takes scores and no revisit request is open (no reopen can help).
-    fn frozen(&self, round: &str, member: &str, app: &str) -> Result<bool> {
+    /// Whether only the secretary can make a review editable for this
+    /// member again: its round no longer takes scores and no revisit is
+    /// open, or it is submitted and the member has seen the others' scores.
+    fn needs_secretary(&self, round: &str, member: &str, app: &str) -> Result<bool> {
         let Some(r) = read::round(self.conn, round)? else {
             return Ok(true);
         };
         let revisiting = r.state == RoundState::Deliberation
             && read::open_revisit(self.conn, round, member, app)?.is_some();
-        Ok(!r.state.accepts_scores() && !revisiting)
+        if !r.state.accepts_scores() && !revisiting {
+            return Ok(true);
+        }
+        let submitted = self.review_status(&[round, member, app])? == Some(ReviewStatus::Submitted);
+        Ok(submitted && self.reopen_needs_revisit(&r, member, app)?)
     }
 
     /// Commits every edit buffer a member left behind (a killed process) into
     /// the comments it belongs to. A buffer that cannot be committed now (the
     /// review was submitted, the round closed) is kept, never dropped: it is
-    /// counted in `pending` (a reopen restores it) or `frozen` (only a
-    /// revisit request can), and shown in the editor when it opens again.
+    /// counted in `pending` (the member's reopen restores it) or `frozen`
+    /// (only a revisit request can), and shown in the editor when it opens
+    /// again.
     pub fn recover_edit_buffers(&mut self, member: &str) -> Result<Recovery> {
         let pending: Vec<(String, String, String, String)> = {
             let mut stmt = self.conn.prepare(
@@ -593,7 +606,7 @@ impl Writer<'_> {
         for (round, app, criterion, text) in pending {
             match self.set_comment(&round, member, &app, &criterion, &text) {
                 Ok(_) => recovery.committed += 1,
-                Err(StoreError::Refused(_)) if self.frozen(&round, member, &app)? => {
+                Err(StoreError::Refused(_)) if self.needs_secretary(&round, member, &app)? => {
                     recovery.frozen.push(app)
                 }
                 Err(StoreError::Refused(_)) => recovery.pending.push(app),
