@@ -449,8 +449,7 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
     let mut partial = m.rows.iter().any(|r| is_hidden(&r.app))
         || lists.iter().flat_map(|l| &l.lines).any(|l| {
             is_hidden(&l.app)
-                || l
-                    .reasons
+                || l.reasons
                     .iter()
                     .any(|r| r.names_applications().iter().any(|a| is_hidden(a)))
         });
