@@ -207,7 +207,9 @@ fn a_kept_comment_comes_back_when_the_review_reopens_and_esc_never_deletes_it() 
     assert!(b.message().contains("secretary"), "{}", b.message());
     assert!(b.screen(120, 40).contains("Kept, not yet saved"));
     // The secretary sends it back: the kept text opens in the editor.
-    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "").map(drop));
+    other(&db, "m01", |w| {
+        w.request_revisit(ROUND, "m06", APP, "").map(drop)
+    });
     b.poll();
     b.key(KeyCode::Enter);
     let editor = b.app.editor.as_ref().expect("the editor opens");
@@ -303,7 +305,9 @@ fn a_kept_comment_is_discarded_only_when_the_member_confirms() {
     assert_eq!(buffer(&db, "base"), None);
 
     // In the editor: Ctrl-D asks, any key but y keeps typing.
-    other(&db, "m01", |w| w.request_revisit(ROUND, "m06", APP, "").map(drop));
+    other(&db, "m01", |w| {
+        w.request_revisit(ROUND, "m06", APP, "").map(drop)
+    });
     a.poll();
     a.key(KeyCode::Enter);
     a.keys("abc");
