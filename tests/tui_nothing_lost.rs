@@ -408,12 +408,17 @@ fn deliberation_is_read_only_on_screen() {
     a.fill();
     a.key(KeyCode::Char('S'));
     a.key(KeyCode::Char('y'));
-    // Submitted while the round takes scores: read-only, R is offered.
+    // Submitted while the round takes scores: read-only. Submitting showed
+    // the others' scores, so R cannot reopen it (main's rule M4) and is
+    // not offered either.
     let screen = a.screen(120, 40);
     let hints = screen.lines().last().unwrap().to_string();
     assert!(screen.contains("已提交 · 只读"), "{screen}");
-    assert!(hints.contains("撤回重评"), "{hints}");
+    assert!(!hints.contains("撤回重评"), "{hints}");
     assert!(!hints.contains("写评语"), "{hints}");
+    a.key(KeyCode::Char('R'));
+    assert_eq!(a.app.popup, None);
+    assert!(a.message().contains("秘书"), "{}", a.message());
 
     other(&db, "m01", |w| w.advance_round(ROUND).map(drop));
     a.poll();

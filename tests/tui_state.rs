@@ -156,9 +156,10 @@ fn submit_needs_every_criterion_and_confirmation() {
     r.keys("1");
     assert_eq!(r.value("county-miluo", "investment"), Some(16.0));
     // Submitting showed m06 the others' scores: m06 cannot reopen alone
-    // (finding M4); the secretary sends it back.
+    // (finding M4); the secretary sends it back. R says so at once, with
+    // no confirmation for what cannot happen.
     r.key(KeyCode::Char('R'));
-    r.key(KeyCode::Char('y'));
+    assert!(r.app.popup.is_none());
     assert_eq!(
         r.stored("county-miluo", "m06").unwrap().status,
         ReviewStatus::Submitted
