@@ -127,6 +127,11 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
                     "评语编辑时:保存并关闭",
                     "in the comment editor: save and close",
                 ),
+                (
+                    "Ctrl-D",
+                    "评语编辑时:放弃这段文字(需确认)",
+                    "in the comment editor: discard the text (confirmed)",
+                ),
             ] {
                 lines.push(Line::from(vec![
                     Span::styled(
