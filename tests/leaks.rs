@@ -114,8 +114,11 @@ fn another_members_score_sheet_leaves_out_what_the_exporter_may_not_read() {
 
 // ------------------------------------------------------------------ H2
 
-/// (app → aggregate) of the visible rows, reviewer statistics, α.
-fn z_view(db: &Path) -> (Vec<(String, Value, Value, Value)>, Value, Value) {
+/// Per row: application, aggregate, rank, z rank.
+type ZRow = (String, Value, Value, Value);
+
+/// The rows, reviewer statistics and α of m01's z-score matrix.
+fn z_view(db: &Path) -> (Vec<ZRow>, Value, Value) {
     let m = ok_json(&jury(
         db,
         &["--as", "m01", "matrix", "--method", "z_score", "--json"],
