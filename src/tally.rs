@@ -551,14 +551,3 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
         list.lines.sort_by_key(|l| is_hidden(&l.app));
     }
 }
-
-/// The applications a member is recused from, in a call.
-pub fn recused_apps(store: &Store, call: &Call, member: &Member) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for app in store.applications(&call.info.id)? {
-        if store.recusal(member, &app)?.is_some() {
-            out.push(app.id);
-        }
-    }
-    Ok(out)
-}

@@ -402,8 +402,8 @@ pub fn eligibility(
 pub enum Detail {
     /// Everything (the operator of an unlocked panel).
     Full,
-    /// Every problem, but no values of rows on these applications (the
-    /// reader is recused from them: finding L1).
+    /// Every problem, but no values of rows on these applications (hidden
+    /// from the reader: recused, or reviewed blind; finding L1).
     Masked(std::collections::BTreeSet<String>),
     /// How many problems of each kind, no row named (no `--as` on a
     /// locked panel).
