@@ -11,7 +11,6 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
