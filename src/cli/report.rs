@@ -241,6 +241,7 @@ pub fn status(
                     "complete": t.map(|t| t.complete),
                     "scores": r.scores.iter().map(|s| (s.criterion.clone(), json!(s.value))).collect::<serde_json::Map<_, _>>(),
                     "overall_comment": r.overall_comment,
+                    "entered_by": r.entered_by,
                 })
             })
             .collect();
