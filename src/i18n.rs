@@ -43,6 +43,38 @@ impl Lang {
     }
 }
 
+/// The language of this process's messages (its `--lang`, or the locale),
+/// for the layers below the faces that compose messages without being told
+/// the interface language (the store's refusals). One process, one
+/// language: the faces set it once at start; a library user who never sets
+/// it gets English.
+static PROCESS_LANG: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+/// Sets the language of this process's messages (see [`say`]).
+pub fn set_process_lang(lang: Lang) {
+    let v = match lang {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    };
+    PROCESS_LANG.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language of this process's messages.
+pub fn process_lang() -> Lang {
+    match PROCESS_LANG.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+/// A message in the process's language, given in both.
+pub fn say(zh: impl Into<String>, en: impl Into<String>) -> String {
+    match process_lang() {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
 /// A name with its English form; the English falls back to the Chinese.
 pub fn name_in<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {

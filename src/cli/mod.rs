@@ -313,6 +313,8 @@ fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    // The store's refusals are composed below the faces: in this language.
+    crate::i18n::set_process_lang(lang);
     match run(cli, lang) {
         Ok(code) => code,
         Err(e) => {
