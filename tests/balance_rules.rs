@@ -3,7 +3,8 @@
 //! the finalised decision; a tie settled by a sub-score marked with it; a
 //! direct inclusion counted toward its 市州's cap and its region's floor
 //! (or not) as the tier says, at selection and at promotion alike; the
-//! internal export with every application and its reason.
+//! internal export with every application and its reason; the fallback
+//! mark of an untrimmed z-score.
 
 mod common;
 use common::*;
@@ -346,5 +347,36 @@ fn the_internal_export_lists_every_application_with_its_reason() {
             assert_eq!(l["outcome"], "selected", "{l}");
             assert!(l["score"].is_null() && l["rank"].is_null() && l["remarks"] == "");
         }
+    }
+}
+
+#[test]
+fn a_z_score_of_fewer_than_5_reviews_is_marked_like_a_trimmed_mean() {
+    // 新宁崀山 has 4 reviews: neither method can trim, both say so.
+    let (_dir, db) = selection_db();
+    for method in ["trimmed_mean", "z_score"] {
+        let m = run_json(&db, &["matrix", "--json", "--method", method]);
+        for row in m["rows"].as_array().unwrap() {
+            let Some(reviews) = row["aggregate"]["reviews"].as_u64() else {
+                continue;
+            };
+            assert_eq!(
+                row["aggregate"]["fell_back"].as_bool(),
+                Some(reviews < 5),
+                "{method}: {}",
+                row["app"]
+            );
+        }
+        let out = jury(&db, &["matrix", "--method", method]);
+        let text = stdout(&out);
+        let line = text
+            .lines()
+            .find(|l| l.contains("Xinning") || l.contains("新宁县崀山镇"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(line.contains('*'), "{method}: {line}");
+        assert!(
+            text.contains("fewer than 5 reviews"),
+            "{method}: the legend"
+        );
     }
 }
