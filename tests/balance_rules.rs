@@ -380,3 +380,25 @@ fn a_z_score_of_fewer_than_5_reviews_is_marked_like_a_trimmed_mean() {
         );
     }
 }
+
+#[test]
+fn the_sample_selection_has_an_application_to_discuss() {
+    // F9: m03's review of 长株潭 (76.5 against 90.5–98.5) spreads it past the
+    // call's range of 20; nothing else passes either threshold, and it stays
+    // first in its tier under every method.
+    let (_dir, db) = selection_db();
+    for method in ["trimmed_mean", "mean", "median", "z_score"] {
+        let m = run_json(&db, &["matrix", "--json", "--method", method]);
+        let flagged: Vec<&Value> = m["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["disputed"] == true)
+            .collect();
+        assert_eq!(flagged.len(), 1, "{method}");
+        let row = flagged[0];
+        assert_eq!(row["app"], "cluster-changzhutan");
+        assert_eq!(row["aggregate"]["range"].as_f64(), Some(22.0));
+        assert_eq!(row["rank"].as_u64(), Some(1), "{method}");
+    }
+}
