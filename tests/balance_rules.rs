@@ -42,7 +42,7 @@ fn line<'a>(propose: &'a Value, app: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{app} not on the list"))
 }
 
-fn rules_of<'a>(l: &'a Value) -> Vec<&'a str> {
+fn rules_of(l: &Value) -> Vec<&str> {
     l["reasons"]
         .as_array()
         .unwrap()
