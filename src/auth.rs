@@ -85,6 +85,86 @@ fn read_prompt(prompt: &str) -> anyhow::Result<String> {
     })
 }
 
+/// What a passphrase given at sign-in proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    /// The member's own passphrase.
+    Own,
+    /// An initial passphrase the secretary issued: the member must set
+    /// their own before doing anything else.
+    Initial,
+}
+
+/// Checks `given` against `member`'s passphrase on a locked panel. A
+/// member with none issued gets the same refusal as a wrong phrase, so
+/// that nobody learns who has one (finding H4).
+pub fn check(
+    store: &crate::store::Store,
+    member: &str,
+    given: &str,
+    lang: crate::i18n::Lang,
+) -> anyhow::Result<SignIn> {
+    match store.passphrase(member)? {
+        Some((phc, initial)) if verify(&phc, given) => Ok(if initial {
+            SignIn::Initial
+        } else {
+            SignIn::Own
+        }),
+        _ => anyhow::bail!(
+            "{member}: {}",
+            lang.pick(
+                "口令不正确,或尚未向该成员发放口令(请向秘书领取初始口令);未读取或更改任何内容。",
+                "wrong passphrase, or none issued to this member yet (ask the secretary for an initial one); nothing was read or changed."
+            )
+        ),
+    }
+}
+
+/// Sets `member`'s own passphrase (they are the actor: audited as theirs),
+/// refusing the initial one they were issued.
+pub fn set_own(
+    store: &mut crate::store::Store,
+    member: &str,
+    phrase: &str,
+    lang: crate::i18n::Lang,
+) -> anyhow::Result<()> {
+    if let Some((phc, true)) = store.passphrase(member)?
+        && verify(&phc, phrase)
+    {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "新口令不能与初始口令相同;未更改。",
+                "the new passphrase must differ from the initial one; nothing changed."
+            )
+        );
+    }
+    let phc = hash(phrase)?;
+    store.write(member, true, |w| {
+        w.set_passphrase(member, Some(&phc), false)
+    })?;
+    Ok(())
+}
+
+/// A one-time initial passphrase for the secretary to hand over: 16
+/// characters from an alphabet without look-alikes (no 0/O, 1/l/I), in
+/// groups of four, about 80 bits from the OS's generator.
+pub fn initial_phrase() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +178,17 @@ mod tests {
         assert!(!verify("not a hash", "湘江北去 2017"));
         // Salted: the same phrase hashes differently each time.
         assert_ne!(h, hash("湘江北去 2017").unwrap());
+    }
+
+    #[test]
+    fn initial_phrases_are_long_unambiguous_and_fresh() {
+        let a = initial_phrase();
+        assert_eq!(a.len(), 19, "{a}");
+        assert!(
+            a.chars()
+                .all(|c| c == '-' || "abcdefghijkmnpqrstuvwxyz23456789".contains(c))
+        );
+        assert!(a.chars().count() - 3 >= MIN_CHARS);
+        assert_ne!(a, initial_phrase());
     }
 }

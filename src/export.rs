@@ -61,6 +61,15 @@ pub struct TierSheet {
     pub lines: Vec<ListLine>,
 }
 
+/// How an export's last row names the audit chain's head when it was made
+/// (the importer skips such a row).
+pub const AUDIT_HEAD_LABEL: &str = "审计链头 audit chain head";
+
+/// The head as exports print it: entry number and hash.
+pub fn head_text(head: &(i64, String)) -> String {
+    format!("#{} {}", head.0, head.1)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ListDoc {
     pub call: String,
@@ -72,6 +81,10 @@ pub struct ListDoc {
     /// An assessment round's results rather than a selection list.
     pub assessment: bool,
     pub tiers: Vec<TierSheet>,
+    /// The audit chain's head when the list was exported, so that a
+    /// history rewritten later is caught against the paper (`jury verify
+    /// --anchor`). Set by whoever exports.
+    pub audit_head: Option<String>,
 }
 
 /// Builds the document: per tier, selected lines, reserves, then every other
@@ -214,6 +227,7 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
         public,
         assessment: m.round.kind == RoundKind::Assessment,
         tiers,
+        audit_head: None,
     }
 }
 
@@ -351,6 +365,8 @@ pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
+            // The audit head's closing row is shorter than the table's.
+            .flexible(true)
             .from_writer(&mut out);
         w.write_record(headers(doc, lang)).expect("in-memory write");
         for t in &doc.tiers {
@@ -358,6 +374,10 @@ pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
                 let row: Vec<String> = cells(l, doc, lang).iter().map(|c| neutralise(c)).collect();
                 w.write_record(&row).expect("in-memory write");
             }
+        }
+        if let Some(h) = &doc.audit_head {
+            w.write_record([AUDIT_HEAD_LABEL, h.as_str()])
+                .expect("in-memory write");
         }
         w.flush().expect("in-memory write");
     }
@@ -408,6 +428,9 @@ pub fn markdown(doc: &ListDoc, lang: Lang) -> Vec<u8> {
         }
         s.push('\n');
     }
+    if let Some(h) = &doc.audit_head {
+        s.push_str(&format!("{AUDIT_HEAD_LABEL}: `{h}`\n"));
+    }
     s.into_bytes()
 }
 
@@ -438,6 +461,11 @@ pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
     if !doc.public {
         summary.write_string_with_format(r, 0, lang.pick("汇总方法", "Aggregation"), &bold)?;
         summary.write_string(r, 1, &doc.method)?;
+        r += 1;
+    }
+    if let Some(h) = &doc.audit_head {
+        summary.write_string_with_format(r, 0, AUDIT_HEAD_LABEL, &bold)?;
+        summary.write_string(r, 1, h)?;
         r += 1;
     }
     r += 1;
@@ -525,11 +553,15 @@ pub fn render(doc: &ListDoc, format: Format, lang: Lang) -> anyhow::Result<Vec<u
 
 /// A member's score sheet: one row per criterion of each application they
 /// may score (recused ones left out), plus an overall-comment row, filled
-/// with what is stored. `jury import` takes it back.
+/// with what is stored. `jury import` takes it back. `sight` is the
+/// exporter's: an application whose review by `member` the exporter may not
+/// read (recused from it, or reviewing it blind themselves) is left out
+/// whole, as on every screen (finding H1).
 pub fn score_sheet(
     store: &crate::store::Store,
     round: &Round,
     member: &Member,
+    sight: &crate::sight::Sight,
     lang: Lang,
 ) -> crate::store::Result<Vec<Vec<String>>> {
     let call = store.call(&round.call)?.ok_or_else(|| {
@@ -568,6 +600,10 @@ pub fn score_sheet(
         let review = reviews
             .iter()
             .find(|r| r.member == member.id && r.application == app.id);
+        let readable = review.map_or(ReviewStatus::Draft, |r| r.status);
+        if sight.recused(&app.id) || !sight.may_read(&app.id, &member.id, readable) {
+            continue;
+        }
         let status = review
             .map(|r| r.status.as_str())
             .unwrap_or("draft")
@@ -615,6 +651,8 @@ pub fn rows_csv(rows: &[Vec<String>]) -> Vec<u8> {
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
+            // The audit head's closing row is shorter than the table's.
+            .flexible(true)
             .from_writer(&mut out);
         for (i, r) in rows.iter().enumerate() {
             let cells: Vec<String> = if i == 0 {

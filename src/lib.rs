@@ -15,6 +15,7 @@ pub mod import;
 pub mod pilots;
 pub mod sample;
 pub mod search;
+pub mod sight;
 pub mod store;
 pub mod tally;
 pub mod text;

@@ -49,6 +49,9 @@ pub struct Row {
     /// Assessment rounds: actual investment in the round's year over the
     /// plan for that year (1.0 = all of it); None without a plan or actuals.
     pub completion: Option<f64>,
+    /// Reviewers the secretary has sent this review back to (an open
+    /// revisit request), so a changed review never changes unseen.
+    pub revisits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +178,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         .map(|a| (a.application.clone(), a.member.clone()))
         .collect();
 
+    let revisits = store.open_revisits(&round.id)?;
     let mut totals: Totals = BTreeMap::new();
     let mut rows = Vec::new();
     for app in &apps {
@@ -240,6 +244,11 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
                 }
                 _ => None,
             },
+            revisits: revisits
+                .keys()
+                .filter(|(_, a)| *a == app.id)
+                .map(|(m, _)| m.clone())
+                .collect(),
         });
     }
     let chosen = aggregate::aggregate(&totals, method);
@@ -437,31 +446,25 @@ pub fn finalise_on(
     let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<Ruling> = lists
         .iter()
-        .flat_map(|l| &l.lines)
-        .map(|line| {
+        .flat_map(|list| list.lines.iter().map(move |line| (list, line)))
+        .map(|(list, line)| {
             // The score as stored, and as the rationale states it.
             let score = line.score.map(|s| (s * 100.0).round() / 100.0);
-            let mut parts = Vec::new();
-            if let Some(s) = score {
-                parts.push(format!("综合得分 {s:.2}"));
-            }
-            if let Some(g) = &line.grade {
-                parts.push(format!("考核等次 {g}"));
-            }
-            if let Some(rank) = line.rank {
-                parts.push(format!("层级内第 {rank} 名"));
-            }
-            if let Some(b) = line.basis {
-                parts.push(b.label(zh).to_string());
-            }
-            parts.extend(line.reasons.iter().map(|r| r.describe(zh, &describe)));
+            let facts = Facts {
+                tier: list.tier.clone(),
+                method: method.as_str().to_string(),
+                rank: line.rank,
+                basis: line.basis,
+                reasons: line.reasons.clone(),
+            };
             Ruling {
                 application: line.app.clone(),
                 outcome: line.outcome,
                 grade: line.grade.clone(),
                 score,
                 due_on: line.due_on,
-                rationale: parts.join(";"),
+                rationale: facts.rationale(score, line.grade.as_deref(), zh, &describe),
+                facts,
             }
         })
         .collect();
@@ -472,50 +475,77 @@ pub fn finalise_on(
     Ok(n)
 }
 
-/// Masks applications the viewer is recused from, after the list is settled
-/// on the full data: their cells are masked, and no aggregate, rank,
-/// sub-score, grade or reason is left to read; their lines move to the end
-/// of their tier and that tier shows no ranks, so that no position gives a
-/// rank away; and the reviewers' statistics and α are worked out again from
-/// the cells left visible (the full ones would let a hidden score be solved
-/// for). Outcomes stay.
-pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
-    let hidden = |app: &str| recused.iter().any(|r| r == app);
-    if !m.rows.iter().any(|r| hidden(&r.app))
-        && !lists.iter().flat_map(|l| &l.lines).any(|l| hidden(&l.app))
-    {
-        return;
-    }
-    for row in m.rows.iter_mut().filter(|r| hidden(&r.app)) {
-        for cell in &mut row.cells {
-            // Who is recused is not review content; every review is.
-            if !matches!(cell, Cell::NotAssigned | Cell::Recused) {
+/// Shapes a matrix and its lists, settled on the full data, to what one
+/// member may see (`sight`). Every figure left is computed from what the
+/// member may read, so that none can be solved for a hidden one:
+///
+/// - a cell the viewer may not read is masked (who is recused is not review
+///   content, and stays);
+/// - a hidden application (recused from it, or reviewing it and not yet
+///   allowed to read the others) keeps its outcome and nothing else: no
+///   aggregate, rank, sub-score, grade, dispute flag, investment completion
+///   (for the recused: `invest_done` is itself a criterion) or reason; its
+///   lines move to the end of their tier;
+/// - a tier holding a hidden application shows no ranks at all (1, 2, 4:
+///   the hidden one is third);
+/// - a visible line keeps no reason that names a hidden application
+///   ("递补汨罗市退出后的名额", "同分并列:宁乡县");
+/// - reviewers' statistics, α and z-scores are worked out again from the
+///   readable cells alone: a z-score standardises by every total of a
+///   reviewer, so the full ones carry the hidden totals (finding H2). The
+///   list's z-score figures (the settled ones, which rest on every total)
+///   are withheld from such a viewer.
+pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight) {
+    // Any application: reasons name ones that are neither rows nor lines
+    // (a reserve passed over in an assessment round).
+    let is_hidden = |app: &str| sight.hidden(app);
+    let mut partial = m.rows.iter().any(|r| is_hidden(&r.app))
+        || lists.iter().flat_map(|l| &l.lines).any(|l| {
+            is_hidden(&l.app)
+                || l
+                    .reasons
+                    .iter()
+                    .any(|r| r.names_applications().iter().any(|a| is_hidden(a)))
+        });
+    for row in m.rows.iter_mut() {
+        for (cell, reviewer) in row.cells.iter_mut().zip(&m.reviewers) {
+            let status = match cell {
+                Cell::NotAssigned | Cell::Recused | Cell::Masked => continue,
+                Cell::Missing | Cell::Draft(_) => ReviewStatus::Draft,
+                Cell::Submitted(_) => ReviewStatus::Submitted,
+            };
+            if !sight.may_read(&row.app, &reviewer.id, status) {
+                partial |= matches!(cell, Cell::Submitted(_));
                 *cell = Cell::Masked;
             }
         }
-        row.aggregate = None;
-        row.rank = None;
-        row.adjusted_rank = None;
-        row.disputed = false;
-        row.sub_scores.clear();
+        if is_hidden(&row.app) {
+            row.aggregate = None;
+            row.rank = None;
+            row.adjusted_rank = None;
+            row.disputed = false;
+            row.sub_scores.clear();
+            row.revisits.clear();
+            if sight.recused(&row.app) {
+                row.completion = None;
+            }
+        }
     }
-    // A rank beside a hidden one gives its place away (1, 2, 4: the hidden
-    // is third), so the tiers that hold one show no ranks at all.
+    if !partial {
+        return;
+    }
     let tiers: std::collections::BTreeSet<String> = m
         .rows
         .iter()
-        .filter(|r| hidden(&r.app))
+        .filter(|r| is_hidden(&r.app))
         .map(|r| r.tier.clone())
+        .chain(
+            lists
+                .iter()
+                .filter(|l| l.lines.iter().any(|x| is_hidden(&x.app)))
+                .map(|l| l.tier.clone()),
+        )
         .collect();
-    for row in m.rows.iter_mut().filter(|r| tiers.contains(&r.tier)) {
-        row.rank = None;
-        row.adjusted_rank = None;
-    }
-    for list in lists.iter_mut().filter(|l| tiers.contains(&l.tier)) {
-        for line in &mut list.lines {
-            line.rank = None;
-        }
-    }
     let mut visible: Totals = BTreeMap::new();
     for row in &m.rows {
         for (cell, reviewer) in row.cells.iter().zip(&m.reviewers) {
@@ -529,16 +559,50 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], recused: &[String]) {
     }
     m.reviewer_stats = aggregate::reviewer_stats(&visible);
     m.alpha = aggregate::krippendorff_alpha(&visible);
+    // Standardised over what the viewer reads; only rows wholly visible
+    // carry one (a hidden row's own cell is the viewer's, not the panel's).
+    let z = aggregate::aggregate(&visible, Method::ZScore);
+    for row in m.rows.iter_mut().filter(|r| !is_hidden(&r.app)) {
+        if m.method == Method::ZScore {
+            row.aggregate = z.get(&row.app).cloned();
+        }
+    }
+    let adjusted = rank_within_tiers(&m.rows, |r| {
+        (!is_hidden(&r.app))
+            .then(|| z.get(&r.app).map(|a| a.value))
+            .flatten()
+    });
+    let ranks = rank_within_tiers(&m.rows, |r| r.aggregate.as_ref().map(|a| a.value));
+    for (row, (rank, adj)) in m.rows.iter_mut().zip(ranks.into_iter().zip(adjusted)) {
+        let blank = tiers.contains(&row.tier);
+        row.rank = rank.filter(|_| !blank);
+        row.adjusted_rank = adj.filter(|_| !blank);
+    }
     for list in lists.iter_mut() {
-        for line in list.lines.iter_mut().filter(|l| hidden(&l.app)) {
-            line.score = None;
-            line.rank = None;
-            line.reasons.clear();
-            // A grade band is a score range: hidden too (a deadline is not).
-            line.grade = None;
+        let blank = tiers.contains(&list.tier);
+        for line in list.lines.iter_mut() {
+            if blank {
+                line.rank = None;
+            }
+            if m.method == Method::ZScore {
+                line.score = None;
+            }
+            if is_hidden(&line.app) {
+                line.score = None;
+                line.rank = None;
+                line.reasons.clear();
+                line.tie = false;
+                // A grade band is a score range: hidden too (a deadline is not).
+                line.grade = None;
+                continue;
+            }
+            if selection::strip_hidden(&mut line.reasons, &is_hidden) {
+                // Tied with whom would tell a hidden score.
+                line.tie = false;
+            }
         }
         // Stable: the visible lines keep their order.
-        list.lines.sort_by_key(|l| hidden(&l.app));
+        list.lines.sort_by_key(|l| is_hidden(&l.app));
     }
 }
 

@@ -269,10 +269,14 @@ pub fn build_in(
     for round in rounds {
         let rubric = call.rubric(&round.rubric);
         let finalised = round.state == RoundState::Finalised;
+        // Read through the viewer's sight: ranks and reasons that would
+        // place or name an application hidden from them are left out.
+        let sight = crate::sight::Sight::of(store, viewer, &round.id)?;
         let decision = if finalised {
-            store
-                .decisions(&round.id)?
+            sight
+                .decisions(store, &round, lang)?
                 .into_iter()
+                .map(|d| d.decision)
                 .find(|d| d.application == app.id)
         } else {
             None
@@ -292,7 +296,7 @@ pub fn build_in(
         };
         let (score, live) = match &decision {
             Some(d) => (d.score, false),
-            None if involved && !finalised && live_scores => {
+            None if involved && !finalised && live_scores && !sight.hidden(&app.id) => {
                 let (_, m) = crate::tally::matrix(store, &round.id, Method::TrimmedMean)?;
                 let value = m
                     .rows
@@ -469,6 +473,7 @@ mod tests {
             application: "x".into(),
             status,
             overall_comment: String::new(),
+            entered_by: None,
             scores: values
                 .iter()
                 .map(|(c, v)| Score {

@@ -4,6 +4,7 @@
 //! has set a passphrase. What each may read follows the same rules as the
 //! interface: `domain::panel::may_read_review` and the secretary's masks.
 
+use crate::auth::SignIn;
 use crate::domain::{Member, Role};
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -25,30 +26,52 @@ impl Viewer {
     }
 }
 
-/// Resolves `--as`, asking for the member's passphrase when they have one.
+/// Resolves `--as` for any command but `passphrase`: refused while the
+/// member still holds an initial passphrase.
 pub fn viewer(store: &Store, as_member: &Option<String>, lang: Lang) -> anyhow::Result<Viewer> {
+    let (viewer, sign_in) = sign_in(store, as_member, lang)?;
+    if sign_in == Some(SignIn::Initial) {
+        let id = viewer.member().map(|m| m.id.as_str()).unwrap_or("");
+        anyhow::bail!(
+            "--as {id}: {} jury --as {id} passphrase",
+            lang.pick(
+                "这是秘书发放的初始口令,请先设置您自己的口令:",
+                "that is the initial passphrase the secretary issued: set your own first with"
+            )
+        );
+    }
+    Ok(viewer)
+}
+
+/// Resolves `--as`. On a locked panel (any member has a passphrase) every
+/// member signs in with theirs, asked for whether or not they have one, so
+/// that the prompt tells nobody who does; without `--as` nobody acts.
+pub fn sign_in(
+    store: &Store,
+    as_member: &Option<String>,
+    lang: Lang,
+) -> anyhow::Result<(Viewer, Option<SignIn>)> {
+    let locked = !store.locked_members()?.is_empty();
     match as_member {
         Some(id) => {
-            let member = store
-                .member(id)?
-                .ok_or_else(|| anyhow::anyhow!("--as: no member {id:?} (see jury members)"))?;
-            if let Some(phc) = store.passphrase_hash(id)? {
-                let prompt = format!("{} {id}: ", lang.pick("口令", "Passphrase for"));
-                let given = crate::auth::read(&prompt)?;
-                if !crate::auth::verify(&phc, &given) {
-                    anyhow::bail!(
-                        "--as {id}: {}",
-                        lang.pick(
-                            "口令不正确;未读取或更改任何内容。",
-                            "wrong passphrase; nothing was read or changed."
-                        )
-                    );
-                }
+            let member = store.member(id)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--as: {} {id:?} ({} jury members)",
+                    lang.pick("没有此成员", "no member"),
+                    lang.pick("见", "see")
+                )
+            })?;
+            if !locked {
+                return Ok((Viewer::Member(member), None));
             }
-            Ok(Viewer::Member(member))
+            let prompt = format!("{} {id}: ", lang.pick("口令", "Passphrase for"));
+            let given = crate::auth::read(&prompt)?;
+            let how = crate::auth::check(store, id, &given, lang)
+                .map_err(|e| anyhow::anyhow!("--as {e}"))?;
+            Ok((Viewer::Member(member), Some(how)))
         }
         None => {
-            if !store.locked_members()?.is_empty() {
+            if locked {
                 anyhow::bail!(
                     "{}",
                     lang.pick(
@@ -57,7 +80,7 @@ pub fn viewer(store: &Store, as_member: &Option<String>, lang: Lang) -> anyhow::
                     )
                 );
             }
-            Ok(Viewer::Operator)
+            Ok((Viewer::Operator, None))
         }
     }
 }

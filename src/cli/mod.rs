@@ -3,6 +3,7 @@
 
 mod access;
 mod import_cmd;
+mod passphrase;
 mod report;
 mod secretary;
 mod timeline;
@@ -83,14 +84,20 @@ pub enum Command {
         #[arg(long)]
         call: Option<String>,
     },
-    /// Set, change or clear your passphrase (for panels on a shared host):
-    /// `jury --as MEMBER passphrase`. Once any member has one, every command
-    /// that reads reviews needs --as, and --as asks for the passphrase.
+    /// Set or change your passphrase (for panels on a shared host):
+    /// `jury --as MEMBER passphrase`. The first is a secretary's and locks
+    /// the panel: from then on every member signs in with theirs; the
+    /// secretary issues each an initial one (--member ID --issue) that they
+    /// replace at their first sign-in.
     Passphrase {
-        /// Remove the passphrase instead of setting one.
-        #[arg(long)]
+        /// Remove the passphrase (your own: only the last one, which
+        /// unlocks the panel; another's: a secretary, with --member).
+        #[arg(long, conflicts_with = "issue")]
         clear: bool,
-        /// Another member's passphrase to clear (a secretary, with --clear).
+        /// Issue a one-time initial passphrase to --member (a secretary).
+        #[arg(long, requires = "member")]
+        issue: bool,
+        /// Another member (a secretary, with --issue or --clear).
         #[arg(long, value_name = "ID")]
         member: Option<String>,
     },
@@ -275,10 +282,19 @@ pub enum Command {
         path: PathBuf,
     },
     /// Integrity check, audit chain, and that stored values match the log;
-    /// exits non-zero on any break.
+    /// exits non-zero on any break. Prints the chain's head hash (also on
+    /// every export): keep it elsewhere, and a rewritten history shows.
     Verify {
         #[arg(long)]
         json: bool,
+        /// Also record the head in the database (verify then checks every
+        /// recorded head is still in the chain).
+        #[arg(long)]
+        record: bool,
+        /// A head hash kept from earlier (an export's, a print's, a
+        /// `--record`): fails unless it is still in the chain.
+        #[arg(long, value_name = "HASH")]
+        anchor: Vec<String>,
     },
 }
 
@@ -313,12 +329,33 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("jury.db"))
 }
 
-fn open(db: &Option<PathBuf>) -> anyhow::Result<Store> {
+fn open(db: &Option<PathBuf>, lang: Lang) -> anyhow::Result<Store> {
     let path = match db {
         Some(p) => p.clone(),
         None => default_db_path()?,
     };
-    Ok(Store::open(&path)?)
+    let store = Store::open(&path)?;
+    warn_if_exposed(&path, lang);
+    Ok(store)
+}
+
+/// Says so on stderr when other users of the host can read the database:
+/// whoever can read the file reads every score in it (see the README's
+/// "On a shared host").
+fn warn_if_exposed(db: &Path, lang: Lang) {
+    for (file, mode) in crate::store::files::readable_by_others(db) {
+        eprintln!(
+            "{} {} ({:o}): {}  chmod o-rwx {}",
+            lang.pick("警告:", "warning:"),
+            file.display(),
+            mode,
+            lang.pick(
+                "本机其他用户可读此文件,即可读到全部评分。请收紧权限:",
+                "other users of this host can read this file, and with it every score. Restrict it:"
+            ),
+            file.display()
+        );
+    }
 }
 
 /// Who is acting, for the audit log: the member given with `--as`, else the
@@ -361,7 +398,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             deadline,
             call,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "assess", lang)?;
             let call = match call {
                 Some(c) => c,
@@ -390,39 +427,22 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Passphrase { clear, member } => {
-            let mut store = open(&cli.db)?;
-            let viewer = access::viewer(&store, &cli.as_member, lang)?;
-            let Some(me) = viewer.member() else {
-                anyhow::bail!("passphrase: say whose with --as MEMBER");
+        Command::Passphrase {
+            clear,
+            issue,
+            member,
+        } => {
+            let mut store = open(&cli.db, lang)?;
+            let req = passphrase::Request {
+                clear,
+                issue,
+                member,
             };
-            let target = member.unwrap_or_else(|| me.id.clone());
-            if target != me.id {
-                access::require_secretary(&viewer, "passphrase --member", lang)?;
-                if !clear {
-                    anyhow::bail!(
-                        "passphrase --member: a secretary may clear another member's passphrase (--clear); members set their own"
-                    );
-                }
-            }
-            let phc = if clear {
-                None
-            } else {
-                Some(crate::auth::hash(&crate::auth::read_new(lang)?)?)
-            };
-            store.write(&actor, true, |w| w.set_passphrase(&target, phc.as_deref()))?;
-            println!(
-                "{target}: {}",
-                if clear {
-                    lang.pick("口令已清除", "passphrase cleared")
-                } else {
-                    lang.pick("口令已设置", "passphrase set")
-                }
-            );
+            passphrase::run(&mut store, &cli.as_member, &actor, req, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             println!("{}", store.path().display());
             Ok(ExitCode::SUCCESS)
         }
@@ -431,7 +451,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             dry_run,
             json,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             let only = viewer
                 .member()
@@ -448,18 +468,21 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             )
         }
         Command::Members { json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
+            // Conflict reasons are personal: a locked panel answers members.
+            access::viewer(&store, &cli.as_member, lang)?;
             report::members(&store, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             report::status(&store, &viewer, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eligibility { tier, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
+            access::viewer(&store, &cli.as_member, lang)?;
             report::eligibility(&store, tier.as_deref(), json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -468,7 +491,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             method,
             json,
         } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = secretary_viewer(&store, &cli.as_member, "matrix", lang)?;
             secretary::matrix(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -478,7 +501,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             method,
             json,
         } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = secretary_viewer(&store, &cli.as_member, "propose", lang)?;
             secretary::propose(&store, &viewer, round, method, json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -492,7 +515,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             score_sheet,
             member,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             // A member may take out their own score sheet; the rest is the secretary's.
             let own_sheet = score_sheet
@@ -520,6 +543,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 },
             };
             let round = secretary::round_or_default(&store, round)?;
+            // Every export carries the chain's head as it was: kept with the
+            // paper, it shows any later rewrite (`jury verify --anchor`).
+            let head = store.audit_head()?;
             let bytes = if score_sheet {
                 let id = member.expect("clap requires --member");
                 let m = store
@@ -528,7 +554,14 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 let r = store
                     .round(&round)?
                     .ok_or_else(|| anyhow::anyhow!("--round: no round {round:?}"))?;
-                let rows = crate::export::score_sheet(&store, &r, &m, lang)?;
+                let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
+                let mut rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
+                if let Some(h) = &head {
+                    rows.push(vec![
+                        crate::export::AUDIT_HEAD_LABEL.to_string(),
+                        crate::export::head_text(h),
+                    ]);
+                }
                 match format {
                     crate::export::Format::Csv => crate::export::rows_csv(&rows),
                     crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
@@ -537,8 +570,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             } else {
                 let (call, mut m) = crate::tally::matrix(&store, &round, method)?;
                 let mut lists = crate::tally::settle(&store, &call, &m)?;
-                secretary::mask_for(&store, &viewer, &call, &mut m, &mut lists)?;
-                let doc = crate::export::document(&call, &m, &lists, public, lang);
+                secretary::mask_for(&store, &viewer, &mut m, &mut lists)?;
+                let mut doc = crate::export::document(&call, &m, &lists, public, lang);
+                doc.audit_head = head.as_ref().map(crate::export::head_text);
                 crate::export::render(&doc, format, lang)?
             };
             write_atomically(&out, &bytes)?;
@@ -553,6 +587,13 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 w.record_export(&round, &kind, public, &out.display().to_string(), &sha)
             })?;
             println!("{}  sha256 {sha}", out.display());
+            if let Some(h) = &head {
+                println!(
+                    "{} {}",
+                    lang.pick("审计链头:", "audit chain head:"),
+                    crate::export::head_text(h)
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Advance { round } => {
@@ -654,13 +695,13 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Timeline { application, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?;
             timeline::run(&store, &viewer, &application, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, limit, json } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             let viewer = access::viewer(&store, &cli.as_member, lang)?
                 .member()
                 .cloned();
@@ -675,7 +716,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             decisions,
             seed,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "gen-data", lang)?;
             if store.calls()?.is_empty() {
                 load_sample(&mut store, &actor)?;
@@ -691,7 +732,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { path } => {
-            let store = open(&cli.db)?;
+            let store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "backup", lang)?;
             store.backup_to(&path)?;
             println!("{}", path.display());
@@ -703,7 +744,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 None => default_db_path()?,
             };
             if db.exists() {
-                let store = open(&cli.db)?;
+                let store = open(&cli.db, lang)?;
                 secretary_viewer(&store, &cli.as_member, "restore", lang)?;
             }
             let saved = Store::restore(&db, &path)?;
@@ -716,10 +757,34 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { json } => {
-            let store = open(&cli.db)?;
-            secretary_viewer(&store, &cli.as_member, "verify", lang)?;
-            let ok = report::verify(&store, json, lang)?;
+        Command::Verify {
+            json,
+            record,
+            anchor,
+        } => {
+            let mut store = open(&cli.db, lang)?;
+            // An auditor without a seat on a locked panel may still check
+            // the file: counts only, no row named.
+            let locked = !store.locked_members()?.is_empty();
+            let detail = if locked && cli.as_member.is_none() && !record {
+                report::Detail::Counts
+            } else {
+                let viewer = secretary_viewer(&store, &cli.as_member, "verify", lang)?;
+                match viewer.member() {
+                    None => report::Detail::Full,
+                    Some(m) => {
+                        let mut recused = std::collections::BTreeSet::new();
+                        for call in store.calls()? {
+                            recused.extend(crate::tally::recused_apps(&store, &call, m)?);
+                        }
+                        report::Detail::Masked(recused)
+                    }
+                }
+            };
+            if record {
+                store.write(&actor, true, |w| w.record_anchor())?;
+            }
+            let ok = report::verify(&store, json, &detail, &anchor, lang)?;
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -739,7 +804,7 @@ fn secretary_round(
     round: Option<String>,
     lang: Lang,
 ) -> anyhow::Result<(Store, String)> {
-    let store = open(db)?;
+    let store = open(db, lang)?;
     secretary_viewer(&store, as_member, what, lang)?;
     let round = secretary::round_or_default(&store, round)?;
     Ok((store, round))
@@ -773,10 +838,23 @@ fn tui(
             )
         );
     }
-    if member.is_some() {
-        // Asked on the terminal before the interface takes it over.
-        let store = Store::open(&db)?;
-        access::viewer(&store, &member, lang)?;
+    warn_if_exposed(&db, lang);
+    if let Some(id) = &member {
+        // Asked on the terminal before the interface takes it over; an
+        // initial passphrase is replaced there and then.
+        let mut store = Store::open(&db)?;
+        let (_, how) = access::sign_in(&store, &member, lang)?;
+        if how == Some(crate::auth::SignIn::Initial) {
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "这是秘书发放的初始口令:请设置您自己的口令。",
+                    "That is the initial passphrase the secretary issued: set your own."
+                )
+            );
+            let phrase = crate::auth::read_new(lang)?;
+            crate::auth::set_own(&mut store, id, &phrase, lang)?;
+        }
     }
     crate::tui::run(crate::tui::Options {
         db,

@@ -219,30 +219,11 @@ pub fn status(
             .collect();
         let all_reviews = store.reviews(&round.id)?;
         // Only the reviews the viewer may read (every one for the operator).
-        let mut readable = Vec::new();
-        for r in &all_reviews {
-            let shown = match (viewer.member(), apps.get(&r.application), call) {
-                (None, _, _) => true,
-                (Some(m), Some(app), Some(call)) => {
-                    let own_submitted = all_reviews.iter().any(|o| {
-                        o.member == m.id
-                            && o.application == r.application
-                            && o.status == ReviewStatus::Submitted
-                    });
-                    crate::domain::panel::may_read_review(
-                        m,
-                        &r.member,
-                        store.recusal(m, app)?.is_some(),
-                        own_submitted,
-                        call.info.reviews_visible,
-                    )
-                }
-                _ => false,
-            };
-            if shown {
-                readable.push(r);
-            }
-        }
+        let sight = crate::sight::Sight::of(store, viewer.member(), &round.id)?;
+        let readable: Vec<&Review> = all_reviews
+            .iter()
+            .filter(|r| sight.may_read(&r.application, &r.member, r.status))
+            .collect();
         let reviews: Vec<Value> = readable
             .iter()
             .map(|r| {
@@ -417,17 +398,78 @@ pub fn eligibility(
     Ok(())
 }
 
-pub fn verify(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<bool> {
-    let report = store.verify()?;
+/// How much of a failed verify a reader is shown.
+pub enum Detail {
+    /// Everything (the operator of an unlocked panel).
+    Full,
+    /// Every problem, but no values of rows on these applications (the
+    /// reader is recused from them: finding L1).
+    Masked(std::collections::BTreeSet<String>),
+    /// How many problems of each kind, no row named (no `--as` on a
+    /// locked panel).
+    Counts,
+}
+
+pub fn verify(
+    store: &Store,
+    as_json: bool,
+    detail: &Detail,
+    anchors: &[String],
+    lang: Lang,
+) -> anyhow::Result<bool> {
+    let mut report = store.verify()?;
+    // A head kept elsewhere must still be in the chain: if the history
+    // before it was rewritten, its hash is gone.
+    let chain: std::collections::BTreeSet<String> = if anchors.is_empty() {
+        Default::default()
+    } else {
+        store.audit_hashes()?
+    };
+    let mut anchors_ok = 0;
+    for a in anchors {
+        let a = a.trim().to_ascii_lowercase();
+        if chain.contains(&a) {
+            anchors_ok += 1;
+        } else {
+            report.problems.push(crate::store::VerifyProblem::anchor(format!(
+                "{a} is not in this database's audit chain: the history was rewritten since, or it is another panel's"
+            )));
+        }
+    }
+    let problems: Vec<crate::store::VerifyProblem> = match detail {
+        Detail::Full => report.problems.clone(),
+        Detail::Masked(apps) => report
+            .problems
+            .iter()
+            .cloned()
+            .map(|p| {
+                if p.concerns(&|a| apps.contains(a)) {
+                    p.without_values()
+                } else {
+                    p
+                }
+            })
+            .collect(),
+        Detail::Counts => Vec::new(),
+    };
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &report.problems {
+        *counts.entry(p.kind).or_default() += 1;
+    }
+    let ok = report.problems.is_empty();
+    let head = report.head.as_ref();
     if as_json {
         print_json(&json!({
-            "ok": report.ok(),
+            "ok": ok,
             "integrity": report.integrity,
             "audit_entries": report.audit_entries,
             "rows_checked": report.rows_checked,
-            "problems": report.problems,
+            "head": head.map(|(seq, hash)| json!({"entry": seq, "hash": hash})),
+            "anchors_checked": report.anchors_checked + anchors_ok,
+            "problem_counts": counts,
+            "problems": problems,
         }))?;
-        return Ok(report.ok());
+        return Ok(ok);
     }
     println!(
         "{}: {}  {}: {}  {}: {}",
@@ -438,7 +480,20 @@ pub fn verify(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<bool> 
         lang.pick("已核对记录", "rows checked"),
         report.rows_checked
     );
-    if report.ok() {
+    if let Some((seq, hash)) = head {
+        println!(
+            "{} #{seq} {hash}",
+            lang.pick("审计链头:", "audit chain head:")
+        );
+    }
+    let checked = report.anchors_checked + anchors_ok;
+    if checked > 0 {
+        println!(
+            "{} {checked}",
+            lang.pick("已核对的链头记录:", "recorded heads found intact:")
+        );
+    }
+    if ok {
         println!(
             "{}",
             lang.pick(
@@ -446,17 +501,43 @@ pub fn verify(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<bool> 
                 "OK: the audit chain is intact and every row matches the log."
             )
         );
-    } else {
-        println!(
-            "{} {}:",
-            lang.pick("未通过,发现问题", "FAILED, problems found:"),
-            report.problems.len()
-        );
-        for p in &report.problems {
-            println!("  [{}] {}", p.kind, crate::text::sanitize(&p.detail));
-        }
+        return Ok(ok);
     }
-    Ok(report.ok())
+    println!(
+        "{} {}:",
+        lang.pick("未通过,发现问题", "FAILED, problems found:"),
+        report.problems.len()
+    );
+    if let Detail::Counts = detail {
+        for (kind, n) in &counts {
+            println!("  [{kind}] {n}");
+        }
+        println!(
+            "{}",
+            lang.pick(
+                "(本评审组已设置口令:详情须由秘书以 --as 查看。)",
+                "(this panel uses passphrases: a secretary sees the details with --as.)"
+            )
+        );
+        return Ok(ok);
+    }
+    for p in &problems {
+        let values = match (&p.logged, &p.found) {
+            (Some(l), Some(f)) => format!(
+                ": {} {l}, {} {f}",
+                lang.pick("日志为", "logged"),
+                lang.pick("现为", "found")
+            ),
+            _ => String::new(),
+        };
+        println!(
+            "  [{}] {}{}",
+            p.kind,
+            crate::text::sanitize(&p.detail),
+            crate::text::sanitize(&values)
+        );
+    }
+    Ok(ok)
 }
 
 pub fn search(hits: &[crate::search::Hit<'_>], as_json: bool, lang: Lang) -> anyhow::Result<()> {

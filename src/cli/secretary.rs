@@ -26,19 +26,16 @@ pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
     move |id: &str| call.name_of(id, lang).unwrap_or_else(|| id.to_string())
 }
 
-/// Hides from a secretary what they are recused from: every cell, score,
-/// rank and reason of those applications (the outcome stays).
+/// Shapes the matrix and lists to what the viewer may see (see
+/// `tally::mask`); the operator of an unlocked panel sees everything.
 pub fn mask_for(
     store: &Store,
     viewer: &Viewer,
-    call: &Call,
     m: &mut tally::Matrix,
     lists: &mut [tally::TierList],
 ) -> anyhow::Result<()> {
-    if let Some(member) = viewer.member() {
-        let recused = tally::recused_apps(store, call, member)?;
-        tally::mask(m, lists, &recused);
-    }
+    let sight = crate::sight::Sight::of(store, viewer.member(), &m.round.id)?;
+    tally::mask(m, lists, &sight);
     Ok(())
 }
 
@@ -52,7 +49,8 @@ pub fn matrix(
 ) -> anyhow::Result<()> {
     let round = round_or_default(store, round)?;
     let (call, mut m) = tally::matrix(store, &round, method)?;
-    mask_for(store, viewer, &call, &mut m, &mut [])?;
+    mask_for(store, viewer, &mut m, &mut [])?;
+    let changes = store.recusal_fact_changes(&m.round.id)?;
     if as_json {
         println!(
             "{}",
@@ -64,10 +62,12 @@ pub fn matrix(
                 "reviewer_stats": m.reviewer_stats,
                 "alpha": m.alpha,
                 "reliability": m.alpha.map(Reliability::of_alpha),
+                "recusal_changes": changes,
             }))?
         );
         return Ok(());
     }
+    print_recusal_changes(&changes, lang);
     let name = names(&call, lang);
     let mut header: Vec<String> = vec![
         lang.pick("申报主体", "applicant").into(),
@@ -90,8 +90,14 @@ pub fn matrix(
         .iter()
         .map(|r| {
             let mut cells = vec![sanitize(&r.name), name(&r.tier)];
-            cells.extend(r.cells.iter().map(|c| {
-                match c {
+            cells.extend(r.cells.iter().zip(&m.reviewers).map(|(c, reviewer)| {
+                // ⟲: sent back to the reviewer (an open revisit request).
+                let sent_back = if r.revisits.contains(&reviewer.id) {
+                    "⟲"
+                } else {
+                    ""
+                };
+                let text = match c {
                     Cell::NotAssigned => String::new(),
                     Cell::Recused => lang.pick("回避", "recused").into(),
                     Cell::Masked => "·".into(),
@@ -100,7 +106,8 @@ pub fn matrix(
                         .map(|t| format!("({t:.1})"))
                         .unwrap_or_else(|| "(…)".into()),
                     Cell::Submitted(t) => format!("{t:.1}"),
-                }
+                };
+                format!("{text}{sent_back}")
             }));
             if assessment {
                 cells.push(
@@ -184,6 +191,34 @@ pub fn matrix(
     Ok(())
 }
 
+/// Recusal facts changed after scoring began: who may read and score what
+/// moved under the panel, so the secretary is told first.
+fn print_recusal_changes(changes: &[crate::store::RecusalFactChange], lang: Lang) {
+    if changes.is_empty() {
+        return;
+    }
+    println!(
+        "{} {}",
+        lang.pick(
+            "注意:评分开始后回避事实有变更(均已记入审计链):",
+            "Note: recusal facts changed after scoring began (all in the audit log):"
+        ),
+        changes.len()
+    );
+    for c in changes {
+        println!(
+            "  #{} {} {} {} {}: {}",
+            c.entry,
+            c.at,
+            c.actor,
+            c.entity,
+            sanitize(&c.key),
+            sanitize(&c.what)
+        );
+    }
+    println!();
+}
+
 pub fn propose(
     store: &Store,
     viewer: &Viewer,
@@ -195,7 +230,7 @@ pub fn propose(
     let round = round_or_default(store, round)?;
     let (call, mut m) = tally::matrix(store, &round, method)?;
     let mut lists = tally::settle(store, &call, &m)?;
-    mask_for(store, viewer, &call, &mut m, &mut lists)?;
+    mask_for(store, viewer, &mut m, &mut lists)?;
     if as_json {
         println!(
             "{}",

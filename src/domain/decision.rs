@@ -87,6 +87,58 @@ pub struct Decision {
     pub decided_by: String,
     #[serde(with = "super::date")]
     pub decided_on: NaiveDate,
+    /// The facts behind the rationale, structured (None on decisions made
+    /// before schema 7, which have the text alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Facts>,
+}
+
+/// What a decision rests on besides its outcome, score and grade: kept
+/// structured so that the rationale is rendered for each reader (a member
+/// recused from an application ranked beside it, or named in it, is not
+/// told its rank or fate: findings H3 and M1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub tier: String,
+    /// The aggregation method the list was settled under (`z_score`
+    /// figures rest on every total of the round).
+    pub method: String,
+    /// Rank within the tier (see `selection::Line::rank`).
+    pub rank: Option<usize>,
+    pub basis: Option<super::selection::Basis>,
+    pub reasons: Vec<super::selection::Reason>,
+}
+
+impl Facts {
+    /// The rationale as written: score, grade, rank, basis, then each
+    /// reason, joined with the panel's ";" (`name` names the ids reasons
+    /// carry: applications, 市州, regions).
+    pub fn rationale(
+        &self,
+        score: Option<f64>,
+        grade: Option<&str>,
+        lang: crate::i18n::Lang,
+        name: &dyn Fn(&str) -> String,
+    ) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = score {
+            parts.push(format!("{} {s:.2}", lang.pick("综合得分", "score")));
+        }
+        if let Some(g) = grade {
+            parts.push(format!("{} {g}", lang.pick("考核等次", "grade")));
+        }
+        if let Some(rank) = self.rank {
+            parts.push(match lang {
+                crate::i18n::Lang::Zh => format!("层级内第 {rank} 名"),
+                crate::i18n::Lang::En => format!("rank {rank} in the tier"),
+            });
+        }
+        if let Some(b) = self.basis {
+            parts.push(b.label(lang).to_string());
+        }
+        parts.extend(self.reasons.iter().map(|r| r.describe(lang, name)));
+        parts.join(lang.pick(";", "; "))
+    }
 }
 
 /// A decision from an earlier programme or round, kept as recorded so that
@@ -123,4 +175,5 @@ pub struct Ruling {
     pub score: Option<f64>,
     pub due_on: Option<NaiveDate>,
     pub rationale: String,
+    pub facts: Facts,
 }

@@ -19,7 +19,7 @@ pub use call::{
     Management, Prefecture, Region, ReviewsVisible, Round, RoundKind, RoundState, Rubric, Section,
     Tier,
 };
-pub use decision::{Decision, Outcome, PriorDecision, Ruling};
+pub use decision::{Decision, Facts, Outcome, PriorDecision, Ruling};
 pub use eligibility::{Check, CheckKind, EligibilityResult, Verdict, assess};
 pub use panel::{Assignment, Conflict, Member, Role};
 pub use review::{Review, ReviewSheet, ReviewStatus, Score};

@@ -1,6 +1,7 @@
 //! The review panel: members, their conflicts of interest and their
 //! assignments to applications.
 
+use super::ReviewStatus;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,29 +88,54 @@ pub fn recusal(
     }
 }
 
-/// Whether `viewer` may read `author`'s review of an application. Nothing of
-/// a recused application's reviews; one's own always; the secretary every
-/// other; a reviewer others' only as the call's `reviews_visible` allows
-/// (by default once their own review of it is submitted).
+/// Where a viewer stands to one application of a round, as far as reading
+/// its reviews goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    /// Recused from it (declared, or its 市州 is the viewer's home).
+    pub recused: bool,
+    /// Assigned to review it in this round.
+    pub reviews_it: bool,
+    /// The viewer's own review of it is submitted.
+    pub own_submitted: bool,
+}
+
+/// Whether `viewer` may read `author`'s review (in state `author_status`)
+/// of an application, standing to it as `standing`.
+///
+/// - Nothing of an application one is recused from, whatever one's role.
+/// - One's own review, always.
+/// - Whoever reviews the application is bound by the blind rule, whatever
+///   other role they hold (a reviewer who is also the secretary included):
+///   others' reviews only as the call's `reviews_visible` allows, and then
+///   only submitted ones (a draft is unfinished work).
+/// - A secretary who does not review it reads every review, drafts
+///   included, to follow the panel's progress.
+/// - Anyone else (a reviewer not assigned to it) as `reviews_visible`
+///   allows: under `always`, submitted reviews.
 pub fn may_read_review(
     viewer: &Member,
     author: &str,
-    viewer_recused: bool,
-    own_submitted: bool,
+    author_status: ReviewStatus,
+    standing: Standing,
     visible: super::ReviewsVisible,
 ) -> bool {
     use super::ReviewsVisible;
-    if viewer_recused {
+    if standing.recused {
         return false;
     }
-    if viewer.id == author || viewer.has_role(Role::Secretary) {
+    if viewer.id == author {
         return true;
     }
-    match visible {
-        ReviewsVisible::Never => false,
-        ReviewsVisible::AfterOwnSubmission => own_submitted,
-        ReviewsVisible::Always => true,
+    if !standing.reviews_it && viewer.has_role(Role::Secretary) {
+        return true;
     }
+    let allowed = match visible {
+        ReviewsVisible::Never => false,
+        ReviewsVisible::AfterOwnSubmission => standing.reviews_it && standing.own_submitted,
+        ReviewsVisible::Always => true,
+    };
+    allowed && author_status == ReviewStatus::Submitted
 }
 
 #[cfg(test)]
@@ -132,35 +158,106 @@ mod tests {
     fn who_reads_which_review() {
         let reviewer = member("m06", &[Role::Reviewer]);
         let secretary = member("m01", &[Role::Secretary]);
+        let both = member("m07", &[Role::Reviewer, Role::Secretary]);
         let after = ReviewsVisible::AfterOwnSubmission;
+        let sub = ReviewStatus::Submitted;
+        let draft = ReviewStatus::Draft;
+        let reviewing = |own_submitted| Standing {
+            recused: false,
+            reviews_it: true,
+            own_submitted,
+        };
+        let recused = Standing {
+            recused: true,
+            ..Standing::default()
+        };
         // Own review: yes, unless recused.
-        assert!(may_read_review(&reviewer, "m06", false, false, after));
-        assert!(!may_read_review(&reviewer, "m06", true, true, after));
-        // Others': only after submitting one's own, never under Never.
-        assert!(!may_read_review(&reviewer, "m05", false, false, after));
-        assert!(may_read_review(&reviewer, "m05", false, true, after));
+        assert!(may_read_review(
+            &reviewer,
+            "m06",
+            draft,
+            reviewing(false),
+            after
+        ));
+        assert!(!may_read_review(&reviewer, "m06", sub, recused, after));
+        // Others': only after submitting one's own, never under Never, and
+        // never their drafts.
         assert!(!may_read_review(
             &reviewer,
             "m05",
-            false,
-            true,
+            sub,
+            reviewing(false),
+            after
+        ));
+        assert!(may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            reviewing(true),
+            after
+        ));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            draft,
+            reviewing(true),
+            after
+        ));
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            reviewing(true),
             ReviewsVisible::Never
         ));
         assert!(may_read_review(
             &reviewer,
             "m05",
-            false,
-            false,
+            sub,
+            reviewing(false),
             ReviewsVisible::Always
         ));
-        // The secretary: every review, except of what they are recused from.
-        assert!(may_read_review(&secretary, "m05", false, false, after));
+        // A reviewer not assigned to it: only under Always.
+        assert!(!may_read_review(
+            &reviewer,
+            "m05",
+            sub,
+            Standing::default(),
+            after
+        ));
+        // The secretary who does not review it: every review, drafts
+        // included, except of what they are recused from.
+        assert!(may_read_review(
+            &secretary,
+            "m05",
+            draft,
+            Standing::default(),
+            after
+        ));
         assert!(!may_read_review(
             &secretary,
             "m05",
-            true,
-            false,
+            sub,
+            recused,
             ReviewsVisible::Always
+        ));
+        // A member who reviews it and is also the secretary is bound as
+        // its reviewer (finding M3).
+        assert!(!may_read_review(&both, "m02", sub, reviewing(false), after));
+        assert!(may_read_review(&both, "m02", sub, reviewing(true), after));
+        assert!(!may_read_review(
+            &both,
+            "m02",
+            draft,
+            reviewing(true),
+            after
+        ));
+        assert!(may_read_review(
+            &both,
+            "m02",
+            draft,
+            Standing::default(),
+            after
         ));
     }
 }

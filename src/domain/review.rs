@@ -44,6 +44,10 @@ pub struct Review {
     pub status: ReviewStatus,
     pub overall_comment: String,
     pub scores: Vec<Score>,
+    /// A secretary who entered (part of) it from a paper sheet on the
+    /// member's behalf; None when only the member wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
 }
 
 impl Review {

@@ -14,7 +14,7 @@
 use super::eligibility::CheckKind;
 use super::{Outcome, Verdict};
 use crate::i18n::Lang;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +79,7 @@ impl Rules {
 }
 
 /// How a selected line got its place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// 按分: within the quota by rank alone.
@@ -100,7 +100,7 @@ impl Basis {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
     /// Failed these eligibility checks.
@@ -178,7 +178,50 @@ pub enum Reason {
     },
 }
 
+/// Drops from `reasons` whatever names an application `hidden` says the
+/// reader may not know about (a tie keeps the names they may read; one left
+/// with none goes). Returns whether a tie was dropped whole, so that the
+/// line's tie mark can go with it.
+pub fn strip_hidden(reasons: &mut Vec<Reason>, hidden: &dyn Fn(&str) -> bool) -> bool {
+    let is_tie = |r: &Reason| matches!(r, Reason::Tie { .. });
+    let had_tie = reasons.iter().any(is_tie);
+    for reason in reasons.iter_mut() {
+        if let Reason::Tie { with } = reason {
+            with.retain(|w| !hidden(w));
+        }
+    }
+    reasons.retain(|r| {
+        !r.names_applications().iter().any(|a| hidden(a))
+            && !matches!(r, Reason::Tie { with } if with.is_empty())
+    });
+    had_tie && !reasons.iter().any(is_tie)
+}
+
 impl Reason {
+    /// The applications this reason names (besides the line's own), so that
+    /// a reader recused from one of them is not shown it. Every variant is
+    /// listed: a new one must say what it names.
+    pub fn names_applications(&self) -> Vec<&str> {
+        match self {
+            Reason::DisplacedByFloor { by, .. } | Reason::ReplacedBy { by } => vec![by.as_str()],
+            Reason::Tie { with } => with.iter().map(String::as_str).collect(),
+            Reason::Replaces { exited } => vec![exited.as_str()],
+            Reason::ReserveSkipped { app, .. } => vec![app.as_str()],
+            Reason::Ineligible
+            | Reason::NoScore
+            | Reason::BelowMinimum { .. }
+            | Reason::PrefectureCap { .. }
+            | Reason::RegionFloor { .. }
+            | Reason::FilledAfterCap
+            | Reason::OutOfQuota
+            | Reason::Override { .. }
+            | Reason::Warning { .. }
+            | Reason::FailedMidterm { .. }
+            | Reason::RepeatedFailure { .. }
+            | Reason::NoReserve => Vec::new(),
+        }
+    }
+
     pub fn describe(&self, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
         match self {
             Reason::Ineligible { failed } => {

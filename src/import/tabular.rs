@@ -75,9 +75,13 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
     if !too_long.is_empty() {
         return Err(too_long);
     }
-    let mut rows = rows
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+    // The audit chain's head that every export ends with is not data.
+    let mut rows = rows.into_iter().filter(|(_, cells)| {
+        cells.iter().any(|c| !c.is_empty())
+            && !cells
+                .first()
+                .is_some_and(|c| c.starts_with(crate::export::AUDIT_HEAD_LABEL))
+    });
     let Some((header_line, header)) = rows.next() else {
         return Err(vec![ImportError::new(
             Origin::file(&name),

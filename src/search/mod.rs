@@ -377,26 +377,18 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
             .map(|r| r.deadline)
             .max()
             == Some(round.deadline);
-        for d in store.decisions(&round.id)? {
-            let Some(app) = store.application(&d.application)? else {
+        let sight = crate::sight::Sight::of(store, viewer, &round.id)?;
+        for read in sight.decisions(store, round, Lang::Zh)? {
+            let Some(app) = store.application(&read.decision.application)? else {
                 continue;
             };
-            // A member recused from the application reads nothing of its
-            // reviews: the latest round's decision not at all, earlier ones
-            // only as an outcome (no score, grade or rationale).
-            let recused = match viewer {
-                Some(m) => store.recusal(m, &app)?.is_some(),
-                None => false,
-            };
-            if current && recused {
+            // A member who may not read the application's figures reads
+            // nothing of the latest round's decision on it, and of earlier
+            // ones only the outcome (Sight::decisions has masked those).
+            if current && read.hidden {
                 continue;
             }
-            let mut d = d;
-            if recused {
-                d.score = None;
-                d.grade = None;
-                d.rationale = String::new();
-            }
+            let d = read.decision;
             let names = flag_names(&app.flags);
             // Decisions before schema 6 kept the score only in the rationale.
             let score = d.score.or_else(|| {
@@ -431,7 +423,7 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
                     outcome: d.outcome,
                     grade: d.grade,
                     score,
-                    rank: None,
+                    rank: read.rank.map(|r| r as i64),
                     rationale: d.rationale,
                     decided_by: d.decided_by,
                     keys: Keys::default(),

@@ -41,7 +41,7 @@ pub(crate) const REVIEW: Entity = Entity {
     name: "review",
     table: "reviews",
     key: &["round_id", "member_id", "application_id"],
-    cols: &["status", "overall_comment"],
+    cols: &["status", "overall_comment", "entered_by"],
 };
 pub(crate) const SCORE: Entity = Entity {
     name: "score",
@@ -61,6 +61,7 @@ pub(crate) const DECISION: Entity = Entity {
         "decided_at",
         "score",
         "due_on",
+        "facts",
     ],
 };
 /// A pilot's actual investment in a year.
@@ -150,7 +151,7 @@ pub(crate) const PASSPHRASE: Entity = Entity {
     name: "passphrase",
     table: "member_secrets",
     key: &["member_id"],
-    cols: &["phc"],
+    cols: &["phc", "initial"],
 };
 
 pub(crate) const AUDITED: &[&Entity] = &[
@@ -323,7 +324,60 @@ pub(crate) fn append(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerifyProblem {
     pub kind: &'static str,
+    /// What is wrong, without any value of the row (see `logged`/`found`).
     pub detail: String,
+    /// The row concerned, when there is one: its entity and key (JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// A mismatch's values, last logged and found: review content that a
+    /// reader recused from the row's application must not be shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logged: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+impl VerifyProblem {
+    fn new(kind: &'static str, detail: String) -> VerifyProblem {
+        VerifyProblem {
+            kind,
+            detail,
+            entity: None,
+            key: None,
+            logged: None,
+            found: None,
+        }
+    }
+
+    fn row(kind: &'static str, entity: &str, key: &str, detail: String) -> VerifyProblem {
+        VerifyProblem {
+            entity: Some(entity.to_string()),
+            key: Some(key.to_string()),
+            ..VerifyProblem::new(kind, detail)
+        }
+    }
+
+    /// Whether the row's key names one of `apps` (an application id).
+    pub fn concerns(&self, apps: &dyn Fn(&str) -> bool) -> bool {
+        self.key
+            .as_deref()
+            .and_then(|k| serde_json::from_str::<Vec<String>>(k).ok())
+            .is_some_and(|parts| parts.iter().any(|p| apps(p)))
+    }
+
+    /// A head hash given to `verify --anchor` that the chain lacks.
+    pub fn anchor(detail: String) -> VerifyProblem {
+        VerifyProblem::new("anchor", detail)
+    }
+
+    /// Drops the row's values.
+    pub fn without_values(mut self) -> VerifyProblem {
+        self.logged = None;
+        self.found = None;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,6 +386,10 @@ pub struct VerifyReport {
     pub audit_entries: i64,
     pub rows_checked: usize,
     pub problems: Vec<VerifyProblem>,
+    /// The chain's last entry and its hash: what an anchor records.
+    pub head: Option<(i64, String)>,
+    /// Anchors (`verify --record`) found intact in the chain.
+    pub anchors_checked: usize,
 }
 
 impl VerifyReport {
@@ -346,10 +404,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut problems = Vec::new();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if integrity != "ok" {
-        problems.push(VerifyProblem {
-            kind: "integrity",
-            detail: integrity.clone(),
-        });
+        problems.push(VerifyProblem::new("integrity", integrity.clone()));
     }
     {
         let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
@@ -357,10 +412,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
         while let Some(row) = rows.next()? {
             let table: String = row.get(0)?;
             let parent: String = row.get(2)?;
-            problems.push(VerifyProblem {
-                kind: "foreign_key",
-                detail: format!("a row of {table} refers to a missing row of {parent}"),
-            });
+            problems.push(VerifyProblem::new(
+                "foreign_key",
+                format!("a row of {table} refers to a missing row of {parent}"),
+            ));
         }
     }
 
@@ -369,6 +424,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut expected_prev = GENESIS.to_string();
     let mut expected_seq = 1i64;
     let mut entries = 0i64;
+    let mut hashes: BTreeMap<i64, String> = BTreeMap::new();
     {
         let mut stmt = conn.prepare(
             "SELECT seq, at, actor, entity, key, old, new, prev_hash, hash
@@ -387,16 +443,16 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             let prev: String = r.get(7)?;
             let hash: String = r.get(8)?;
             if seq != expected_seq {
-                problems.push(VerifyProblem {
-                    kind: "chain",
-                    detail: format!("entry {expected_seq} is missing (next is {seq})"),
-                });
+                problems.push(VerifyProblem::new(
+                    "chain",
+                    format!("entry {expected_seq} is missing (next is {seq})"),
+                ));
             }
             if prev != expected_prev {
-                problems.push(VerifyProblem {
-                    kind: "chain",
-                    detail: format!("entry {seq} does not link to the entry before it"),
-                });
+                problems.push(VerifyProblem::new(
+                    "chain",
+                    format!("entry {seq} does not link to the entry before it"),
+                ));
             }
             let computed = Entry {
                 seq,
@@ -410,13 +466,14 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             }
             .hash();
             if computed != hash {
-                problems.push(VerifyProblem {
-                    kind: "chain",
-                    detail: format!(
-                        "entry {seq} ({entity} {key}) was altered after it was written"
-                    ),
-                });
+                problems.push(VerifyProblem::row(
+                    "chain",
+                    &entity,
+                    &key,
+                    format!("entry {seq} ({entity} {key}) was altered after it was written"),
+                ));
             }
+            hashes.insert(seq, hash.clone());
             expected_prev = hash;
             expected_seq = seq + 1;
             last.insert((entity, key), new);
@@ -436,39 +493,72 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
         rows_checked += current.len();
         for (k, v) in &current {
             match last.get(&(e.name.to_string(), k.clone())) {
-                None => problems.push(VerifyProblem {
-                    kind: "unlogged",
-                    detail: format!("{} {k} exists but was never written through jury", e.name),
-                }),
-                Some(None) => problems.push(VerifyProblem {
-                    kind: "unlogged",
-                    detail: format!("{} {k} was deleted through jury but exists again", e.name),
-                }),
+                None => problems.push(VerifyProblem::row(
+                    "unlogged",
+                    e.name,
+                    k,
+                    format!("{} {k} exists but was never written through jury", e.name),
+                )),
+                Some(None) => problems.push(VerifyProblem::row(
+                    "unlogged",
+                    e.name,
+                    k,
+                    format!("{} {k} was deleted through jury but exists again", e.name),
+                )),
                 Some(Some(logged)) if !same_row(logged, v) => problems.push(VerifyProblem {
-                    kind: "mismatch",
-                    detail: format!(
-                        "{} {k} differs from its last logged value: logged {logged}, found {v}",
-                        e.name
-                    ),
+                    logged: Some(logged.clone()),
+                    found: Some(v.clone()),
+                    ..VerifyProblem::row(
+                        "mismatch",
+                        e.name,
+                        k,
+                        format!("{} {k} differs from its last logged value", e.name),
+                    )
                 }),
                 _ => {}
             }
         }
         for ((entity, k), v) in &last {
             if entity == e.name && v.is_some() && !current.contains_key(k) {
-                problems.push(VerifyProblem {
-                    kind: "missing",
-                    detail: format!("{entity} {k} is in the log but missing from the table"),
-                });
+                problems.push(VerifyProblem::row(
+                    "missing",
+                    entity,
+                    k,
+                    format!("{entity} {k} is in the log but missing from the table"),
+                ));
             }
         }
     }
+
+    // Heads recorded earlier must still be in the chain, at their place.
+    let mut anchors_checked = 0;
+    {
+        let mut stmt = conn.prepare("SELECT entry, hash FROM anchors ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let entry: i64 = r.get(0)?;
+            let hash: String = r.get(1)?;
+            if hashes.get(&entry) == Some(&hash) {
+                anchors_checked += 1;
+            } else {
+                problems.push(VerifyProblem::new(
+                    "anchor",
+                    format!(
+                        "the head recorded at entry {entry} ({hash}) is no longer in the chain: the history was rewritten"
+                    ),
+                ));
+            }
+        }
+    }
+    let head = hashes.last_key_value().map(|(s, h)| (*s, h.clone()));
 
     Ok(VerifyReport {
         integrity,
         audit_entries: entries,
         rows_checked,
         problems,
+        head,
+        anchors_checked,
     })
 }
 
@@ -495,4 +585,89 @@ mod tests {
         ));
         assert!(!same_row(old, r#"{"outcome":"reserve","grade":null}"#));
     }
+}
+
+/// A change to a fact that decides recusal (a member's home 市州 or roles,
+/// a declared conflict, an application's 市州), made after scoring began
+/// in a round: the secretary must see it, since it changes who may read
+/// and score what (finding M5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecusalFactChange {
+    pub entry: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub key: String,
+    /// "home_prefecture changsha → huaihua" and the like.
+    pub what: String,
+}
+
+pub(crate) fn recusal_fact_changes(
+    conn: &Connection,
+    round: &str,
+) -> Result<Vec<RecusalFactChange>> {
+    let prefix = format!(
+        "[{}",
+        serde_json::to_string(round).expect("a string serializes")
+    );
+    let first: Option<i64> = conn.query_row(
+        "SELECT min(seq) FROM audit_log WHERE entity IN ('score', 'review')
+         AND substr(key, 1, length(?1)) = ?1",
+        [&prefix],
+        |r| r.get(0),
+    )?;
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, entity, key, old, new FROM audit_log
+         WHERE seq > ?1 AND entity IN ('member', 'conflict', 'application') ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([first])?;
+    let mut out = Vec::new();
+    let field = |json: &Option<String>, name: &str| -> String {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .map(|v| match &v[name] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "—".to_string(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| "—".to_string())
+    };
+    while let Some(r) = rows.next()? {
+        let entity: String = r.get(3)?;
+        let old: Option<String> = r.get(5)?;
+        let new: Option<String> = r.get(6)?;
+        let watched: &[&str] = match entity.as_str() {
+            "member" => &["home_prefecture", "roles"],
+            "application" => &["prefecture"],
+            _ => &["reason"],
+        };
+        // A new member or application is not a change of facts relied on.
+        if entity != "conflict" && old.is_none() {
+            continue;
+        }
+        let what: Vec<String> = watched
+            .iter()
+            .filter(|f| entity == "conflict" || field(&old, f) != field(&new, f))
+            .map(|f| match (&old, &new) {
+                (None, _) if entity == "conflict" => format!("declared ({})", field(&new, f)),
+                (_, None) if entity == "conflict" => "withdrawn".to_string(),
+                _ => format!("{f} {} → {}", field(&old, f), field(&new, f)),
+            })
+            .collect();
+        if what.is_empty() {
+            continue;
+        }
+        out.push(RecusalFactChange {
+            entry: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            entity,
+            key: r.get(4)?,
+            what: what.join("; "),
+        });
+    }
+    Ok(out)
 }

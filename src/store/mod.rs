@@ -7,14 +7,15 @@
 //! another engine can stand behind the same interface.
 
 mod audit;
+pub mod files;
 mod read;
 mod write;
 
-pub use audit::{VerifyProblem, VerifyReport};
+pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
 pub use read::{ReviewProgress, StoreCounts};
 pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_deliberation_marks.sql"),
     include_str!("migrations/0005_passphrases.sql"),
     include_str!("migrations/0006_assessments.sql"),
+    include_str!("migrations/0007_trust.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -89,6 +91,11 @@ impl Store {
                 source,
             })?;
         }
+        // Created owner-only before SQLite opens it; its WAL follows.
+        files::create_private(path).map_err(|source| StoreError::CreateDir {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -178,11 +185,16 @@ impl Store {
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            files::create_private_dir(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
+        // A copy is as secret as the original.
+        files::create_private(dest).map_err(|source| StoreError::CreateDir {
+            path: dest.to_path_buf(),
+            source,
+        })?;
         let mut target = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
@@ -257,6 +269,30 @@ impl Store {
         let source = Store::open(&copy)?;
         source.backup_to(db)?;
         Ok(saved.unwrap_or_else(|| db.to_path_buf()))
+    }
+
+    /// The audit chain's last entry and its hash (None: an empty log).
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Changes to recusal facts logged after `round`'s first score.
+    pub fn recusal_fact_changes(&self, round: &str) -> Result<Vec<RecusalFactChange>> {
+        audit::recusal_fact_changes(&self.conn, round)
+    }
+
+    /// Every hash in the audit chain (for `verify --anchor`).
+    pub fn audit_hashes(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut stmt = self.conn.prepare("SELECT hash FROM audit_log")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A number that changes whenever another connection commits: poll it to

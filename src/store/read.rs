@@ -265,7 +265,7 @@ pub(crate) fn assignments(conn: &Connection, round: &str) -> Result<Vec<Assignme
 
 pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
     let mut stmt = conn.prepare(
-        "SELECT member_id, application_id, status, overall_comment FROM reviews
+        "SELECT member_id, application_id, status, overall_comment, entered_by FROM reviews
          WHERE round_id = ?1 ORDER BY member_id, application_id",
     )?;
     let heads = stmt
@@ -275,6 +275,7 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -296,19 +297,44 @@ pub(crate) fn reviews(conn: &Connection, round: &str) -> Result<Vec<Review>> {
     }
     heads
         .into_iter()
-        .map(|(member, application, status, overall_comment)| {
-            let status =
-                ReviewStatus::parse(&status).ok_or_else(|| corrupt("review status", &status))?;
-            Ok(Review {
-                scores: scores
-                    .remove(&(member.clone(), application.clone()))
-                    .unwrap_or_default(),
-                round: round.to_string(),
-                member,
-                application,
-                status,
-                overall_comment,
-            })
+        .map(
+            |(member, application, status, overall_comment, entered_by)| {
+                let status = ReviewStatus::parse(&status)
+                    .ok_or_else(|| corrupt("review status", &status))?;
+                Ok(Review {
+                    scores: scores
+                        .remove(&(member.clone(), application.clone()))
+                        .unwrap_or_default(),
+                    round: round.to_string(),
+                    member,
+                    application,
+                    status,
+                    overall_comment,
+                    entered_by,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Who has a review of one application in a round, and its status.
+pub(crate) fn reviews_of(
+    conn: &Connection,
+    round: &str,
+    app: &str,
+) -> Result<Vec<(String, ReviewStatus)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, status FROM reviews WHERE round_id = ?1 AND application_id = ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![round, app], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(m, s)| {
+            let status = ReviewStatus::parse(&s).ok_or_else(|| corrupt("review status", &s))?;
+            Ok((m, status))
         })
         .collect()
 }
@@ -457,7 +483,8 @@ pub(crate) fn overrides(
 /// The decisions of a round (present once it is finalised).
 pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>> {
     let mut stmt = conn.prepare(
-        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on
+        "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on,
+                facts
          FROM decisions WHERE round_id = ?1 ORDER BY application_id",
     )?;
     let mut rows = stmt.query([round])?;
@@ -481,6 +508,12 @@ pub(crate) fn decisions(conn: &Connection, round: &str) -> Result<Vec<Decision>>
             rationale: r.get(3)?,
             decided_by: r.get(4)?,
             decided_on: date("decision date", &at)?,
+            facts: match r.get::<_, Option<String>>(8)? {
+                Some(f) => {
+                    Some(serde_json::from_str(&f).map_err(|_| corrupt("decision facts", &f))?)
+                }
+                None => None,
+            },
         });
     }
     Ok(out)
@@ -495,6 +528,19 @@ pub(crate) fn actuals(conn: &Connection, application: &str) -> Result<BTreeMap<i
 }
 
 impl Store {
+    /// A member's passphrase hash, and whether it is an initial one the
+    /// secretary issued (to be replaced at first sign-in).
+    pub fn passphrase(&self, member: &str) -> Result<Option<(String, bool)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT phc, coalesce(initial, 0) FROM member_secrets WHERE member_id = ?1",
+                [member],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)),
+            )
+            .optional()?)
+    }
+
     /// A member's passphrase hash, if they have set one.
     pub fn passphrase_hash(&self, member: &str) -> Result<Option<String>> {
         Ok(self

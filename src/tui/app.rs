@@ -49,6 +49,13 @@ pub enum Popup {
         member: String,
         typed: String,
     },
+    /// A member signed in with an initial passphrase sets their own: typed
+    /// (masked), then typed again (`first` holds the first entry).
+    NewPassphrase {
+        member: String,
+        first: Option<String>,
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +103,11 @@ pub enum Purpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SignIn(String),
+    /// Replace an initial passphrase with the member's own, then sign in.
+    SetOwnPassphrase {
+        member: String,
+        phrase: String,
+    },
     /// Sign in once the passphrase checks out.
     SignInWithPassphrase {
         member: String,
@@ -154,8 +166,10 @@ pub enum Effect {
 pub struct Picker {
     pub members: Vec<Member>,
     pub selected: usize,
-    /// Members who have set a passphrase: asked for before they sign in.
-    pub locked: Vec<String>,
+    /// Whether the panel is locked (some member has a passphrase): then
+    /// every member is asked for theirs, so the picker shows nobody which
+    /// members have one.
+    pub locked: bool,
 }
 
 pub struct App {
@@ -195,7 +209,7 @@ impl App {
             picker: Picker {
                 members,
                 selected: 0,
-                locked: Vec::new(),
+                locked: false,
             },
             member: None,
             round: None,
@@ -359,7 +373,7 @@ impl App {
             }
             Action::Open => {
                 if let Some(m) = self.picker.members.get(self.picker.selected) {
-                    if self.picker.locked.contains(&m.id) {
+                    if self.picker.locked {
                         self.popup = Some(Popup::Passphrase {
                             member: m.id.clone(),
                             typed: String::new(),
@@ -434,11 +448,9 @@ impl App {
                 let Some(app) = s.selected_app().map(str::to_string) else {
                     return Vec::new();
                 };
-                if s.is_recused(&app) {
-                    self.warn(lang.pick(
-                        "您已回避此申报,不能查看其评审情况。",
-                        "You are recused from this application.",
-                    ));
+                if s.is_masked(&app) {
+                    let msg = s.masked_message(&app, lang);
+                    self.warn(msg);
                     return Vec::new();
                 }
                 return vec![Effect::Drill(app)];
@@ -476,6 +488,11 @@ impl App {
             }
             Action::ToggleDiscussed => {
                 if let Some(app) = s.selected_app() {
+                    if s.is_masked(app) {
+                        let msg = s.masked_message(app, lang);
+                        self.warn(msg);
+                        return Vec::new();
+                    }
                     return vec![Effect::ToggleDiscussed(app.to_string())];
                 }
             }
@@ -483,6 +500,12 @@ impl App {
                 let Some(app) = s.selected_app().map(str::to_string) else {
                     return Vec::new();
                 };
+                // A note carries the panel's discussion (scores included).
+                if s.is_masked(&app) {
+                    let msg = s.masked_message(&app, lang);
+                    self.warn(msg);
+                    return Vec::new();
+                }
                 let note = s
                     .deliberations
                     .get(&app)
@@ -508,10 +531,9 @@ impl App {
                     return Vec::new();
                 };
                 let row = &s.matrix.rows[pos];
-                if s.is_recused(&row.app) {
-                    self.warn(
-                        lang.pick("您已回避此申报。", "You are recused from this application."),
-                    );
+                if s.is_masked(&row.app) {
+                    let msg = s.masked_message(&row.app, lang);
+                    self.warn(msg);
                     return Vec::new();
                 }
                 let reviewers: Vec<(String, String)> = row
@@ -736,6 +758,81 @@ impl App {
                         self.popup = Some(Popup::Passphrase { member, typed });
                     }
                     _ => {}
+                }
+                Vec::new()
+            }
+            Popup::NewPassphrase {
+                member,
+                first,
+                mut typed,
+            } => {
+                match key.code {
+                    KeyCode::Esc => self.popup = None,
+                    KeyCode::Enter => match first {
+                        None if typed.chars().count() < crate::auth::MIN_CHARS => {
+                            self.warn(if self.lang == Lang::Zh {
+                                format!("口令至少 {} 个字符。", crate::auth::MIN_CHARS)
+                            } else {
+                                format!(
+                                    "A passphrase needs at least {} characters.",
+                                    crate::auth::MIN_CHARS
+                                )
+                            });
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: None,
+                                typed,
+                            });
+                        }
+                        None => {
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: Some(typed),
+                                typed: String::new(),
+                            })
+                        }
+                        Some(f) if f == typed => {
+                            self.popup = None;
+                            return vec![Effect::SetOwnPassphrase {
+                                member,
+                                phrase: typed,
+                            }];
+                        }
+                        Some(_) => {
+                            self.warn(self.lang.pick(
+                                "两次输入不一致,请重新输入。",
+                                "The two entries differ; type it again.",
+                            ));
+                            self.popup = Some(Popup::NewPassphrase {
+                                member,
+                                first: None,
+                                typed: String::new(),
+                            });
+                        }
+                    },
+                    KeyCode::Backspace => {
+                        typed.pop();
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        });
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        typed.push(c);
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        });
+                    }
+                    _ => {
+                        self.popup = Some(Popup::NewPassphrase {
+                            member,
+                            first,
+                            typed,
+                        })
+                    }
                 }
                 Vec::new()
             }

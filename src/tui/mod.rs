@@ -70,7 +70,7 @@ pub fn build_app(
         );
     }
     let mut app = App::new(lang, theme, keymap, members);
-    app.picker.locked = store.locked_members()?;
+    app.picker.locked = !store.locked_members()?.is_empty();
     Ok(app)
 }
 
@@ -233,16 +233,30 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
     let result: Result<(), String> = match effect {
         Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
         Effect::SignInWithPassphrase { member, passphrase } => {
-            match store.passphrase_hash(&member) {
-                Ok(Some(phc)) if crate::auth::verify(&phc, &passphrase) => {
+            match crate::auth::check(store, &member, &passphrase, app.lang) {
+                Ok(crate::auth::SignIn::Own) => {
                     sign_in(app, store, &member).map_err(|e| e.to_string())
                 }
-                Ok(_) => Err(app
-                    .lang
-                    .pick("口令不正确。", "Wrong passphrase.")
-                    .to_string()),
+                Ok(crate::auth::SignIn::Initial) => {
+                    // Nothing else until the member has their own.
+                    app.popup = Some(app::Popup::NewPassphrase {
+                        member,
+                        first: None,
+                        typed: String::new(),
+                    });
+                    app.info(app.lang.pick(
+                        "这是初始口令:请设置您自己的口令(至少 8 个字符,输入两次)。",
+                        "That is an initial passphrase: set your own (8 characters or more, typed twice).",
+                    ));
+                    Ok(())
+                }
                 Err(e) => Err(e.to_string()),
             }
+        }
+        Effect::SetOwnPassphrase { member, phrase } => {
+            crate::auth::set_own(store, &member, &phrase, app.lang)
+                .map_err(|e| e.to_string())
+                .and_then(|()| sign_in(app, store, &member).map_err(|e| e.to_string()))
         }
         Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
         Effect::SetValue { criterion, value } => {
@@ -533,14 +547,43 @@ fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
     let (call, mut matrix) =
         crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
     let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let recused = crate::tally::recused_apps(store, &call, &member).map_err(|e| e.to_string())?;
-    // What the secretary is recused from is masked in the data itself, so
-    // no view can show it by mistake.
-    crate::tally::mask(&mut matrix, &mut lists, &recused);
-    let deliberations = store.deliberations(&round).map_err(|e| e.to_string())?;
+    let sight = crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
+    // What the secretary may not read is masked in the data itself, so no
+    // view can show it by mistake.
+    crate::tally::mask(&mut matrix, &mut lists, &sight);
+    let rows = || matrix.rows.iter().map(|r| r.app.as_str());
+    let masked: Vec<String> = sight.hidden_of(rows()).into_iter().collect();
+    let recused: Vec<String> = rows()
+        .filter(|a| sight.recused(a))
+        .map(str::to_string)
+        .collect();
+    let deliberations = sight
+        .deliberations(store, &round)
+        .map_err(|e| e.to_string())?;
+    let changes = store
+        .recusal_fact_changes(&round)
+        .map_err(|e| e.to_string())?;
+    if !changes.is_empty() && app.secretary.is_none() {
+        app.warn(format!(
+            "{} {}{}",
+            app.lang.pick(
+                "注意:评分开始后回避事实有变更",
+                "Note: recusal facts changed after scoring began:"
+            ),
+            changes.len(),
+            app.lang.pick(
+                " 处(详见 jury matrix 与审计链)。",
+                " (see jury matrix and the audit log)."
+            )
+        ));
+    }
     match &mut app.secretary {
-        Some(s) => s.replace(matrix, lists, recused),
-        None => app.secretary = Some(secretary::Secretary::new(call, matrix, lists, recused)),
+        Some(s) => s.replace(matrix, lists, masked, recused),
+        None => {
+            app.secretary = Some(secretary::Secretary::new(
+                call, matrix, lists, masked, recused,
+            ))
+        }
     }
     if let Some(s) = &mut app.secretary {
         s.deliberations = deliberations;
@@ -574,9 +617,11 @@ fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
     let Some(s) = &mut app.secretary else {
         return Ok(());
     };
-    if s.is_recused(id) {
+    if s.is_masked(id) {
         return Ok(());
     }
+    let sight = crate::sight::Sight::of(store, app.member.as_ref(), &s.matrix.round.id)
+        .map_err(|e| e.to_string())?;
     let members: std::collections::BTreeMap<String, crate::domain::Member> = store
         .members()
         .map_err(|e| e.to_string())?
@@ -587,7 +632,7 @@ fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
         .reviews(&s.matrix.round.id)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|r| r.application == id)
+        .filter(|r| r.application == id && sight.may_read(id, &r.member, r.status))
         .map(|r| {
             let name = members
                 .get(&r.member)
@@ -614,8 +659,10 @@ fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
     let round = s.matrix.round.id.clone();
     let who = actor(app);
     let mut written = Vec::new();
+    let head = store.audit_head().map_err(|e| e.to_string())?;
     for public in [false, true] {
-        let doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
+        let mut doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
+        doc.audit_head = head.as_ref().map(crate::export::head_text);
         for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
             let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
             let kind = if public { "public" } else { "list" };

@@ -58,7 +58,10 @@ pub struct Secretary {
     pub list_offset: usize,
     pub page: usize,
     pub drill: Option<Drill>,
-    /// Applications the signed-in secretary is recused from: masked.
+    /// Applications whose panel figures the signed-in secretary may not
+    /// read (recused, or reviewing them and not yet submitted): masked.
+    pub masked: Vec<String>,
+    /// Of those, the ones they are recused from (for the right message).
     pub recused: Vec<String>,
     /// Per application: (discussed, discussion note).
     pub deliberations: std::collections::BTreeMap<String, (bool, String)>,
@@ -69,6 +72,7 @@ impl Secretary {
         call: Call,
         matrix: Matrix,
         lists: Vec<TierList>,
+        masked: Vec<String>,
         recused: Vec<String>,
     ) -> Secretary {
         let method = matrix.method;
@@ -85,6 +89,7 @@ impl Secretary {
             list_offset: 0,
             page: 20,
             drill: None,
+            masked,
             recused,
             deliberations: Default::default(),
         };
@@ -93,11 +98,18 @@ impl Secretary {
     }
 
     /// Replaces the data after a reload, keeping the view where it was.
-    pub fn replace(&mut self, matrix: Matrix, lists: Vec<TierList>, recused: Vec<String>) {
+    pub fn replace(
+        &mut self,
+        matrix: Matrix,
+        lists: Vec<TierList>,
+        masked: Vec<String>,
+        recused: Vec<String>,
+    ) {
         let keep = self.selected_app().map(str::to_string);
         self.method = matrix.method;
         self.matrix = matrix;
         self.lists = lists;
+        self.masked = masked;
         self.recused = recused;
         self.resort();
         if let Some(app) = keep
@@ -112,8 +124,24 @@ impl Secretary {
         self.list_selected = self.list_selected.min(n.saturating_sub(1));
     }
 
-    pub fn is_recused(&self, app: &str) -> bool {
-        self.recused.iter().any(|a| a == app)
+    /// Whether the application's panel figures are hidden from the secretary.
+    pub fn is_masked(&self, app: &str) -> bool {
+        self.masked.iter().any(|a| a == app)
+    }
+
+    /// Why a masked application cannot be opened, drilled or discussed.
+    pub fn masked_message(&self, app: &str, lang: crate::i18n::Lang) -> &'static str {
+        if self.recused.iter().any(|a| a == app) {
+            lang.pick(
+                "您已回避此申报,不能查看或处理其评审情况。",
+                "You are recused from this application.",
+            )
+        } else {
+            lang.pick(
+                "您是此申报的评审专家:提交本人评分后才能查看其他专家的评审情况。",
+                "You review this application: the others' reviews are visible after you submit yours.",
+            )
+        }
     }
 
     fn tier_rank(&self, tier: &str) -> usize {

@@ -124,6 +124,12 @@ impl<'a> Writer<'a> {
         Ok(change)
     }
 
+    /// The panel member acting, if the actor is one (not the operator of
+    /// the file, nor the sample loader).
+    fn acting_member(&self) -> Result<Option<Member>> {
+        read::member(self.conn, &self.actor)
+    }
+
     // ------------------------------------------------------------ reads
 
     pub fn call(&self, id: &str) -> Result<Option<Call>> {

@@ -265,6 +265,17 @@ impl Writer<'_> {
             Some(_) => Change::Updated,
             None => Change::Inserted,
         };
+        if let (Change::Updated, Some(old), Some(actor)) = (change, &old, self.acting_member()?) {
+            // Moving an application out of one's home 市州 would lift one's
+            // own recusal (finding M5): not by the member recused from it.
+            let declared = read::conflict(self.conn, &actor.id, &old.id)?;
+            if crate::domain::panel::recusal(&actor, &old.prefecture, declared.as_ref()).is_some() {
+                return refuse(format!(
+                    "{}: you are recused from {} and may not change it",
+                    actor.id, old.id
+                ));
+            }
+        }
         if change != Change::Unchanged {
             let id = app.id.clone();
             self.logged(&audit::APPLICATION, &[&id], |conn| {
@@ -375,6 +386,17 @@ impl Writer<'_> {
             Some(_) => Change::Updated,
             None => Change::Inserted,
         };
+        if let Some(o) = &old
+            && self.actor == member.id
+            && (o.home_prefecture != member.home_prefecture || o.roles != member.roles)
+        {
+            // These decide what the member must step aside from and what
+            // they may read (finding M5): somebody else records them.
+            return refuse(format!(
+                "{}: no member changes their own home prefecture or roles; another secretary does",
+                member.id
+            ));
+        }
         if change != Change::Unchanged {
             let id = member.id.clone();
             self.logged(&audit::MEMBER, &[&id], |conn| {
@@ -398,17 +420,24 @@ impl Writer<'_> {
         Ok(change)
     }
 
-    /// Sets (Some) or clears (None) a member's passphrase hash. The caller
-    /// hashes; the store never sees a passphrase.
-    pub fn set_passphrase(&mut self, member: &str, phc: Option<&str>) -> Result<Change> {
+    /// Sets (Some) or clears (None) a member's passphrase hash; `initial`
+    /// marks one the secretary issued, which the member must replace at
+    /// first sign-in. The caller hashes; the store never sees a passphrase.
+    pub fn set_passphrase(
+        &mut self,
+        member: &str,
+        phc: Option<&str>,
+        initial: bool,
+    ) -> Result<Change> {
         if read::member(self.conn, member)?.is_none() {
             return refuse(format!("member: no member {member:?}"));
         }
+        let initial = initial.then_some(1);
         self.audited(&audit::PASSPHRASE, &[member], |conn| match phc {
             Some(phc) => conn.execute(
-                "INSERT INTO member_secrets (member_id, phc) VALUES (?1, ?2)
-                 ON CONFLICT(member_id) DO UPDATE SET phc = ?2",
-                params![member, phc],
+                "INSERT INTO member_secrets (member_id, phc, initial) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(member_id) DO UPDATE SET phc = ?2, initial = ?3",
+                params![member, phc, initial],
             ),
             None => conn.execute("DELETE FROM member_secrets WHERE member_id = ?1", [member]),
         })
@@ -420,6 +449,15 @@ impl Writer<'_> {
         }
         if read::application(self.conn, &c.application)?.is_none() {
             return refuse(format!("application: no application {:?}", c.application));
+        }
+        let old = read::conflict(self.conn, &c.member, &c.application)?;
+        if self.actor == c.member && old.as_ref() != Some(c) {
+            // A declared conflict is a recusal fact: a member declares it to
+            // the secretary, who records it (finding M5).
+            return refuse(format!(
+                "{}: no member records their own conflicts; the secretary does",
+                c.member
+            ));
         }
         self.audited(&audit::CONFLICT, &[&c.member, &c.application], |conn| {
             conn.execute(

@@ -18,6 +18,7 @@ impl Writer<'_> {
     /// leaves a criterion blank.
     pub fn put_review(&mut self, sheet: &ReviewSheet) -> Result<()> {
         let target = self.scoring_target(&sheet.round, &sheet.member, &sheet.application)?;
+        let entered_by = self.on_behalf(&target)?;
         let (member, app, rubric) = (&target.member, &target.application, &target.rubric);
         for s in &sheet.scores {
             let Some(c) = rubric.criterion(&app.tier, &s.criterion) else {
@@ -95,7 +96,7 @@ impl Writer<'_> {
         }
         // The review row comes first: scores hang off it.
         let overall = sheet.overall_comment.clone();
-        self.audited(&audit::REVIEW, &key, |conn| {
+        let review_change = self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
                 "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
                  VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
@@ -104,8 +105,9 @@ impl Writer<'_> {
                 params![key[0], key[1], key[2], status.as_str(), overall],
             )
         })?;
+        let mut changed = review_change != Change::Unchanged;
         for s in &sheet.scores {
-            self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
+            let c = self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
                 conn.execute(
                     "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value, comment)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -114,11 +116,74 @@ impl Writer<'_> {
                     params![key[0], key[1], key[2], s.criterion, s.value, s.comment],
                 )
             })?;
+            changed |= c != Change::Unchanged;
+        }
+        if let Some(by) = entered_by.filter(|_| changed) {
+            // Recorded on the review itself, not only as the log's actor:
+            // the matrix shows who typed in a paper sheet.
+            self.logged(&audit::REVIEW, &key, |conn| {
+                conn.execute(
+                    "UPDATE reviews SET entered_by = ?4
+                     WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                    params![key[0], key[1], key[2], by],
+                )
+            })?;
         }
         if status == ReviewStatus::Submitted {
             self.close_revisit(&key)?;
         }
         Ok(())
+    }
+
+    /// Who enters `t`'s review on its member's behalf, if somebody else
+    /// does: only a secretary (a reviewer writes their own reviews alone),
+    /// never one recused from the application, and never one who may not
+    /// read that review themselves (who reviews it blind): writing, and
+    /// even a dry run's "unchanged", would answer what they may not read.
+    /// None for the member themselves and for the operator of the file.
+    fn on_behalf(&self, t: &ScoringTarget) -> Result<Option<String>> {
+        let Some(actor) = read::member(self.conn, &self.actor)? else {
+            return Ok(None);
+        };
+        if actor.id == t.member.id {
+            return Ok(None);
+        }
+        let app = &t.application;
+        if !actor.has_role(Role::Secretary) {
+            return refuse(format!(
+                "{}: a reviewer enters only their own reviews, not {}'s",
+                actor.id, t.member.id
+            ));
+        }
+        let declared = read::conflict(self.conn, &actor.id, &app.id)?;
+        let own = self.review_status(&[&t.round.id, &actor.id, &app.id])?;
+        let standing = panel::Standing {
+            recused: panel::recusal(&actor, &app.prefecture, declared.as_ref()).is_some(),
+            reviews_it: read::is_assigned(self.conn, &t.round.id, &actor.id, &app.id)?,
+            own_submitted: own == Some(ReviewStatus::Submitted),
+        };
+        if standing.recused {
+            return refuse(format!(
+                "{}: you are recused from {} and may not enter a review of it (for {})",
+                actor.id, app.id, t.member.id
+            ));
+        }
+        let visible = read::call(self.conn, &t.round.call)?
+            .map(|c| c.info.reviews_visible)
+            .unwrap_or_default();
+        if !panel::may_read_review(
+            &actor,
+            &t.member.id,
+            ReviewStatus::Submitted,
+            standing,
+            visible,
+        ) {
+            return refuse(format!(
+                "{}: you review {} yourself and may not read {}'s review of it yet, so you may not enter it",
+                actor.id, app.id, t.member.id
+            ));
+        }
+        Ok(Some(actor.id))
     }
 }
 
@@ -383,12 +448,29 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Reopens a submitted review (logged); only while the round takes scores.
+    /// Reopens a submitted review (logged); only while the round takes
+    /// scores. Under `after_own_submission`, submitting showed the member
+    /// the others' submitted reviews: once there is one, reopening on their
+    /// own would let them score again having peeked (finding M4), so only
+    /// the secretary can send it back (`request_revisit`, which the matrix
+    /// and the log show).
     pub fn reopen_review(&mut self, round: &str, member: &str, app: &str) -> Result<Change> {
-        self.scoring_target(round, member, app)?;
+        let t = self.scoring_target(round, member, app)?;
         let key = [round, member, app];
         if self.review_status(&key)? != Some(ReviewStatus::Submitted) {
             return refuse("only a submitted review can be reopened");
+        }
+        let visible = read::call(self.conn, &t.round.call)?
+            .map(|c| c.info.reviews_visible)
+            .unwrap_or_default();
+        let others_shown = read::reviews_of(self.conn, round, app)?
+            .iter()
+            .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
+        if visible == ReviewsVisible::AfterOwnSubmission && others_shown {
+            return refuse(
+                "the other reviewers' scores have been shown to you since you submitted: \
+                 only the secretary can send this review back to you (revisit)",
+            );
         }
         self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(

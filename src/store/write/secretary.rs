@@ -139,13 +139,15 @@ impl Writer<'_> {
             .unwrap_or_else(|| self.at.clone());
         for d in decisions {
             let due = d.due_on.map(|d| d.to_string());
+            let facts = super::to_json(&d.facts);
             self.audited(&audit::DECISION, &[round, &d.application], |conn| {
                 conn.execute(
                     "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale,
-                        decided_by, decided_at, score, due_on)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                        decided_by, decided_at, score, due_on, facts)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, grade = ?4,
-                        rationale = ?5, decided_by = ?6, decided_at = ?7, score = ?8, due_on = ?9",
+                        rationale = ?5, decided_by = ?6, decided_at = ?7, score = ?8, due_on = ?9,
+                        facts = ?10",
                     params![
                         round,
                         d.application,
@@ -155,7 +157,8 @@ impl Writer<'_> {
                         by,
                         at,
                         d.score,
-                        due
+                        due,
+                        facts
                     ],
                 )
             })?;
@@ -241,6 +244,29 @@ impl Writer<'_> {
             return refuse(format!("round {round} is finalised: reopen it first"));
         }
         Ok(r)
+    }
+
+    /// Records the audit chain's head now (`jury verify --record`), so that
+    /// a later rewrite of the history before it fails `verify`. Not itself
+    /// an audit entry: it is a statement about the chain.
+    pub fn record_anchor(&mut self) -> Result<Option<(i64, String)>> {
+        use rusqlite::OptionalExtension;
+        let head: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((entry, hash)) = &head {
+            self.conn.execute(
+                "INSERT INTO anchors (entry, hash, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4)",
+                params![entry, hash, self.at, self.actor],
+            )?;
+            self.log.note("anchor", super::Change::Inserted);
+        }
+        Ok(head)
     }
 
     /// Marks an application discussed (or not) in a round.

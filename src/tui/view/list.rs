@@ -41,7 +41,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                 (
                     l.grade
                         .as_deref()
-                        .filter(|_| !s.is_recused(&l.app))
+                        .filter(|_| !s.is_masked(&l.app))
                         .map(|g| crate::export::grade_label(&s.call, &s.matrix.round, g, lang))
                         .unwrap_or_default(),
                     row.and_then(|r| r.completion)
@@ -56,7 +56,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                         .unwrap_or_default(),
                 )
             };
-            let masked = s.is_recused(&l.app);
+            let masked = s.is_masked(&l.app);
             let outcome_style = match l.outcome {
                 Outcome::Selected | Outcome::Continued | Outcome::Promoted => t.fg("ok"),
                 Outcome::Reserve | Outcome::Warned => t.fg("warning"),
@@ -176,7 +176,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         let text = match (text.is_empty(), &l.grade) {
             (false, _) => text,
             // A pilot that simply goes on: its grade says why.
-            (true, Some(g)) if !s.is_recused(&l.app) => format!(
+            (true, Some(g)) if !s.is_masked(&l.app) => format!(
                 "{} {}{}",
                 lang.pick("考核等次", "graded"),
                 crate::export::grade_label(&s.call, &s.matrix.round, g, lang),

@@ -87,7 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     for pos in s.offset..end {
         let row = &s.matrix.rows[s.order[pos]];
         let selected = pos == s.selected;
-        let masked = s.is_recused(&row.app);
+        let masked = s.is_masked(&row.app);
         let mut spans = vec![
             Span::styled(if selected { "▶ " } else { "  " }, t.fg("accent")),
             Span::styled(
@@ -99,7 +99,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             ),
             Span::styled(pad(&name_of(&row.tier), 8), t.muted()),
         ];
-        for c in &row.cells {
+        for (c, reviewer) in row.cells.iter().zip(&s.matrix.reviewers) {
             let (text, style) = match (masked, c) {
                 (true, _) | (_, Cell::Masked) => ("·".to_string(), t.muted()),
                 (_, Cell::NotAssigned) => (String::new(), t.muted()),
@@ -111,6 +111,12 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     t.fg("warning"),
                 ),
                 (_, Cell::Submitted(v)) => (format!("{v:.1}"), super::score_style(app, *v)),
+            };
+            // ⟲: sent back to this reviewer (an open revisit request).
+            let text = if row.revisits.contains(&reviewer.id) {
+                format!("{text}⟲")
+            } else {
+                text
             };
             spans.push(Span::styled(pad_left(&text, cell_w), style));
         }
@@ -135,8 +141,11 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             pad_left(
                 &agg.map(|a| format!("{:.2}{}", a.value, if a.fell_back { "*" } else { "" }))
                     .unwrap_or_else(|| {
-                        if masked {
+                        if s.recused.contains(&row.app) {
                             lang.pick("回避", "recused").into()
+                        } else if masked {
+                            // Reviewing it, not yet allowed to read the others.
+                            lang.pick("盲评", "blind").into()
                         } else {
                             String::new()
                         }

@@ -161,14 +161,6 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
                 ),
                 Span::styled(pad(&m.department, 36), t.muted()),
                 Span::styled(roles.join(lang.pick("、", ", ")), t.fg("header")),
-                Span::styled(
-                    if app.picker.locked.contains(&m.id) {
-                        lang.pick("  (需口令)", "  (passphrase)")
-                    } else {
-                        ""
-                    },
-                    t.muted(),
-                ),
             ]))
         })
         .collect();

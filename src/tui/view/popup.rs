@@ -58,7 +58,12 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Popup::Confirm(what)) => confirm(f, app, *what),
         Some(Popup::Drill) => drill(f, app),
         Some(Popup::ChooseReviewer(_, reviewers)) => choose(f, app, reviewers),
-        Some(Popup::Passphrase { member, typed }) => passphrase(f, app, member, typed),
+        Some(Popup::Passphrase { member, typed }) => passphrase(f, app, member, typed, None),
+        Some(Popup::NewPassphrase {
+            member,
+            first,
+            typed,
+        }) => passphrase(f, app, member, typed, Some(first.is_some())),
         None => {}
     }
 }
@@ -284,7 +289,8 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
 }
 
 /// The passphrase prompt: one dot per character typed, never the text.
-fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str) {
+/// `new`: setting one's own (Some(true) for the second entry).
+fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str, new: Option<bool>) {
     let t = &app.theme;
     let lang = app.lang;
     let name = app
@@ -299,7 +305,14 @@ fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str) {
         Line::from(Span::styled(name, t.text())),
         Line::default(),
         Line::from(vec![
-            Span::styled(lang.pick("口令:", "Passphrase: "), t.muted()),
+            Span::styled(
+                match new {
+                    None => lang.pick("口令:", "Passphrase: "),
+                    Some(false) => lang.pick("新口令:", "New passphrase: "),
+                    Some(true) => lang.pick("再输入一次:", "Again: "),
+                },
+                t.muted(),
+            ),
             Span::styled(format!("{dots}▏"), t.fg("accent")),
         ]),
         Line::default(),
@@ -314,7 +327,11 @@ fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str) {
     clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(
-            lang.pick(" 请输入口令 ", " Passphrase "),
+            if new.is_some() {
+                lang.pick(" 设置您自己的口令 ", " Set your own passphrase ")
+            } else {
+                lang.pick(" 请输入口令 ", " Passphrase ")
+            },
             t.title(),
         ))
         .border_style(t.border(true));
