@@ -67,6 +67,10 @@ pub struct Matrix {
     /// of an assessment round, but their lines need a name and a place).
     #[serde(skip)]
     pub apps: BTreeMap<String, AppInfo>,
+    /// Each tier's tie-break criteria in this round (for ranks worked out
+    /// again on what a viewer may read).
+    #[serde(skip)]
+    pub tie_break: BTreeMap<String, Vec<String>>,
 }
 
 /// What a list line shows of an application.
@@ -86,26 +90,36 @@ pub fn tie_scores(row: &Row, criteria: &[String]) -> Vec<f64> {
         .collect()
 }
 
+/// The tie-break criteria of each tier in rounds on `round`'s rubric.
+fn tie_breaks(call: &Call, round: &Round) -> BTreeMap<String, Vec<String>> {
+    call.tiers
+        .iter()
+        .map(|tier| {
+            let criteria = call
+                .rubric(&round.rubric)
+                .map(|rubric| call.tie_break(tier, rubric).to_vec())
+                .unwrap_or_default();
+            (tier.id.clone(), criteria)
+        })
+        .collect()
+}
+
 /// Ranks within each tier by `value`, as `selection::rank` defines the rank
 /// (the one definition the lists use too). A selection round ranks eligible
 /// applications only; an assessment round every pilot.
 fn rank_within_tiers(
-    call: &Call,
-    round: &Round,
+    kind: RoundKind,
+    tie_break: &BTreeMap<String, Vec<String>>,
     rows: &[Row],
     value: impl Fn(&Row) -> Option<f64>,
 ) -> Vec<Option<usize>> {
     let mut ranks = vec![None; rows.len()];
-    let Some(rubric) = call.rubric(&round.rubric) else {
-        return ranks;
-    };
-    for tier in &call.tiers {
-        let criteria = call.tie_break(tier, rubric);
+    for (tier, criteria) in tie_break {
         let members: Vec<(usize, f64, Vec<f64>)> = rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.tier == tier.id)
-            .filter(|(_, r)| round.kind == RoundKind::Assessment || r.verdict == Verdict::Eligible)
+            .filter(|(_, r)| &r.tier == tier)
+            .filter(|(_, r)| kind == RoundKind::Assessment || r.verdict == Verdict::Eligible)
             .filter_map(|(i, r)| Some((i, value(r)?, tie_scores(r, criteria))))
             .collect();
         let standings: Vec<selection::Standing<'_>> = members
@@ -259,10 +273,11 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             aggregate::disputed(a, call.info.disagreement_range, call.info.disagreement_sd)
         });
     }
-    let ranks = rank_within_tiers(&call, &round, &rows, |r| {
+    let tie_break = tie_breaks(&call, &round);
+    let ranks = rank_within_tiers(round.kind, &tie_break, &rows, |r| {
         r.aggregate.as_ref().map(|a| a.value)
     });
-    let adjusted_ranks = rank_within_tiers(&call, &round, &rows, |r| {
+    let adjusted_ranks = rank_within_tiers(round.kind, &tie_break, &rows, |r| {
         adjusted.get(&r.app).map(|a| a.value)
     });
     for (row, (rank, adj)) in rows.iter_mut().zip(ranks.into_iter().zip(adjusted_ranks)) {
@@ -277,6 +292,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         reviewers,
         rows,
         apps: infos,
+        tie_break,
     };
     Ok((call, matrix))
 }
@@ -502,8 +518,7 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
     let mut partial = m.rows.iter().any(|r| is_hidden(&r.app))
         || lists.iter().flat_map(|l| &l.lines).any(|l| {
             is_hidden(&l.app)
-                || l
-                    .reasons
+                || l.reasons
                     .iter()
                     .any(|r| r.names_applications().iter().any(|a| is_hidden(a)))
         });
@@ -567,12 +582,14 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
             row.aggregate = z.get(&row.app).cloned();
         }
     }
-    let adjusted = rank_within_tiers(&m.rows, |r| {
+    let adjusted = rank_within_tiers(m.round.kind, &m.tie_break, &m.rows, |r| {
         (!is_hidden(&r.app))
             .then(|| z.get(&r.app).map(|a| a.value))
             .flatten()
     });
-    let ranks = rank_within_tiers(&m.rows, |r| r.aggregate.as_ref().map(|a| a.value));
+    let ranks = rank_within_tiers(m.round.kind, &m.tie_break, &m.rows, |r| {
+        r.aggregate.as_ref().map(|a| a.value)
+    });
     for (row, (rank, adj)) in m.rows.iter_mut().zip(ranks.into_iter().zip(adjusted)) {
         let blank = tiers.contains(&row.tier);
         row.rank = rank.filter(|_| !blank);

@@ -114,8 +114,11 @@ fn another_members_score_sheet_leaves_out_what_the_exporter_may_not_read() {
 
 // ------------------------------------------------------------------ H2
 
+/// One visible row: the application and three of its figures.
+type ZRow = (String, Value, Value, Value);
+
 /// (app → aggregate) of the visible rows, reviewer statistics, α.
-fn z_view(db: &Path) -> (Vec<(String, Value, Value, Value)>, Value, Value) {
+fn z_view(db: &Path) -> (Vec<ZRow>, Value, Value) {
     let m = ok_json(&jury(
         db,
         &["--as", "m01", "matrix", "--method", "z_score", "--json"],

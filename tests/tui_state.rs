@@ -342,7 +342,7 @@ fn secretary_works_the_matrix_and_the_list() {
     let s = r.app.secretary.as_ref().unwrap();
     assert_eq!(s.matrix.reviewers.len(), 6);
     // m01's home is 长沙: those rows are masked for m01.
-    assert!(s.is_recused("county-liuyang"));
+    assert!(s.is_masked("county-liuyang"));
     r.key(KeyCode::Char('a'));
     assert_eq!(
         r.app.secretary.as_ref().unwrap().method,

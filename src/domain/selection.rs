@@ -103,8 +103,10 @@ impl Basis {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
-    /// Failed these eligibility checks.
+    /// Failed these eligibility checks (none recorded in decisions stored
+    /// before the checks were named).
     Ineligible {
+        #[serde(default)]
         failed: Vec<CheckKind>,
     },
     NoScore,
@@ -205,9 +207,11 @@ impl Reason {
         match self {
             Reason::DisplacedByFloor { by, .. } | Reason::ReplacedBy { by } => vec![by.as_str()],
             Reason::Tie { with } => with.iter().map(String::as_str).collect(),
+            // The other's sub-score is in it, as well as its name.
+            Reason::TieBroken { with, .. } => vec![with.as_str()],
             Reason::Replaces { exited } => vec![exited.as_str()],
             Reason::ReserveSkipped { app, .. } => vec![app.as_str()],
-            Reason::Ineligible
+            Reason::Ineligible { .. }
             | Reason::NoScore
             | Reason::BelowMinimum { .. }
             | Reason::PrefectureCap { .. }
