@@ -65,6 +65,14 @@ pub struct TierSheet {
 /// (the importer skips such a row).
 pub const AUDIT_HEAD_LABEL: &str = "审计链头 audit chain head";
 
+/// The closing row of a table export: the label, the head, then empty
+/// cells to the table's width (strict CSV readers want equal rows).
+pub fn head_row(head: &str, width: usize) -> Vec<String> {
+    let mut row = vec![AUDIT_HEAD_LABEL.to_string(), head.to_string()];
+    row.resize(width.max(2), String::new());
+    row
+}
+
 /// The head as exports print it: entry number and hash.
 pub fn head_text(head: &(i64, String)) -> String {
     format!("#{} {}", head.0, head.1)
@@ -365,8 +373,6 @@ pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            // The audit head's closing row is shorter than the table's.
-            .flexible(true)
             .from_writer(&mut out);
         w.write_record(headers(doc, lang)).expect("in-memory write");
         for t in &doc.tiers {
@@ -376,7 +382,7 @@ pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
             }
         }
         if let Some(h) = &doc.audit_head {
-            w.write_record([AUDIT_HEAD_LABEL, h.as_str()])
+            w.write_record(head_row(h, headers(doc, lang).len()))
                 .expect("in-memory write");
         }
         w.flush().expect("in-memory write");
@@ -651,8 +657,6 @@ pub fn rows_csv(rows: &[Vec<String>]) -> Vec<u8> {
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            // The audit head's closing row is shorter than the table's.
-            .flexible(true)
             .from_writer(&mut out);
         for (i, r) in rows.iter().enumerate() {
             let cells: Vec<String> = if i == 0 {

@@ -94,6 +94,7 @@ fn every_earlier_schema_upgrades() {
         include_str!("../src/store/migrations/0004_deliberation_marks.sql"),
         include_str!("../src/store/migrations/0005_passphrases.sql"),
         include_str!("../src/store/migrations/0006_assessments.sql"),
+        include_str!("../src/store/migrations/0007_trust.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -136,7 +137,7 @@ type Entry = (
 );
 
 /// A version-5 database that already holds decisions (the selection
-/// finalised) upgrades to version 6 and still verifies: columns added by the
+/// finalised) upgrades to the current version and still verifies: columns added by the
 /// migration read as NULL in entries logged before it. The v5 file is made
 /// by taking today's schema back: dropping what version 6 added, and
 /// rewriting the log as version 5 wrote it (without the new columns, the
@@ -167,7 +168,9 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
     let strip = |entity: &str, row: Option<String>| -> Option<String> {
         let cols: &[&str] = match entity {
             "round" => &["midterm"],
-            "decision" => &["score", "due_on"],
+            "decision" => &["score", "due_on", "facts"],
+            "review" => &["entered_by"],
+            "passphrase" => &["initial"],
             _ => return row,
         };
         row.map(|r| {
@@ -214,6 +217,10 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
          CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
          DROP TABLE investment_actuals;
+         DROP TABLE anchors;
+         ALTER TABLE decisions DROP COLUMN facts;
+         ALTER TABLE reviews DROP COLUMN entered_by;
+         ALTER TABLE member_secrets DROP COLUMN initial;
          ALTER TABLE rounds DROP COLUMN midterm;
          UPDATE decisions SET score = NULL, due_on = NULL;
          PRAGMA user_version = 5;",

@@ -28,7 +28,12 @@ fn submit_everything(db: &Path, dir: &Path, member: &str) {
     let header = reader.headers().unwrap().clone();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).unwrap();
-    for (i, r) in reader.records().map(Result::unwrap).enumerate() {
+    for (i, r) in reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| !r[0].starts_with("审计链头"))
+        .enumerate()
+    {
         if &r[9] == "submitted" {
             continue;
         }

@@ -155,8 +155,24 @@ fn submit_needs_every_criterion_and_confirmation() {
     r.key(KeyCode::Up);
     r.keys("1");
     assert_eq!(r.value("county-miluo", "investment"), Some(16.0));
+    // Submitting showed m06 the others' scores: m06 cannot reopen alone
+    // (finding M4); the secretary sends it back.
     r.key(KeyCode::Char('R'));
     r.key(KeyCode::Char('y'));
+    assert_eq!(
+        r.stored("county-miluo", "m06").unwrap().status,
+        ReviewStatus::Submitted
+    );
+    assert!(
+        r.app.message.as_ref().unwrap().text.contains("secretary"),
+        "{:?}",
+        r.app.message
+    );
+    r.store
+        .write("m01", true, |w| {
+            w.request_revisit("sel-2016", "m06", "county-miluo", "请复核")
+        })
+        .unwrap();
     assert_eq!(
         r.stored("county-miluo", "m06").unwrap().status,
         ReviewStatus::Draft

@@ -351,8 +351,8 @@ fn with_passphrase(db: &std::path::Path, phrase: &str, args: &[&str]) -> std::pr
 #[test]
 fn a_passphrase_locks_the_panel_and_guards_its_member() {
     let (_dir, db) = sample_db();
-    // m06 sets one (no current passphrase to give yet).
-    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    // The first passphrase is the secretary's (no current one to give yet).
+    let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // The panel is locked: no reading reviews without saying who you are.
@@ -361,7 +361,7 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--as"), "{}", stderr(&out));
     // Wrong passphrase: refused, nothing read or changed.
-    let out = with_passphrase(&db, "wrong one!", &["--as", "m06", "status", "--json"]);
+    let out = with_passphrase(&db, "wrong one!", &["--as", "m01", "status", "--json"]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("wrong passphrase"),
@@ -371,14 +371,12 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
     assert!(out.stdout.is_empty());
     assert_eq!(snapshot(&db), before);
     // The right one.
-    let out = with_passphrase(&db, "湘江北去 新口令", &["--as", "m06", "status", "--json"]);
+    let out = with_passphrase(&db, "湘江北去 新口令", &["--as", "m01", "status", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Members without one still sign in with --as alone.
-    assert!(
-        jury(&db, &["--as", "m05", "status", "--json"])
-            .status
-            .success()
-    );
+    // A member without one does not sign in with --as alone (finding H4).
+    let out = with_passphrase(&db, "", &["--as", "m05", "status", "--json"]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
 
     // The hash is stored and audited; the phrase itself is nowhere in the file.
     let bytes = std::fs::read(&db).unwrap();
@@ -387,18 +385,14 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
     for b in [&bytes, &wal] {
         assert!(!b.windows(needle.len()).any(|w| w == needle));
     }
-    let out = jury(&db, &["--as", "m01", "verify"]);
+    let out = with_passphrase(&db, "湘江北去 新口令", &["--as", "m01", "verify"]);
     assert!(out.status.success(), "{}", stdout(&out));
 
-    // The secretary may clear it (a forgotten passphrase); a reviewer may not.
-    let out = jury(
+    // The last passphrase cleared unlocks the panel.
+    let out = with_passphrase(
         &db,
-        &["--as", "m05", "passphrase", "--member", "m06", "--clear"],
-    );
-    assert!(!out.status.success());
-    let out = jury(
-        &db,
-        &["--as", "m01", "passphrase", "--member", "m06", "--clear"],
+        "湘江北去 新口令",
+        &["--as", "m01", "passphrase", "--clear"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -408,11 +402,11 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
 }
 
 #[test]
-fn the_interface_asks_a_locked_member_for_the_passphrase() {
+fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase() {
     use jury::tui::app::{Effect, Popup, Screen};
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let (_dir, db) = sample_db();
-    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut store = jury::store::Store::open(&db).unwrap();
     let mut app = jury::tui::build_app(&store, jury::i18n::Lang::Zh, Some("dark"), None).unwrap();
@@ -426,6 +420,8 @@ fn the_interface_asks_a_locked_member_for_the_passphrase() {
     let press = |app: &mut jury::tui::app::App, code: KeyCode| -> Vec<Effect> {
         app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
     };
+    // m06 has no passphrase, and is asked for one all the same: the picker
+    // shows nobody who has one.
     assert!(press(&mut app, KeyCode::Enter).is_empty(), "no sign-in yet");
     assert!(matches!(app.popup, Some(Popup::Passphrase { .. })));
     for c in "wrong".chars() {
@@ -438,6 +434,7 @@ fn the_interface_asks_a_locked_member_for_the_passphrase() {
     let screen = format!("{:?}", terminal.backend().buffer());
     assert!(screen.contains("•") && !screen.contains("wrong"));
     assert!(screen.contains("请输入口令"));
+    assert!(!screen.contains("需口令"), "no member marked");
 
     for e in press(&mut app, KeyCode::Enter) {
         jury::tui::perform(&mut app, &mut store, e);
@@ -445,15 +442,33 @@ fn the_interface_asks_a_locked_member_for_the_passphrase() {
     assert!(app.member.is_none() && app.screen == Screen::Picker);
     assert!(app.message.as_ref().unwrap().text.contains("口令不正确"));
 
+    // The secretary issues m06 an initial phrase; m06 signs in with it and
+    // must set their own before anything else.
+    let phc = jury::auth::hash("init-init-init").unwrap();
+    store
+        .write("m01", true, |w| w.set_passphrase("m06", Some(&phc), true))
+        .unwrap();
     press(&mut app, KeyCode::Enter);
-    for c in "湘江北去 新口令".chars() {
+    for c in "init-init-init".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     for e in press(&mut app, KeyCode::Enter) {
         jury::tui::perform(&mut app, &mut store, e);
     }
+    assert!(app.member.is_none(), "not signed in on an initial phrase");
+    assert!(matches!(app.popup, Some(Popup::NewPassphrase { .. })));
+    for _ in 0..2 {
+        for c in "湘江北去 新口令".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        for e in press(&mut app, KeyCode::Enter) {
+            jury::tui::perform(&mut app, &mut store, e);
+        }
+    }
     assert_eq!(app.member.as_ref().unwrap().id, "m06");
     assert_eq!(app.screen, Screen::Queue);
+    let (phc, initial) = store.passphrase("m06").unwrap().unwrap();
+    assert!(!initial && jury::auth::verify(&phc, "湘江北去 新口令"));
 }
 
 #[test]
@@ -485,7 +500,7 @@ fn search_and_demo_keep_to_the_rules_on_the_pilots_years() {
     );
 
     // A locked panel takes no demo data written as nobody in particular.
-    let out = with_passphrase(&db, "", &["--as", "m06", "passphrase"]);
+    let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let before = snapshot(&db);
     let out = jury(&db, &["demo", "--complete"]);

@@ -557,10 +557,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
                 let mut rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
                 if let Some(h) = &head {
-                    rows.push(vec![
-                        crate::export::AUDIT_HEAD_LABEL.to_string(),
-                        crate::export::head_text(h),
-                    ]);
+                    let width = rows.first().map_or(2, Vec::len);
+                    rows.push(crate::export::head_row(&crate::export::head_text(h), width));
                 }
                 match format {
                     crate::export::Format::Csv => crate::export::rows_csv(&rows),
