@@ -83,9 +83,52 @@ pub fn name_in<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// An amount in 亿元 (10⁸ yuan, the unit of investment plans), as each
+/// language says it: "69.70 亿元", and in English in millions, "6,970
+/// million yuan" (1 亿 = 100 million; "bn" would be 10⁹, ten times too much).
+pub fn yi_yuan(lang: Lang, amount: f64) -> String {
+    match lang {
+        Lang::Zh => format!("{amount:.2} 亿元"),
+        Lang::En => {
+            let millions = amount * 100.0;
+            // Plans are given to 0.01 亿 (one million): whole millions then.
+            let text = if (millions - millions.round()).abs() < 1e-6 {
+                format!("{:.0}", millions.round())
+            } else {
+                format!("{millions:.1}")
+            };
+            let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+            let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+            let mut grouped = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            let frac = if frac.is_empty() {
+                String::new()
+            } else {
+                format!(".{frac}")
+            };
+            format!("{sign}{grouped}{frac} million yuan")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_in_yi_yuan_read_right_in_english() {
+        // F8: 69.70 亿元 is 6.97 billion yuan, not "69.70 bn".
+        assert_eq!(yi_yuan(Lang::Zh, 69.7), "69.70 亿元");
+        assert_eq!(yi_yuan(Lang::En, 69.7), "6,970 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 0.96), "96 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 1234.5678), "123,456.8 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 0.0), "0 million yuan");
+    }
 
     #[test]
     fn locale_picks_language() {
