@@ -1,5 +1,6 @@
-//! Exports of the list: the internal list (every selected and reserve line
-//! with scores, ranks, how it got its place, flags, recusals and remarks)
+//! Exports of the list: the internal list (every application with its
+//! outcome, score, rank, how it got its place, flags, recusals and the
+//! reasons: selected, reserve, not selected, below the minimum, ineligible)
 //! and the public list (names by tier and region, no scores), as CSV,
 //! XLSX, JSON or Markdown. Exports are deterministic: the same database
 //! gives the same bytes. Also the per-member score sheet.
@@ -94,8 +95,9 @@ pub struct ListDoc {
     pub audit_head: Option<String>,
 }
 
-/// Builds the document: selected lines then reserves per tier (the public
-/// list: selected only, grouped by region, without scores).
+/// Builds the document: per tier, selected lines, reserves, then every other
+/// application with its reason (the public list: selected only, grouped by
+/// region, without scores).
 pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang: Lang) -> ListDoc {
     let name_of = |id: &str| -> String { call.name_of(id, lang).unwrap_or_else(|| id.to_string()) };
     let tiers = lists
@@ -107,10 +109,10 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                 .lines
                 .iter()
                 .filter(|l| {
-                    // An assessment's results list every pilot and promotion.
-                    assessment
-                        || l.outcome == Outcome::Selected
-                        || (!public && l.outcome == Outcome::Reserve)
+                    // The internal list and an assessment's results carry
+                    // every line with its reason; the public list names the
+                    // selected only.
+                    !public || assessment || l.outcome == Outcome::Selected
                 })
                 .collect();
             if assessment {
@@ -131,11 +133,21 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                 };
                 chosen.sort_by_key(|l| (region_rank(&l.app), l.app.clone()));
             } else {
+                // Selected (direct inclusions first), reserves, the rest;
+                // each in rank order, the unranked (ineligible, unscored)
+                // after the ranked.
+                let group = |o: Outcome| match o {
+                    Outcome::Selected => 0,
+                    Outcome::Reserve => 1,
+                    _ => 2,
+                };
                 chosen.sort_by_key(|l| {
                     (
-                        l.outcome != Outcome::Selected,
+                        group(l.outcome),
                         l.basis != Some(Basis::Direct),
+                        l.rank.is_none(),
                         l.rank,
+                        l.app.clone(),
                     )
                 });
             }

@@ -43,6 +43,38 @@ impl Lang {
     }
 }
 
+/// The language of this process's messages (its `--lang`, or the locale),
+/// for the layers below the faces that compose messages without being told
+/// the interface language (the store's refusals). One process, one
+/// language: the faces set it once at start; a library user who never sets
+/// it gets English.
+static PROCESS_LANG: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+/// Sets the language of this process's messages (see [`say`]).
+pub fn set_process_lang(lang: Lang) {
+    let v = match lang {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    };
+    PROCESS_LANG.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language of this process's messages.
+pub fn process_lang() -> Lang {
+    match PROCESS_LANG.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+/// A message in the process's language, given in both.
+pub fn say(zh: impl Into<String>, en: impl Into<String>) -> String {
+    match process_lang() {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
 /// A name with its English form; the English falls back to the Chinese.
 pub fn name_in<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
@@ -51,9 +83,52 @@ pub fn name_in<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// An amount in 亿元 (10⁸ yuan, the unit of investment plans), as each
+/// language says it: "69.70 亿元", and in English in millions, "6,970
+/// million yuan" (1 亿 = 100 million; "bn" would be 10⁹, ten times too much).
+pub fn yi_yuan(lang: Lang, amount: f64) -> String {
+    match lang {
+        Lang::Zh => format!("{amount:.2} 亿元"),
+        Lang::En => {
+            let millions = amount * 100.0;
+            // Plans are given to 0.01 亿 (one million): whole millions then.
+            let text = if (millions - millions.round()).abs() < 1e-6 {
+                format!("{:.0}", millions.round())
+            } else {
+                format!("{millions:.1}")
+            };
+            let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+            let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+            let mut grouped = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            let frac = if frac.is_empty() {
+                String::new()
+            } else {
+                format!(".{frac}")
+            };
+            format!("{sign}{grouped}{frac} million yuan")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_in_yi_yuan_read_right_in_english() {
+        // F8: 69.70 亿元 is 6.97 billion yuan, not "69.70 bn".
+        assert_eq!(yi_yuan(Lang::Zh, 69.7), "69.70 亿元");
+        assert_eq!(yi_yuan(Lang::En, 69.7), "6,970 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 0.96), "96 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 1234.5678), "123,456.8 million yuan");
+        assert_eq!(yi_yuan(Lang::En, 0.0), "0 million yuan");
+    }
 
     #[test]
     fn locale_picks_language() {

@@ -152,7 +152,9 @@ pub fn settle_assessment(
                     app: r.app.clone(),
                     prefecture: r.prefecture.clone(),
                     score: r.aggregate.as_ref().map(|a| a.value),
+                    tie_scores: crate::tally::tie_scores(r, call.tie_break(tier, rubric)),
                     failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
+                    direct: r.verdict == Verdict::DirectlyIncluded,
                 })
                 .collect();
             // A reserve being assessed here is a pilot already, whatever
@@ -171,6 +173,8 @@ pub fn settle_assessment(
                 midterm: round.midterm,
                 today: round.deadline,
                 prefecture_cap: tier.prefecture_cap,
+                direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                tie_break: call.tie_break(tier, rubric),
             };
             let lines = management::assess(context, &pilots, &available, overrides);
             let promoted = lines
@@ -179,12 +183,17 @@ pub fn settle_assessment(
                 .count();
             TierList {
                 tier: tier.id.clone(),
+                // In an assessment list the quota is the pilots assessed and
+                // the reserves those left to promote after this list's
+                // promotions (docs/formats.md says so too).
                 rules: crate::domain::selection::Rules {
                     quota: pilots.len(),
                     prefecture_cap: tier.prefecture_cap as usize,
                     region_floor: 0,
                     min_score: 0.0,
                     reserves: available.len() - promoted,
+                    direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                    direct_fills_region_floor: tier.direct_fills_region_floor,
                 },
                 lines,
             }

@@ -33,10 +33,14 @@ pub struct Row {
     pub region: String,
     pub flags: Vec<String>,
     pub verdict: Verdict,
+    /// The eligibility checks failed (ineligible applications).
+    pub failed_checks: Vec<CheckKind>,
     pub cells: Vec<Cell>,
     /// Under the chosen method; None without a submitted review.
     pub aggregate: Option<Aggregate>,
-    /// Rank within the tier under the chosen method, and under z-scores.
+    /// Rank within the tier under the chosen method, and under z-scores
+    /// (`selection::rank`); None for an ineligible or directly-included
+    /// application of a selection round, or one without a submitted review.
     pub rank: Option<usize>,
     pub adjusted_rank: Option<usize>,
     pub disputed: bool,
@@ -63,6 +67,10 @@ pub struct Matrix {
     /// of an assessment round, but their lines need a name and a place).
     #[serde(skip)]
     pub apps: BTreeMap<String, AppInfo>,
+    /// Each tier's tie-break criteria in this round (for ranks worked out
+    /// again on what a viewer may read).
+    #[serde(skip)]
+    pub tie_break: BTreeMap<String, Vec<String>>,
 }
 
 /// What a list line shows of an application.
@@ -73,17 +81,60 @@ pub struct AppInfo {
     pub region: String,
 }
 
-fn rank_within_tiers(rows: &[Row], value: impl Fn(&Row) -> Option<f64>) -> Vec<Option<usize>> {
-    rows.iter()
-        .map(|r| {
-            let v = value(r)?;
-            let better = rows
-                .iter()
-                .filter(|o| o.tier == r.tier && value(o).is_some_and(|ov| ov > v + 1e-9))
-                .count();
-            Some(better + 1)
+/// A row's mean sub-scores in a tie-break order (0 for a criterion without
+/// a submitted value).
+pub fn tie_scores(row: &Row, criteria: &[String]) -> Vec<f64> {
+    criteria
+        .iter()
+        .map(|c| row.sub_scores.get(c).copied().unwrap_or(0.0))
+        .collect()
+}
+
+/// The tie-break criteria of each tier in rounds on `round`'s rubric.
+fn tie_breaks(call: &Call, round: &Round) -> BTreeMap<String, Vec<String>> {
+    call.tiers
+        .iter()
+        .map(|tier| {
+            let criteria = call
+                .rubric(&round.rubric)
+                .map(|rubric| call.tie_break(tier, rubric).to_vec())
+                .unwrap_or_default();
+            (tier.id.clone(), criteria)
         })
         .collect()
+}
+
+/// Ranks within each tier by `value`, as `selection::rank` defines the rank
+/// (the one definition the lists use too). A selection round ranks eligible
+/// applications only; an assessment round every pilot.
+fn rank_within_tiers(
+    kind: RoundKind,
+    tie_break: &BTreeMap<String, Vec<String>>,
+    rows: &[Row],
+    value: impl Fn(&Row) -> Option<f64>,
+) -> Vec<Option<usize>> {
+    let mut ranks = vec![None; rows.len()];
+    for (tier, criteria) in tie_break {
+        let members: Vec<(usize, f64, Vec<f64>)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| &r.tier == tier)
+            .filter(|(_, r)| kind == RoundKind::Assessment || r.verdict == Verdict::Eligible)
+            .filter_map(|(i, r)| Some((i, value(r)?, tie_scores(r, criteria))))
+            .collect();
+        let standings: Vec<selection::Standing<'_>> = members
+            .iter()
+            .map(|(i, v, subs)| selection::Standing {
+                app: &rows[*i].app,
+                score: *v,
+                tie_scores: subs,
+            })
+            .collect();
+        for ((i, _, _), placing) in members.iter().zip(selection::rank(&standings, criteria)) {
+            ranks[*i] = Some(placing.rank);
+        }
+    }
+    ranks
 }
 
 /// Builds the matrix of a round under an aggregation method.
@@ -180,6 +231,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             };
             cells.push(cell);
         }
+        let eligibility = assess(&call, app);
         rows.push(Row {
             app: app.id.clone(),
             name: app.name.clone(),
@@ -187,7 +239,8 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             prefecture: app.prefecture.clone(),
             region: app.region.clone(),
             flags: app.flags.clone(),
-            verdict: assess(&call, app).verdict,
+            verdict: eligibility.verdict,
+            failed_checks: eligibility.failures().map(|c| c.kind).collect(),
             cells,
             aggregate: None,
             rank: None,
@@ -220,8 +273,13 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             aggregate::disputed(a, call.info.disagreement_range, call.info.disagreement_sd)
         });
     }
-    let ranks = rank_within_tiers(&rows, |r| r.aggregate.as_ref().map(|a| a.value));
-    let adjusted_ranks = rank_within_tiers(&rows, |r| adjusted.get(&r.app).map(|a| a.value));
+    let tie_break = tie_breaks(&call, &round);
+    let ranks = rank_within_tiers(round.kind, &tie_break, &rows, |r| {
+        r.aggregate.as_ref().map(|a| a.value)
+    });
+    let adjusted_ranks = rank_within_tiers(round.kind, &tie_break, &rows, |r| {
+        adjusted.get(&r.app).map(|a| a.value)
+    });
     for (row, (rank, adj)) in rows.iter_mut().zip(ranks.into_iter().zip(adjusted_ranks)) {
         row.rank = rank;
         row.adjusted_rank = adj;
@@ -234,6 +292,7 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         reviewers,
         rows,
         apps: infos,
+        tie_break,
     };
     Ok((call, matrix))
 }
@@ -251,9 +310,16 @@ impl Matrix {
     }
 
     /// What an id in a selection reason names: a prefecture, region, tier or
-    /// flag of the call, else an application of this round.
+    /// flag of the call, a criterion of the round's rubric (a tie settled by
+    /// its sub-score), else an application of this round.
     pub fn label(&self, call: &Call, id: &str, lang: crate::i18n::Lang) -> String {
-        call.name_of(id, lang).unwrap_or_else(|| self.app_name(id))
+        call.name_of(id, lang)
+            .or_else(|| {
+                let rubric = call.rubric(&self.round.rubric)?;
+                let c = rubric.criteria.iter().find(|c| c.id == id)?;
+                Some(crate::i18n::name_in(lang, &c.name, &c.name_en).to_string())
+            })
+            .unwrap_or_else(|| self.app_name(id))
     }
 }
 
@@ -280,9 +346,13 @@ pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
 
 /// Proposes every tier's list from the matrix.
 pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
+    let no_criteria = Vec::new();
     call.tiers
         .iter()
         .map(|tier| {
+            let tie_break = call
+                .rubric(&m.round.rubric)
+                .map_or(&no_criteria[..], |rubric| call.tie_break(tier, rubric));
             let candidates: Vec<Candidate> = m
                 .rows
                 .iter()
@@ -292,12 +362,9 @@ pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
                     prefecture: r.prefecture.clone(),
                     region: r.region.clone(),
                     verdict: r.verdict,
+                    failed_checks: r.failed_checks.clone(),
                     score: r.aggregate.as_ref().map(|a| a.value),
-                    tie_scores: tier
-                        .tie_break
-                        .iter()
-                        .map(|c| r.sub_scores.get(c).copied().unwrap_or(0.0))
-                        .collect(),
+                    tie_scores: tie_scores(r, tie_break),
                 })
                 .collect();
             let rules = Rules {
@@ -306,10 +373,12 @@ pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
                 region_floor: tier.region_floor as usize,
                 min_score: tier.min_score,
                 reserves: tier.reserves as usize,
+                direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                direct_fills_region_floor: tier.direct_fills_region_floor,
             };
             TierList {
                 tier: tier.id.clone(),
-                lines: selection::propose(&rules, &candidates),
+                lines: selection::propose(&rules, tie_break, &candidates),
                 rules,
             }
         })
@@ -513,12 +582,14 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
             row.aggregate = z.get(&row.app).cloned();
         }
     }
-    let adjusted = rank_within_tiers(&m.rows, |r| {
+    let adjusted = rank_within_tiers(m.round.kind, &m.tie_break, &m.rows, |r| {
         (!is_hidden(&r.app))
             .then(|| z.get(&r.app).map(|a| a.value))
             .flatten()
     });
-    let ranks = rank_within_tiers(&m.rows, |r| r.aggregate.as_ref().map(|a| a.value));
+    let ranks = rank_within_tiers(m.round.kind, &m.tie_break, &m.rows, |r| {
+        r.aggregate.as_ref().map(|a| a.value)
+    });
     for (row, (rank, adj)) in m.rows.iter_mut().zip(ranks.into_iter().zip(adjusted)) {
         let blank = tiers.contains(&row.tier);
         row.rank = rank.filter(|_| !blank);
@@ -550,15 +621,4 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
         // Stable: the visible lines keep their order.
         list.lines.sort_by_key(|l| is_hidden(&l.app));
     }
-}
-
-/// The applications a member is recused from, in a call.
-pub fn recused_apps(store: &Store, call: &Call, member: &Member) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for app in store.applications(&call.info.id)? {
-        if store.recusal(member, &app)?.is_some() {
-            out.push(app.id);
-        }
-    }
-    Ok(out)
 }

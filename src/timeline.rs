@@ -465,6 +465,7 @@ mod tests {
                 })
                 .collect(),
             grades: Vec::new(),
+            tie_break: Vec::new(),
         };
         let review = |values: &[(&str, f64)], status| Review {
             round: "r".into(),

@@ -106,3 +106,47 @@ fn changing_one_fact_flips_the_verdict() {
         "equal to the average is not above it"
     );
 }
+
+#[test]
+fn investment_amounts_agree_between_the_languages() {
+    // F8: the plan is in 亿元 (10⁸ yuan); English gives it in millions, so
+    // "69.70 亿元" reads "6,970 million yuan", never "69.70 bn".
+    let (_dir, store) = sample_store();
+    let call = store.call("hunan-2016").unwrap().unwrap();
+    let mut checked = 0;
+    for app in store.applications("hunan-2016").unwrap() {
+        let r = assess(&call, &app);
+        let Some(c) = r
+            .checks
+            .iter()
+            .find(|c| c.kind == CheckKind::InvestmentPlan && c.passed)
+        else {
+            continue;
+        };
+        let yi: f64 = c
+            .reason_zh
+            .split("计划投资 ")
+            .nth(1)
+            .and_then(|s| s.split(" 亿元").next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{}: {}", app.id, c.reason_zh));
+        let millions: f64 = c
+            .reason_en
+            .split(", ")
+            .nth(1)
+            .and_then(|s| s.split(" million yuan").next())
+            .map(|s| s.replace(',', ""))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{}: {}", app.id, c.reason_en));
+        assert!(
+            (millions - yi * 100.0).abs() < 0.05,
+            "{}: {} / {}",
+            app.id,
+            c.reason_zh,
+            c.reason_en
+        );
+        assert!(!c.reason_en.contains("bn"), "{}", c.reason_en);
+        checked += 1;
+    }
+    assert_eq!(checked, 35, "every passing investment check");
+}

@@ -114,10 +114,10 @@ fn another_members_score_sheet_leaves_out_what_the_exporter_may_not_read() {
 
 // ------------------------------------------------------------------ H2
 
-/// One visible row of the z-score matrix: the application and three figures.
+/// Per row: application, aggregate, rank, z rank.
 type ZRow = (String, Value, Value, Value);
 
-/// (app → aggregate) of the visible rows, reviewer statistics, α.
+/// The rows, reviewer statistics and α of m01's z-score matrix.
 fn z_view(db: &Path) -> (Vec<ZRow>, Value, Value) {
     let m = ok_json(&jury(
         db,

@@ -313,6 +313,8 @@ fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    // The store's refusals are composed below the faces: in this language.
+    crate::i18n::set_process_lang(lang);
     match run(cli, lang) {
         Ok(code) => code,
         Err(e) => {
@@ -771,11 +773,15 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 match viewer.member() {
                     None => report::Detail::Full,
                     Some(m) => {
-                        let mut recused = std::collections::BTreeSet::new();
-                        for call in store.calls()? {
-                            recused.extend(crate::tally::recused_apps(&store, &call, m)?);
+                        // Applications hidden from them in any round
+                        // (recused, or reviewing blind): no values shown.
+                        let mut hidden = std::collections::BTreeSet::new();
+                        for round in store.rounds()? {
+                            let sight = crate::sight::Sight::of(&store, Some(m), &round.id)?;
+                            let apps = store.applications(&round.call)?;
+                            hidden.extend(sight.hidden_of(apps.iter().map(|a| a.id.as_str())));
                         }
-                        report::Detail::Masked(recused)
+                        report::Detail::Masked(hidden)
                     }
                 }
             };

@@ -241,6 +241,7 @@ pub fn status(
                     "complete": t.map(|t| t.complete),
                     "scores": r.scores.iter().map(|s| (s.criterion.clone(), json!(s.value))).collect::<serde_json::Map<_, _>>(),
                     "overall_comment": r.overall_comment,
+                    "entered_by": r.entered_by,
                 })
             })
             .collect();
@@ -402,8 +403,8 @@ pub fn eligibility(
 pub enum Detail {
     /// Everything (the operator of an unlocked panel).
     Full,
-    /// Every problem, but no values of rows on these applications (the
-    /// reader is recused from them: finding L1).
+    /// Every problem, but no values of rows on these applications (hidden
+    /// from the reader: recused, or reviewed blind; finding L1).
     Masked(std::collections::BTreeSet<String>),
     /// How many problems of each kind, no row named (no `--as` on a
     /// locked panel).

@@ -140,7 +140,8 @@ pub fn matrix(
     let right: Vec<usize> = (2..header.len() - 1).collect();
     println!("{} · {}", sanitize(&m.round.name), method.label(lang));
     print!("{}", table(&header_refs, &rows, &right));
-    if method == Method::TrimmedMean {
+    // Both trimming methods fall back to the mean under 5 reviews.
+    if matches!(method, Method::TrimmedMean | Method::ZScore) {
         println!(
             "{}",
             lang.pick(

@@ -13,8 +13,10 @@ pub enum Method {
     TrimmedMean,
     Mean,
     Median,
-    /// Each reviewer's totals standardised (z-scores), rescaled to the pooled
-    /// mean and SD, then averaged.
+    /// Each reviewer's totals standardised (z-scores) and rescaled to the
+    /// pooled mean and SD (`standardise`), then combined like raw totals
+    /// under the trimmed mean: one highest and one lowest dropped when
+    /// there are 5 or more, else the plain mean (and `fell_back`).
     ZScore,
 }
 
@@ -149,8 +151,12 @@ pub fn reviewer_stats(totals: &Totals) -> Vec<ReviewerStats> {
 }
 
 /// Each total replaced by the reviewer's z-score rescaled to the pooled mean
-/// and SD. A reviewer with fewer than two totals, or no spread, keeps raw
-/// totals (there is nothing to standardise against).
+/// and SD: x′ = M + S·(x − m_r)/s_r, where m_r and s_r are the reviewer's
+/// mean and sample SD (n − 1) over every total they submitted in `totals`
+/// (the whole round: all tiers, ineligible applications included), and M
+/// and S the mean and sample SD of all those totals together. A reviewer
+/// with fewer than two totals, or no spread, keeps raw totals (there is
+/// nothing to standardise against).
 pub fn standardise(totals: &Totals) -> Totals {
     let all: Vec<f64> = totals.values().flat_map(|s| s.values().copied()).collect();
     let (Some(pooled_mean), Some(pooled_sd)) = (mean(&all), sd(&all)) else {
@@ -186,8 +192,8 @@ pub fn standardise(totals: &Totals) -> Totals {
 pub struct Aggregate {
     pub value: f64,
     pub reviews: usize,
-    /// The method asked for could not apply (trimmed mean under 5 reviews)
-    /// and the mean was used.
+    /// The method asked for would trim (trimmed mean, z-score) but there
+    /// are under 5 reviews, so the plain mean was used: shown with `*`.
     pub fell_back: bool,
     pub range: Option<f64>,
     pub sd: Option<f64>,
@@ -217,7 +223,9 @@ pub fn aggregate(totals: &Totals, method: Method) -> BTreeMap<String, Aggregate>
                 Aggregate {
                     value,
                     reviews: values.len(),
-                    fell_back: fell_back && method == Method::TrimmedMean,
+                    // Under z-scores too: an untrimmed mean of fewer than
+                    // 5 standardised totals is marked like a raw one.
+                    fell_back,
                     range: range(&raw),
                     sd: sd(&raw),
                 },
@@ -226,7 +234,8 @@ pub fn aggregate(totals: &Totals, method: Method) -> BTreeMap<String, Aggregate>
         .collect()
 }
 
-/// Whether an application's spread passes the call's thresholds.
+/// Whether an application's spread passes the call's thresholds: strictly
+/// over either (a range of exactly 20 or an SD of exactly 8 is not flagged).
 pub fn disputed(a: &Aggregate, max_range: f64, max_sd: f64) -> bool {
     a.range.is_some_and(|r| r > max_range) || a.sd.is_some_and(|s| s > max_sd)
 }
@@ -414,5 +423,31 @@ mod tests {
         assert!(disputed(&agg["five"], 20.0, 8.0), "range 29 > 20");
         assert!(!disputed(&agg["five"], 30.0, 20.0));
         assert_eq!(aggregate(&t, Method::Median)["three"].value, 70.0);
+        // z-scores are trimmed like raw totals, so they fall back alike.
+        let z = aggregate(&t, Method::ZScore);
+        assert!(z["three"].fell_back && !z["five"].fell_back);
+        assert!(!aggregate(&t, Method::Mean)["three"].fell_back);
+        assert!(!aggregate(&t, Method::Median)["three"].fell_back);
+    }
+
+    #[test]
+    fn discussion_thresholds_are_strict() {
+        let spread = |range: f64, sd: f64| Aggregate {
+            value: 80.0,
+            reviews: 5,
+            fell_back: false,
+            range: Some(range),
+            sd: Some(sd),
+        };
+        assert!(
+            !disputed(&spread(20.0, 7.9), 20.0, 8.0),
+            "range = 20 is not over"
+        );
+        assert!(
+            !disputed(&spread(16.0, 8.0), 20.0, 8.0),
+            "SD = 8 is not over"
+        );
+        assert!(disputed(&spread(20.5, 7.0), 20.0, 8.0));
+        assert!(disputed(&spread(19.0, 8.1), 20.0, 8.0));
     }
 }

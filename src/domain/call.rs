@@ -85,6 +85,10 @@ fn default_reserves() -> u32 {
     2
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn default_range() -> f64 {
     20.0
 }
@@ -167,6 +171,17 @@ pub struct Tier {
     /// Reserve places (备选) proposed after the quota.
     #[serde(default = "default_reserves")]
     pub reserves: u32,
+    /// Whether a directly-included applicant (直接纳入) takes one of its
+    /// 市州's `prefecture_cap` places, at selection and when a reserve is
+    /// promoted alike. Default true: the cap balances the pilots a 市州
+    /// holds, however they got in.
+    #[serde(default = "yes")]
+    pub direct_counts_toward_cap: bool,
+    /// Whether a directly-included applicant is one of its region's
+    /// `region_floor` places at selection. Default true: the floor
+    /// guarantees a region pilots, however they got in.
+    #[serde(default = "yes")]
+    pub direct_fills_region_floor: bool,
     pub eligibility: Eligibility,
     #[serde(default)]
     pub indicators: Vec<IndicatorDef>,
@@ -231,6 +246,11 @@ pub struct Rubric {
     /// Grade bands, highest first; a total gets the first band whose `min` it reaches.
     #[serde(default)]
     pub grades: Vec<GradeBand>,
+    /// Criterion ids whose sub-scores break ties in rounds on this rubric,
+    /// in order; when empty, the tier's `tie_break` (an assessment rubric
+    /// has its own criteria, so it names its own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tie_break: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,6 +334,15 @@ impl Call {
     }
     pub fn rubric(&self, id: &str) -> Option<&Rubric> {
         self.rubrics.iter().find(|r| r.id == id)
+    }
+    /// The criteria whose sub-scores break ties in a tier, in rounds on
+    /// `rubric`: the rubric's own order if it sets one, else the tier's.
+    pub fn tie_break<'a>(&'a self, tier: &'a Tier, rubric: &'a Rubric) -> &'a [String] {
+        if rubric.tie_break.is_empty() {
+            &tier.tie_break
+        } else {
+            &rubric.tie_break
+        }
     }
     /// The rubric assessments use: the first with grade bands.
     pub fn assessment_rubric(&self) -> Option<&Rubric> {
@@ -481,6 +510,15 @@ impl Call {
                     .any(|r| r.criteria.iter().any(|c| &c.id == id))
                 {
                     problems.push(format!("tiers[{t}].tie_break: unknown criterion {id:?}"));
+                }
+            }
+        }
+        for (r, rubric) in self.rubrics.iter().enumerate() {
+            for id in &rubric.tie_break {
+                if !rubric.criteria.iter().any(|c| &c.id == id) {
+                    problems.push(format!(
+                        "rubrics[{r}].tie_break: not a criterion of this rubric: {id:?}"
+                    ));
                 }
             }
         }

@@ -33,7 +33,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     Deadline,
@@ -333,13 +333,15 @@ fn investment(tier: &Tier, app: &Application) -> Check {
             CheckKind::InvestmentPlan,
             true,
             format!(
-                "{} 个项目,计划投资 {total:.2} 亿元,覆盖 {} 年",
+                "{} 个项目,计划投资 {},覆盖 {} 年",
                 app.projects.len(),
+                crate::i18n::yi_yuan(Lang::Zh, total),
                 years.len()
             ),
             format!(
-                "{} projects, {total:.2} bn yuan planned over {} years",
+                "{} projects, {} planned over {} years",
                 app.projects.len(),
+                crate::i18n::yi_yuan(Lang::En, total),
                 years.len()
             ),
         )

@@ -5,7 +5,7 @@
 //! mid-term evaluation, brings exit; and each exit frees a place that the
 //! tier's best remaining reserve (备选) takes. Every outcome carries its rule.
 
-use super::selection::{Line, Reason};
+use super::selection::{self, Line, Placing, Reason, Standing};
 use super::{Management, Outcome, Rubric};
 use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -18,8 +18,13 @@ pub struct Pilot {
     pub prefecture: String,
     /// The round's aggregate score of 100; None while no review is in.
     pub score: Option<f64>,
+    /// Mean sub-scores in the round's tie-break order.
+    pub tie_scores: Vec<f64>,
     /// Years of earlier assessments this pilot failed.
     pub failed_before: Vec<i32>,
+    /// Included directly at selection (直接纳入): holds a place under the
+    /// per-市州 cap only if `Round::direct_counts_toward_cap`.
+    pub direct: bool,
 }
 
 /// A reserve of the selection not yet promoted, best first.
@@ -42,9 +47,15 @@ pub struct Round<'a> {
     pub today: NaiveDate,
     /// The tier's most places per 市州 (0: no cap): a promotion keeps to it.
     pub prefecture_cap: u32,
+    /// The tier's rule, as at selection: whether a directly-included pilot
+    /// holds one of its 市州's capped places.
+    pub direct_counts_toward_cap: bool,
+    /// Criterion ids of the pilots' `tie_scores`.
+    pub tie_break: &'a [String],
 }
 
-/// One tier's assessment list: every pilot graded, ranked by score, with its
+/// One tier's assessment list: every pilot graded, ranked as a selection
+/// ranks (`selection::rank`: ties settled by sub-score and marked), with its
 /// outcome and the rule behind it; then the reserves promoted into places
 /// that exits freed — the best first, passing over any whose 市州 already
 /// holds the tier's cap of pilots. The secretary's overrides (on pilots)
@@ -56,12 +67,29 @@ pub fn assess(
     reserves: &[Reserve],
     overrides: &BTreeMap<String, (Outcome, String)>,
 ) -> Vec<Line> {
+    // Ranked as a selection ranks: every scored pilot; the unscored last.
+    let scored: Vec<&Pilot> = pilots.iter().filter(|p| p.score.is_some()).collect();
+    let standings: Vec<Standing<'_>> = scored
+        .iter()
+        .map(|p| Standing {
+            app: &p.app,
+            score: p.score.expect("scored"),
+            tie_scores: &p.tie_scores,
+        })
+        .collect();
+    let mut placings: BTreeMap<&str, Placing> = scored
+        .iter()
+        .map(|p| p.app.as_str())
+        .zip(selection::rank(&standings, round.tie_break))
+        .collect();
     let mut order: Vec<&Pilot> = pilots.iter().collect();
-    order.sort_by(|a, b| {
-        b.score
-            .unwrap_or(f64::MIN)
-            .total_cmp(&a.score.unwrap_or(f64::MIN))
-            .then_with(|| a.app.cmp(&b.app))
+    order.sort_by_key(|p| {
+        (
+            placings
+                .get(p.app.as_str())
+                .map_or(usize::MAX, |pl| pl.rank),
+            p.app.clone(),
+        )
     });
     let due = round
         .today
@@ -69,12 +97,9 @@ pub fn assess(
         .unwrap_or(round.today);
     let mut lines = Vec::new();
     for p in order {
-        let rank = p.score.map(|s| {
-            1 + pilots
-                .iter()
-                .filter(|o| o.score.is_some_and(|os| os > s + 1e-9))
-                .count()
-        });
+        let placing = placings.remove(p.app.as_str());
+        let rank = placing.as_ref().map(|pl| pl.rank);
+        let tie = placing.as_ref().is_some_and(Placing::tied);
         let band = p.score.and_then(|s| round.rubric.grade_for(s));
         let mut reasons = Vec::new();
         let mut due_on = None;
@@ -117,10 +142,13 @@ pub fn assess(
             outcome,
             basis: None,
             reasons,
-            tie: false,
+            tie,
             grade: band.map(|b| b.name.clone()),
             due_on,
         };
+        // Ties after the consequence, which is what the line is about.
+        line.reasons
+            .extend(placing.map(|pl| pl.ties).unwrap_or_default());
         if let Some((o, why)) = overrides.get(&p.app) {
             if *o != line.outcome {
                 line.outcome = *o;
@@ -134,9 +162,13 @@ pub fn assess(
         lines.push(line);
     }
     if round.rules.promote_reserves {
-        // Places each 市州 holds among the pilots going on.
+        // Places each 市州 holds among the pilots going on (those included
+        // directly only if the tier counts them, as at selection).
         let mut held: BTreeMap<&str, u32> = BTreeMap::new();
-        for p in pilots {
+        for p in pilots
+            .iter()
+            .filter(|p| !p.direct || round.direct_counts_toward_cap)
+        {
             let going_on = lines
                 .iter()
                 .any(|l| l.app == p.app && l.outcome != Outcome::Exited);
@@ -209,6 +241,7 @@ mod tests {
             name: "年度考核".into(),
             name_en: String::new(),
             criteria: Vec::new(),
+            tie_break: Vec::new(),
             grades: vec![
                 band("优秀", 90.0, false),
                 band("良好", 75.0, false),
@@ -223,7 +256,9 @@ mod tests {
             app: app.into(),
             prefecture: format!("p-{app}"),
             score: Some(score),
+            tie_scores: Vec::new(),
             failed_before: failed_before.to_vec(),
+            direct: false,
         }
     }
 
@@ -250,6 +285,8 @@ mod tests {
                 midterm,
                 today: day(2020, 1, 15),
                 prefecture_cap: 1,
+                direct_counts_toward_cap: true,
+                tie_break: &[],
             },
             pilots,
             reserves,
@@ -341,6 +378,106 @@ mod tests {
     }
 
     #[test]
+    fn a_direct_pilot_holds_its_prefectures_cap_at_promotion_when_the_tier_says_so() {
+        // F1 at promotion: the best reserve is from the 市州 of a pilot
+        // included directly.
+        let mut d = pilot("d", 80.0, &[]);
+        d.direct = true;
+        let mut r1 = reserve("r1");
+        r1.prefecture = d.prefecture.clone();
+        let pilots = [pilot("a", 50.0, &[2017]), d];
+        let reserves = [r1, reserve("r2")];
+        let rules = Management::default();
+        let rubric = rubric();
+        let run = |counts: bool| {
+            assess(
+                Round {
+                    rules: &rules,
+                    rubric: &rubric,
+                    year: 2019,
+                    midterm: false,
+                    today: day(2020, 1, 15),
+                    prefecture_cap: 1,
+                    direct_counts_toward_cap: counts,
+                    tie_break: &[],
+                },
+                &pilots,
+                &reserves,
+                &BTreeMap::new(),
+            )
+        };
+        let counted = run(true);
+        assert!(
+            find(&counted, "a")
+                .reasons
+                .contains(&Reason::ReserveSkipped {
+                    app: "r1".into(),
+                    prefecture: "p-d".into(),
+                    cap: 1
+                })
+        );
+        assert_eq!(find(&counted, "r2").outcome, Outcome::Promoted);
+        let not_counted = run(false);
+        assert_eq!(find(&not_counted, "r1").outcome, Outcome::Promoted);
+        assert!(!not_counted.iter().any(|l| l.app == "r2"));
+    }
+
+    #[test]
+    fn assessment_ties_rank_and_are_marked_as_in_a_selection() {
+        let with_subs = |app: &str, subs: &[f64]| {
+            let mut p = pilot(app, 85.0, &[]);
+            p.tie_scores = subs.to_vec();
+            p
+        };
+        let rules = Management::default();
+        let rubric = rubric();
+        let criteria = ["invest_done".to_string()];
+        let lines = assess(
+            Round {
+                rules: &rules,
+                rubric: &rubric,
+                year: 2019,
+                midterm: false,
+                today: day(2020, 1, 15),
+                prefecture_cap: 1,
+                direct_counts_toward_cap: true,
+                tie_break: &criteria,
+            },
+            &[
+                with_subs("a", &[25.0]),
+                with_subs("b", &[27.5]),
+                with_subs("c", &[25.0]),
+                pilot("z", 90.0, &[]),
+            ],
+            &[],
+            &BTreeMap::new(),
+        );
+        let ranks: Vec<_> = lines.iter().map(|l| (l.app.as_str(), l.rank)).collect();
+        assert_eq!(
+            ranks,
+            [
+                ("z", Some(1)),
+                ("b", Some(2)),
+                ("a", Some(3)),
+                ("c", Some(3))
+            ]
+        );
+        let b = find(&lines, "b");
+        assert!(!b.tie);
+        assert!(b.reasons.contains(&Reason::TieBroken {
+            with: "a".into(),
+            criterion: "invest_done".into(),
+            own: 27.5,
+            other: 25.0
+        }));
+        let a = find(&lines, "a");
+        assert!(a.tie);
+        assert!(a.reasons.contains(&Reason::Tie {
+            with: vec!["c".into()]
+        }));
+    }
+
+    #[test]
     fn failing_a_midterm_means_exit_at_once_and_without_reserves_it_says_so() {
         let lines = run(true, &[pilot("a", 40.0, &[])], &[]);
         let a = find(&lines, "a");
@@ -368,6 +505,8 @@ mod tests {
                 midterm: false,
                 today: day(2020, 1, 15),
                 prefecture_cap: 1,
+                direct_counts_toward_cap: true,
+                tie_break: &[],
             },
             &[pilot("a", 50.0, &[2017])],
             &[reserve("r1")],
@@ -401,6 +540,8 @@ mod tests {
                 midterm: true,
                 today: day(2020, 1, 15),
                 prefecture_cap: 1,
+                direct_counts_toward_cap: true,
+                tie_break: &[],
             },
             &[pilot("a", 50.0, &[2017]), pilot("b", 50.0, &[2017, 2018])],
             &[reserve("r1")],

@@ -146,6 +146,7 @@ mod tests {
                 crit("c", 50.0, 1.0, &["town"]),
             ],
             grades: vec![],
+            tie_break: vec![],
         };
         let values = BTreeMap::from([("a", 8.0), ("b", 5.0)]);
         let t = total(&rubric, "county", &values);

@@ -4,8 +4,14 @@
 //! that has a candidate. Every departure from pure rank order (统筹调整) is
 //! recorded with the rule that forced it; ties are broken by the call's
 //! sub-score order and marked. Directly-included applicants (直接纳入) take
-//! their place outside the quota.
+//! their place outside the quota; whether they count toward their 市州's cap
+//! and their region's floor is the tier's rule (`Rules`).
+//!
+//! [`rank`] is the one definition of the rank within a tier (层级内排名):
+//! the matrix, the list, the exports and the finalised decisions all take
+//! their rank from it.
 
+use super::eligibility::CheckKind;
 use super::{Outcome, Verdict};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -17,6 +23,8 @@ pub struct Candidate {
     pub prefecture: String,
     pub region: String,
     pub verdict: Verdict,
+    /// The eligibility checks it failed (for an ineligible one's reason).
+    pub failed_checks: Vec<CheckKind>,
     /// Aggregate score of 100; None while no review is in.
     pub score: Option<f64>,
     /// Sub-scores in the call's tie-break order.
@@ -31,6 +39,11 @@ pub struct Rules {
     pub region_floor: usize,
     pub min_score: f64,
     pub reserves: usize,
+    /// A directly-included applicant takes one of its 市州's `prefecture_cap`
+    /// places (here and when a reserve is promoted, `management`).
+    pub direct_counts_toward_cap: bool,
+    /// A directly-included applicant is one of its region's floor places.
+    pub direct_fills_region_floor: bool,
 }
 
 impl Rules {
@@ -90,7 +103,12 @@ impl Basis {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
-    Ineligible,
+    /// Failed these eligibility checks (none recorded in decisions stored
+    /// before the checks were named).
+    Ineligible {
+        #[serde(default)]
+        failed: Vec<CheckKind>,
+    },
     NoScore,
     BelowMinimum {
         min: f64,
@@ -111,9 +129,19 @@ pub enum Reason {
     },
     /// In because a candidate above it was passed over for a cap.
     FilledAfterCap,
-    /// Equal score and sub-scores with these applicants.
+    /// Equal score and sub-scores with these applicants: the panel votes.
     Tie {
         with: Vec<String>,
+    },
+    /// Equal score with `with`, the order settled by the first tie-break
+    /// sub-score (`criterion`, a criterion id) on which they differ: this
+    /// line's mean sub-score `own` against the other's `other`. Kept as ids
+    /// and numbers so that it renders per viewer and language.
+    TieBroken {
+        with: String,
+        criterion: String,
+        own: f64,
+        other: f64,
     },
     OutOfQuota,
     /// The secretary changed the proposal's outcome, with this reason.
@@ -179,9 +207,11 @@ impl Reason {
         match self {
             Reason::DisplacedByFloor { by, .. } | Reason::ReplacedBy { by } => vec![by.as_str()],
             Reason::Tie { with } => with.iter().map(String::as_str).collect(),
+            // The other's sub-score is in it, as well as its name.
+            Reason::TieBroken { with, .. } => vec![with.as_str()],
             Reason::Replaces { exited } => vec![exited.as_str()],
             Reason::ReserveSkipped { app, .. } => vec![app.as_str()],
-            Reason::Ineligible
+            Reason::Ineligible { .. }
             | Reason::NoScore
             | Reason::BelowMinimum { .. }
             | Reason::PrefectureCap { .. }
@@ -198,7 +228,18 @@ impl Reason {
 
     pub fn describe(&self, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
         match self {
-            Reason::Ineligible => lang.pick("资格审查不合格", "ineligible").into(),
+            Reason::Ineligible { failed } => {
+                let checks: Vec<&str> = failed.iter().map(|c| c.label(lang)).collect();
+                if checks.is_empty() {
+                    lang.pick("资格审查不合格", "ineligible").into()
+                } else {
+                    format!(
+                        "{}{}",
+                        lang.pick("资格审查不合格:", "ineligible: failed "),
+                        checks.join(lang.pick("、", ", "))
+                    )
+                }
+            }
             Reason::NoScore => lang.pick("尚无已提交的评分", "no submitted review").into(),
             Reason::BelowMinimum { min } => format!(
                 "{} {min}",
@@ -235,6 +276,23 @@ impl Reason {
                     names.join(lang.pick("、", ", "))
                 )
             }
+            Reason::TieBroken {
+                with,
+                criterion,
+                own,
+                other,
+            } => match lang {
+                Lang::Zh => format!(
+                    "与{}同分,以「{}」分项 {own:.2} 对 {other:.2} 排定",
+                    name(with),
+                    name(criterion)
+                ),
+                Lang::En => format!(
+                    "tied with {}, settled by the {} sub-score {own:.2} vs {other:.2}",
+                    name(with),
+                    name(criterion)
+                ),
+            },
             Reason::OutOfQuota => lang.pick("名额已满", "quota filled").into(),
             Reason::Override { reason } => {
                 format!("{}{reason}", lang.pick("秘书调整:", "secretary override: "))
@@ -288,12 +346,16 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Line {
     pub app: String,
-    /// Rank within the tier among eligible, scored applicants.
+    /// Rank within the tier, from [`rank`]; None outside the ranking
+    /// (ineligible, included directly, no submitted review).
     pub rank: Option<usize>,
     pub score: Option<f64>,
     pub outcome: Outcome,
     pub basis: Option<Basis>,
     pub reasons: Vec<Reason>,
+    /// Level with another line on the score and every tie-break sub-score:
+    /// the order needs the panel's vote. (A tie that a sub-score settled is
+    /// a `Reason::TieBroken` and leaves this false.)
     pub tie: bool,
     /// Assessment: the grade band reached.
     pub grade: Option<String>,
@@ -301,42 +363,107 @@ pub struct Line {
     pub due_on: Option<chrono::NaiveDate>,
 }
 
-fn cmp_candidates(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    let sa = a.score.unwrap_or(f64::MIN);
-    let sb = b.score.unwrap_or(f64::MIN);
-    sb.total_cmp(&sa)
-        .then_with(|| {
-            for (x, y) in a.tie_scores.iter().zip(&b.tie_scores) {
-                let o = y.total_cmp(x);
-                if o.is_ne() {
-                    return o;
+/// Scores and sub-scores are the same when they agree to 1e-6: far finer
+/// than the 0.01 they are shown and decided at, far coarser than the float
+/// noise of adding in another order (1e-14). Quantised, not compared with a
+/// tolerance, so that ordering by it is a total order.
+fn level(x: f64) -> i64 {
+    (x * 1e6).round() as i64
+}
+
+/// What places an application within its tier.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing<'a> {
+    pub app: &'a str,
+    /// Aggregate score of 100.
+    pub score: f64,
+    /// Mean sub-scores in the tie-break order.
+    pub tie_scores: &'a [f64],
+}
+
+/// Where an application stands in its tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placing {
+    pub rank: usize,
+    /// A `TieBroken` for each application level with it on the score that a
+    /// sub-score set apart, then one `Tie` naming those level with it on
+    /// every sub-score too.
+    pub ties: Vec<Reason>,
+}
+
+impl Placing {
+    /// A tie no sub-score settles.
+    pub fn tied(&self) -> bool {
+        self.ties.iter().any(|r| matches!(r, Reason::Tie { .. }))
+    }
+}
+
+/// The rank within a tier (层级内排名): its one definition, which the
+/// matrix, the lists, the exports and the finalised decisions all use.
+/// Who is ranked is the caller's part: in a selection round, the eligible
+/// applicants with a submitted review, below the minimum score or not (not
+/// the ineligible, not those included directly); in an assessment round,
+/// every pilot with a submitted review. Highest aggregate first; an equal
+/// aggregate (to 1e-6) is settled by the tie-break sub-scores in order
+/// (`criteria` are their ids), the first that differs deciding; those equal
+/// on every one share a rank (1, 2, 2, 4) and the panel votes. One placing
+/// per entry, in the entries' order.
+pub fn rank(entries: &[Standing<'_>], criteria: &[String]) -> Vec<Placing> {
+    let keys: Vec<(i64, Vec<i64>)> = entries
+        .iter()
+        .map(|e| {
+            let subs = e.tie_scores.iter().map(|v| level(*v)).collect();
+            (level(e.score), subs)
+        })
+        .collect();
+    // The others in rank order, so that the reasons read in that order.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| {
+        keys[b]
+            .cmp(&keys[a])
+            .then_with(|| entries[a].app.cmp(entries[b].app))
+    });
+    (0..entries.len())
+        .map(|i| {
+            let better = keys.iter().filter(|k| **k > keys[i]).count();
+            let mut ties = Vec::new();
+            let mut level_with = Vec::new();
+            for &j in order.iter().filter(|&&j| j != i && keys[j].0 == keys[i].0) {
+                let first_apart = keys[i].1.iter().zip(&keys[j].1).position(|(a, b)| a != b);
+                match first_apart {
+                    Some(c) => ties.push(Reason::TieBroken {
+                        with: entries[j].app.to_string(),
+                        criterion: criteria.get(c).cloned().unwrap_or_default(),
+                        own: entries[i].tie_scores[c],
+                        other: entries[j].tie_scores[c],
+                    }),
+                    None => level_with.push(entries[j].app.to_string()),
                 }
             }
-            std::cmp::Ordering::Equal
+            if !level_with.is_empty() {
+                ties.push(Reason::Tie { with: level_with });
+            }
+            Placing {
+                rank: better + 1,
+                ties,
+            }
         })
-        .then_with(|| a.app.cmp(&b.app))
+        .collect()
 }
 
-fn same_standing(a: &Candidate, b: &Candidate) -> bool {
-    // Scores are compared at the precision they are shown and decided at.
-    let eq = |x: f64, y: f64| (x - y).abs() < 1e-6;
-    a.score.zip(b.score).is_some_and(|(x, y)| eq(x, y))
-        && a.tie_scores.len() == b.tie_scores.len()
-        && a.tie_scores
-            .iter()
-            .zip(&b.tie_scores)
-            .all(|(x, y)| eq(*x, *y))
-}
-
-/// Proposes a tier's list. Lines come back in rank order: direct
-/// inclusions, then the ranked pool, then those outside it.
-pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
+/// Proposes a tier's list. `tie_break` names the criteria of the
+/// candidates' `tie_scores`. Lines come back in rank order: direct
+/// inclusions, then the ranked pool, then those ranked below the minimum,
+/// then those outside the ranking.
+pub fn propose(rules: &Rules, tie_break: &[String], candidates: &[Candidate]) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut outside = Vec::new();
-    let mut pool: Vec<&Candidate> = Vec::new();
+    let mut direct: Vec<&Candidate> = Vec::new();
+    let mut ranked_in: Vec<&Candidate> = Vec::new();
     for c in candidates {
         let reason = match (c.verdict, c.score) {
             (Verdict::DirectlyIncluded, _) => {
+                direct.push(c);
                 lines.push(Line {
                     app: c.app.clone(),
                     rank: None,
@@ -350,13 +477,12 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
                 });
                 continue;
             }
-            (Verdict::Ineligible, _) => Reason::Ineligible,
-            (_, None) => Reason::NoScore,
-            (_, Some(s)) if s < rules.min_score => Reason::BelowMinimum {
-                min: rules.min_score,
+            (Verdict::Ineligible, _) => Reason::Ineligible {
+                failed: c.failed_checks.clone(),
             },
+            (_, None) => Reason::NoScore,
             _ => {
-                pool.push(c);
+                ranked_in.push(c);
                 continue;
             }
         };
@@ -372,15 +498,39 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
             due_on: None,
         });
     }
-    pool.sort_by(|a, b| cmp_candidates(a, b));
+    let standings: Vec<Standing<'_>> = ranked_in
+        .iter()
+        .map(|c| Standing {
+            app: &c.app,
+            score: c.score.expect("only scored candidates are ranked"),
+            tie_scores: &c.tie_scores,
+        })
+        .collect();
+    let mut placed: Vec<(&Candidate, Placing)> = ranked_in
+        .into_iter()
+        .zip(rank(&standings, tie_break))
+        .collect();
+    placed.sort_by(|(a, pa), (b, pb)| pa.rank.cmp(&pb.rank).then_with(|| a.app.cmp(&b.app)));
+    // Ranked below the minimum: eligible and scored, so ranked, but never
+    // on the list.
+    let (placed, below): (Vec<_>, Vec<_>) = placed
+        .into_iter()
+        .partition(|(c, _)| c.score.is_some_and(|s| s >= rules.min_score));
+    let (pool, placings): (Vec<&Candidate>, Vec<Placing>) = placed.into_iter().unzip();
     let n = pool.len();
     let quota = rules.quota.min(n);
     let baseline: Vec<bool> = (0..n).map(|i| i < quota).collect();
 
-    // Greedy fill under the per-prefecture cap.
+    // Greedy fill under the per-prefecture cap, which direct inclusions
+    // take places of when the tier says so.
     let mut selected = vec![false; n];
     let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
     let mut per_pref: BTreeMap<&str, usize> = BTreeMap::new();
+    if rules.direct_counts_toward_cap {
+        for d in &direct {
+            *per_pref.entry(d.prefecture.as_str()).or_default() += 1;
+        }
+    }
     let mut count = 0;
     let mut capped_above = false;
     for i in 0..n {
@@ -406,18 +556,29 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
     }
 
     // Floors: each region with a candidate gets `region_floor` places, taken
-    // from the lowest-ranked selection of a region that has more than its floor.
+    // from the lowest-ranked selection of a region that has more than its
+    // floor. Direct inclusions hold floor places when the tier says so.
     if rules.region_floor > 0 {
+        let direct_in = |r: &str| {
+            if rules.direct_fills_region_floor {
+                direct.iter().filter(|d| d.region == r).count()
+            } else {
+                0
+            }
+        };
+        let region_count = |r: &str, selected: &[bool]| {
+            direct_in(r)
+                + (0..n)
+                    .filter(|&i| selected[i] && pool[i].region == r)
+                    .count()
+        };
         let mut regions: Vec<&str> = pool.iter().map(|c| c.region.as_str()).collect();
         regions.dedup();
         let mut seen = std::collections::BTreeSet::new();
         regions.retain(|r| seen.insert(*r));
         for region in regions {
             loop {
-                let have = (0..n)
-                    .filter(|&i| selected[i] && pool[i].region == region)
-                    .count();
-                if have >= rules.region_floor {
+                if region_count(region, &selected) >= rules.region_floor {
                     break;
                 }
                 let cap_ok = |i: usize, per_pref: &BTreeMap<&str, usize>| {
@@ -432,11 +593,6 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
                     .find(|&i| !selected[i] && pool[i].region == region && cap_ok(i, &per_pref))
                 else {
                     break;
-                };
-                let region_count = |r: &str, selected: &[bool]| {
-                    (0..n)
-                        .filter(|&i| selected[i] && pool[i].region == r)
-                        .count()
                 };
                 if count >= rules.quota {
                     let Some(drop) = (0..n).rev().find(|&i| {
@@ -469,17 +625,12 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
     }
 
     // Ties, reserves, and the lines.
+    let is_tie = |r: &Reason| matches!(r, Reason::Tie { .. } | Reason::TieBroken { .. });
     let mut reserves_left = rules.reserves;
     let mut ranked = Vec::with_capacity(n);
-    for i in 0..n {
-        let tied: Vec<String> = (0..n)
-            .filter(|&j| j != i && same_standing(pool[i], pool[j]))
-            .map(|j| pool[j].app.clone())
-            .collect();
-        let tie = !tied.is_empty();
-        if tie {
-            reasons[i].push(Reason::Tie { with: tied });
-        }
+    for (i, placing) in placings.into_iter().enumerate() {
+        let tie = placing.tied();
+        reasons[i].extend(placing.ties);
         let (outcome, basis) = if selected[i] {
             let basis = if baseline[i]
                 && !reasons[i]
@@ -495,14 +646,14 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
             reserves_left -= 1;
             (Outcome::Reserve, None)
         } else {
-            if reasons[i].iter().all(|r| matches!(r, Reason::Tie { .. })) {
+            if reasons[i].iter().all(is_tie) {
                 reasons[i].push(Reason::OutOfQuota);
             }
             (Outcome::NotSelected, None)
         };
         ranked.push(Line {
             app: pool[i].app.clone(),
-            rank: Some(i + 1),
+            rank: Some(placing.rank),
             score: pool[i].score,
             outcome,
             basis,
@@ -513,6 +664,24 @@ pub fn propose(rules: &Rules, candidates: &[Candidate]) -> Vec<Line> {
         });
     }
     lines.extend(ranked);
+    for (c, placing) in below {
+        let tie = placing.tied();
+        let mut reasons = vec![Reason::BelowMinimum {
+            min: rules.min_score,
+        }];
+        reasons.extend(placing.ties);
+        lines.push(Line {
+            app: c.app.clone(),
+            rank: Some(placing.rank),
+            score: c.score,
+            outcome: Outcome::NotSelected,
+            basis: None,
+            reasons,
+            tie,
+            grade: None,
+            due_on: None,
+        });
+    }
     lines.extend(outside);
     lines
 }
@@ -547,6 +716,7 @@ mod tests {
     fn overrides_replace_outcomes_with_their_reason() {
         let mut lines = propose(
             &rules(1, 0, 0),
+            &[],
             &[c("a", "p1", "r", 90.0), c("b", "p2", "r", 80.0)],
         );
         let overrides = BTreeMap::from([(
@@ -573,6 +743,7 @@ mod tests {
             prefecture: pref.into(),
             region: region.into(),
             verdict: Verdict::Eligible,
+            failed_checks: Vec::new(),
             score: Some(score),
             tie_scores: vec![],
         }
@@ -585,6 +756,8 @@ mod tests {
             region_floor: floor,
             min_score: 60.0,
             reserves: 1,
+            direct_counts_toward_cap: true,
+            direct_fills_region_floor: true,
         }
     }
 
@@ -596,6 +769,7 @@ mod tests {
     fn pure_rank_order_when_no_rule_binds() {
         let lines = propose(
             &rules(2, 0, 0),
+            &[],
             &[
                 c("a", "p1", "r1", 90.0),
                 c("b", "p2", "r1", 80.0),
@@ -612,6 +786,7 @@ mod tests {
     fn cap_passes_over_and_the_next_fills_in() {
         let lines = propose(
             &rules(2, 1, 0),
+            &[],
             &[
                 c("a", "changsha", "core", 95.0),
                 c("b", "changsha", "core", 90.0),
@@ -639,6 +814,7 @@ mod tests {
     fn floor_brings_in_a_region_and_displaces_the_lowest_of_a_full_one() {
         let lines = propose(
             &rules(2, 0, 1),
+            &[],
             &[
                 c("a", "p1", "core", 95.0),
                 c("b", "p2", "core", 90.0),
@@ -676,6 +852,7 @@ mod tests {
         none.score = None;
         let lines = propose(
             &rules(3, 0, 0),
+            &[],
             &[
                 bad,
                 none,
@@ -683,7 +860,10 @@ mod tests {
                 c("ok", "p3", "r", 61.0),
             ],
         );
-        assert_eq!(outcome(&lines, "x").reasons, vec![Reason::Ineligible]);
+        assert_eq!(
+            outcome(&lines, "x").reasons,
+            vec![Reason::Ineligible { failed: vec![] }]
+        );
         assert_eq!(outcome(&lines, "y").reasons, vec![Reason::NoScore]);
         assert_eq!(
             outcome(&lines, "low").reasons,
@@ -692,28 +872,221 @@ mod tests {
         assert_eq!(outcome(&lines, "ok").outcome, Outcome::Selected);
     }
 
+    fn tied(app: &str, score: f64, subs: &[f64]) -> Candidate {
+        let mut x = c(app, &format!("p-{app}"), "r", score);
+        x.tie_scores = subs.to_vec();
+        x
+    }
+
+    fn criteria() -> Vec<String> {
+        vec!["investment".into(), "base".into()]
+    }
+
     #[test]
-    fn ties_break_by_sub_scores_and_are_marked_when_they_remain() {
-        let mut a = c("a", "p1", "r", 80.0);
-        a.tie_scores = vec![15.0, 20.0];
-        let mut b = c("b", "p2", "r", 80.0);
-        b.tie_scores = vec![16.0, 10.0];
-        let lines = propose(&rules(1, 0, 0), &[a.clone(), b]);
-        assert_eq!(
-            outcome(&lines, "b").rank,
-            Some(1),
-            "the first tie-break sub-score decides"
+    fn a_tie_settled_by_a_sub_score_is_marked_with_it() {
+        // The median case of the sample: 80.5 each, investment 17.10 vs 15.92.
+        let lines = propose(
+            &rules(1, 0, 0),
+            &criteria(),
+            &[
+                tied("chen", 80.5, &[15.92, 20.0]),
+                tied("yue", 80.5, &[17.1, 18.0]),
+            ],
         );
-        assert!(!outcome(&lines, "b").tie);
-        let mut a2 = a.clone();
-        a2.app = "a2".into();
-        let lines = propose(&rules(1, 0, 0), &[a2, a]);
-        assert!(outcome(&lines, "a").tie && outcome(&lines, "a2").tie);
+        let (yue, chen) = (outcome(&lines, "yue"), outcome(&lines, "chen"));
+        assert_eq!((yue.rank, chen.rank), (Some(1), Some(2)));
+        assert!(!yue.tie && !chen.tie, "settled: no panel vote");
         assert_eq!(
-            outcome(&lines, "a").reasons[0],
-            Reason::Tie {
-                with: vec!["a2".into()]
+            yue.reasons,
+            [Reason::TieBroken {
+                with: "chen".into(),
+                criterion: "investment".into(),
+                own: 17.1,
+                other: 15.92
+            }]
+        );
+        assert_eq!(chen.outcome, Outcome::Reserve);
+        assert_eq!(
+            chen.reasons,
+            [Reason::TieBroken {
+                with: "yue".into(),
+                criterion: "investment".into(),
+                own: 15.92,
+                other: 17.1
+            }]
+        );
+        // Rendered with the criterion's and the other's names, both languages.
+        let name = |id: &str| match id {
+            "investment" => "重点任务与投资计划".to_string(),
+            other => other.to_uppercase(),
+        };
+        assert_eq!(
+            yue.reasons[0].describe(Lang::Zh, &name),
+            "与CHEN同分,以「重点任务与投资计划」分项 17.10 对 15.92 排定"
+        );
+        assert_eq!(
+            yue.reasons[0].describe(Lang::En, &|id: &str| id.to_uppercase()),
+            "tied with CHEN, settled by the INVESTMENT sub-score 17.10 vs 15.92"
+        );
+    }
+
+    #[test]
+    fn a_tie_no_sub_score_settles_shares_the_rank_and_is_marked() {
+        // The three-way case: two equal on every sub-score, the third set
+        // apart by the first; the second sub-score decides nothing here.
+        let lines = propose(
+            &rules(1, 0, 0),
+            &criteria(),
+            &[
+                tied("liling", 80.0, &[14.0, 25.0]),
+                tied("miluo", 80.0, &[14.0, 25.0]),
+                tied("shaodong", 80.0, &[13.8, 25.0]),
+            ],
+        );
+        let (li, mi, sh) = (
+            outcome(&lines, "liling"),
+            outcome(&lines, "miluo"),
+            outcome(&lines, "shaodong"),
+        );
+        assert_eq!((li.rank, mi.rank, sh.rank), (Some(1), Some(1), Some(3)));
+        assert!(li.tie && mi.tie && !sh.tie);
+        assert!(li.reasons.contains(&Reason::Tie {
+            with: vec!["miluo".into()]
+        }));
+        assert!(li.reasons.contains(&Reason::TieBroken {
+            with: "shaodong".into(),
+            criterion: "investment".into(),
+            own: 14.0,
+            other: 13.8
+        }));
+        assert_eq!(
+            sh.reasons
+                .iter()
+                .filter(|r| matches!(r, Reason::TieBroken { .. }))
+                .count(),
+            2,
+            "{:?}",
+            sh.reasons
+        );
+        // The later sub-score settles what the first leaves level.
+        let lines = propose(
+            &rules(1, 0, 0),
+            &criteria(),
+            &[
+                tied("a", 80.0, &[14.0, 25.0]),
+                tied("b", 80.0, &[14.0, 24.5]),
+            ],
+        );
+        assert_eq!(
+            outcome(&lines, "b").reasons[0],
+            Reason::TieBroken {
+                with: "a".into(),
+                criterion: "base".into(),
+                own: 24.5,
+                other: 25.0
             }
+        );
+    }
+
+    #[test]
+    fn below_the_minimum_is_ranked_but_not_selected() {
+        let mut bad = c("x", "p0", "r", 99.0);
+        bad.verdict = Verdict::Ineligible;
+        let lines = propose(
+            &rules(3, 0, 0),
+            &[],
+            &[bad, c("ok", "p1", "r", 70.0), c("low", "p2", "r", 59.9)],
+        );
+        let low = outcome(&lines, "low");
+        assert_eq!(low.rank, Some(2), "eligible and scored: ranked");
+        assert_eq!(low.outcome, Outcome::NotSelected);
+        assert_eq!(low.reasons, [Reason::BelowMinimum { min: 60.0 }]);
+        assert_eq!(outcome(&lines, "x").rank, None, "ineligible: unranked");
+        assert_eq!(outcome(&lines, "ok").rank, Some(1));
+    }
+
+    fn direct(app: &str, pref: &str, region: &str) -> Candidate {
+        let mut d = c(app, pref, region, 0.0);
+        d.verdict = Verdict::DirectlyIncluded;
+        d.score = None;
+        d
+    }
+
+    #[test]
+    fn a_direct_inclusion_holds_its_prefectures_cap_when_the_tier_says_so() {
+        // F1: 醴陵 moved into 永州, where 祁阳 is included directly.
+        let cands = [
+            direct("qiyang", "yongzhou", "jingguang"),
+            c("liling", "yongzhou", "core", 76.0),
+            c("cili", "zhangjiajie", "zjh", 73.75),
+        ];
+        let mut r = rules(1, 1, 0);
+        let lines = propose(&r, &[], &cands);
+        let liling = outcome(&lines, "liling");
+        assert_eq!(liling.outcome, Outcome::Reserve);
+        assert_eq!(
+            liling.reasons,
+            [Reason::PrefectureCap {
+                prefecture: "yongzhou".into(),
+                cap: 1
+            }]
+        );
+        assert_eq!(outcome(&lines, "cili").reasons, [Reason::FilledAfterCap]);
+        r.direct_counts_toward_cap = false;
+        let lines = propose(&r, &[], &cands);
+        assert_eq!(
+            (
+                outcome(&lines, "liling").outcome,
+                outcome(&lines, "liling").basis
+            ),
+            (Outcome::Selected, Some(Basis::ByScore))
+        );
+    }
+
+    #[test]
+    fn a_direct_inclusion_fills_its_regions_floor_when_the_tier_says_so() {
+        // F2: 涟源 moved into 京广, the region of two direct inclusions.
+        let cands = [
+            direct("leiyang", "hengyang", "jingguang"),
+            direct("qiyang", "yongzhou", "jingguang"),
+            c("liuyang", "changsha", "core", 93.5),
+            c("liling", "zhuzhou", "core", 76.0),
+            c("lianyuan", "loudi", "jingguang", 70.125),
+        ];
+        let mut r = rules(2, 1, 1);
+        let lines = propose(&r, &[], &cands);
+        assert_eq!(outcome(&lines, "liling").outcome, Outcome::Selected);
+        assert_eq!(outcome(&lines, "lianyuan").outcome, Outcome::Reserve);
+        r.direct_fills_region_floor = false;
+        let lines = propose(&r, &[], &cands);
+        let lianyuan = outcome(&lines, "lianyuan");
+        assert_eq!(
+            (lianyuan.outcome, lianyuan.basis),
+            (Outcome::Selected, Some(Basis::Adjusted))
+        );
+        assert_eq!(
+            outcome(&lines, "liling").reasons,
+            [Reason::DisplacedByFloor {
+                region: "jingguang".into(),
+                by: "lianyuan".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_ineligible_line_names_the_checks_it_failed() {
+        let mut bad = c("x", "p0", "r", 80.0);
+        bad.verdict = Verdict::Ineligible;
+        bad.failed_checks = vec![CheckKind::Deadline, CheckKind::LeadingGroup];
+        let lines = propose(&rules(1, 0, 0), &[], &[bad]);
+        let reason = &outcome(&lines, "x").reasons[0];
+        assert_eq!(
+            reason.describe(Lang::Zh, &|s: &str| s.to_string()),
+            "资格审查不合格:按时报送、主要领导任组长"
+        );
+        assert_eq!(
+            reason.describe(Lang::En, &|s: &str| s.to_string()),
+            "ineligible: failed submitted by the deadline, leading group under the principal leader"
         );
     }
 
@@ -722,7 +1095,7 @@ mod tests {
         let mut d = c("d", "p1", "r", 0.0);
         d.verdict = Verdict::DirectlyIncluded;
         d.score = None;
-        let lines = propose(&rules(1, 0, 0), &[d, c("a", "p2", "r", 70.0)]);
+        let lines = propose(&rules(1, 0, 0), &[], &[d, c("a", "p2", "r", 70.0)]);
         assert_eq!(outcome(&lines, "d").basis, Some(Basis::Direct));
         assert_eq!(outcome(&lines, "a").outcome, Outcome::Selected);
     }
@@ -731,6 +1104,7 @@ mod tests {
     fn quota_larger_than_pool_selects_all_eligible() {
         let lines = propose(
             &rules(5, 0, 1),
+            &[],
             &[c("a", "p1", "r1", 70.0), c("b", "p2", "r2", 65.0)],
         );
         assert!(lines.iter().all(|l| l.outcome == Outcome::Selected));

@@ -34,30 +34,20 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open database {path}: {source}")]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("cannot create folder {path}: {source}")]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error(
-        "database schema version {found} is newer than this jury understands ({known}); upgrade jury"
-    )]
     TooNew { found: i64, known: i64 },
-    /// A write the rules forbid, with the reason.
-    #[error("{0}")]
+    /// A write the rules forbid, with the reason (already in the process's
+    /// language: see `i18n::say`).
     Refused(String),
-    #[error("stored data is unreadable: {0}")]
     Corrupt(String),
-    #[error(
-        "the database stayed busy (other members are writing); nothing was changed, please try again"
-    )]
     Busy,
     /// A score write that expected another stored value: someone else (the
     /// same member in another terminal) changed it since this screen read
@@ -68,6 +58,40 @@ pub enum StoreError {
 
 fn fmt_value(v: Option<f64>) -> String {
     v.map_or_else(|| "blank".to_string(), |v| v.to_string())
+}
+
+/// In the process's language (`i18n::set_process_lang`).
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::say;
+        let text = match self {
+            StoreError::Open { path, source } => say(
+                format!("无法打开数据库 {}:{source}", path.display()),
+                format!("cannot open database {}: {source}", path.display()),
+            ),
+            StoreError::CreateDir { path, source } => say(
+                format!("无法创建 {}:{source}", path.display()),
+                format!("cannot create {}: {source}", path.display()),
+            ),
+            StoreError::Sqlite(e) => say(format!("数据库错误:{e}"), format!("database error: {e}")),
+            StoreError::TooNew { found, known } => say(
+                format!("数据库结构版本 {found} 比本程序所知({known})更新;请升级 jury"),
+                format!(
+                    "database schema version {found} is newer than this jury understands ({known}); upgrade jury"
+                ),
+            ),
+            StoreError::Refused(reason) => reason.clone(),
+            StoreError::Corrupt(what) => say(
+                format!("存储的数据无法读取:{what}"),
+                format!("stored data is unreadable: {what}"),
+            ),
+            StoreError::Busy => say(
+                "数据库一直忙(其他成员正在写入);未做任何更改,请稍后重试",
+                "the database stayed busy (other members are writing); nothing was changed, please try again",
+            ),
+        };
+        f.write_str(&text)
+    }
 }
 
 /// Attempts to take the write lock after the busy timeout has run out.

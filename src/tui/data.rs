@@ -212,9 +212,15 @@ pub fn review_form(
                 .into_iter()
                 .map(|m| (m.id.clone(), m))
                 .collect();
+            // Others' submitted reviews only: a draft is unfinished work,
+            // and its author may still change it having seen nothing.
             let shown = reviews
                 .iter()
-                .filter(|r| r.application == app.id && r.member != member.id)
+                .filter(|r| {
+                    r.application == app.id
+                        && r.member != member.id
+                        && r.status == ReviewStatus::Submitted
+                })
                 .map(|r| OtherReview {
                     member: members
                         .get(&r.member)

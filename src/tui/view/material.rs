@@ -176,6 +176,12 @@ pub fn lines(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                     out.push(Line::from(rate));
                 }
             }
+            // The amounts carry no unit of their own: say it once, in each
+            // language's terms (亿元 is 100 million yuan, not a billion).
+            out.push(Line::from(Span::styled(
+                lang.pick("金额单位:亿元", "Amounts in 100 million yuan (亿元)"),
+                t.muted(),
+            )));
             out.push(head_line.clone());
             if !form.actuals.is_empty() {
                 out.append(&mut summary_lines);

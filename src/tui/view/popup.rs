@@ -410,6 +410,14 @@ fn drill(f: &mut Frame, app: &App) {
             ));
         }
         l.push_str(&format!("  {}", review.status.as_str()));
+        if let Some(by) = &review.entered_by {
+            // Typed in from a signed paper sheet by a secretary.
+            l.push_str(&format!(
+                "  {}{}",
+                lang.pick("代录:", "entered by "),
+                crate::text::sanitize(by)
+            ));
+        }
         lines.push(Line::from(Span::styled(l, t.text())));
     }
     lines.push(Line::default());

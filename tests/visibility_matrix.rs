@@ -1,0 +1,202 @@
+//! Who reads what, over every surface a member can reach from the command
+//! line, for the four kinds of reader the rules distinguish: a reviewer who
+//! has submitted nothing (m06), a reviewer recused from some applications
+//! with part of their reviews in (m05), a reviewer who is also the
+//! secretary (m07), and a secretary recused from some applications (m01).
+//!
+//! Every criterion and overall comment in the database is made unique (a
+//! canary naming its review); a surface that shows a reader any canary of
+//! a review the rules hide from them fails. What the rules hide is worked
+//! out here from the operator's view, not from jury's own rule code.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const CHANGSHA: [&str; 3] = ["county-liuyang", "county-ningxiang", "town-liuyang-dayao"];
+
+struct Panel {
+    reviewers: Vec<String>,
+    /// (member, app) → cell state in the operator's matrix.
+    cells: BTreeMap<(String, String), String>,
+    apps: Vec<String>,
+}
+
+fn panel(db: &Path) -> Panel {
+    let m = json(&jury(db, &["matrix", "--json"]));
+    let reviewers: Vec<String> = m["reviewers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    let mut cells = BTreeMap::new();
+    let mut apps = Vec::new();
+    for row in m["rows"].as_array().unwrap() {
+        let app = row["app"].as_str().unwrap().to_string();
+        for (i, c) in row["cells"].as_array().unwrap().iter().enumerate() {
+            cells.insert(
+                (reviewers[i].clone(), app.clone()),
+                c["state"].as_str().unwrap().to_string(),
+            );
+        }
+        apps.push(app);
+    }
+    Panel {
+        reviewers,
+        cells,
+        apps,
+    }
+}
+
+impl Panel {
+    fn state(&self, member: &str, app: &str) -> &str {
+        self.cells
+            .get(&(member.to_string(), app.to_string()))
+            .map(String::as_str)
+            .unwrap_or("not_assigned")
+    }
+    fn recused(&self, member: &str, app: &str) -> bool {
+        (member == "m01" && CHANGSHA.contains(&app)) || self.state(member, app) == "recused"
+    }
+    /// Whether `reader` may read `author`'s review (in `state`) of `app`,
+    /// by the README's rules (reviews_visible = after_own_submission).
+    fn may_read(&self, reader: &str, author: &str, app: &str) -> bool {
+        if self.recused(reader, app) {
+            return false;
+        }
+        if reader == author {
+            return true;
+        }
+        let reviews_it = self.state(reader, app) != "not_assigned";
+        let secretary = reader == "m01" || reader == "m07";
+        if secretary && !reviews_it {
+            return true;
+        }
+        reviews_it
+            && self.state(reader, app) == "submitted"
+            && self.state(author, app) == "submitted"
+    }
+}
+
+fn canary(member: &str, app: &str, what: &str) -> String {
+    format!("CANARY{member}{app}{what}").replace('-', "_")
+}
+
+/// Every output a reader can get at the command line.
+fn surfaces(db: &Path, dir: &Path, reader: &str, p: &Panel) -> Vec<(String, String)> {
+    let run = |args: &[&str]| -> String {
+        let mut a = vec!["--as", reader];
+        a.extend_from_slice(args);
+        let o = jury(db, &a);
+        format!("{}{}", stdout(&o), stderr(&o))
+    };
+    let mut out = vec![
+        ("status".to_string(), run(&["status", "--json"])),
+        ("matrix".to_string(), run(&["matrix", "--json"])),
+        ("propose".to_string(), run(&["propose", "--json"])),
+        ("members".to_string(), run(&["members", "--json"])),
+        ("verify".to_string(), run(&["verify", "--json"])),
+        (
+            "search".to_string(),
+            run(&["search", "县", "--json", "--limit", "500"]),
+        ),
+    ];
+    for app in &p.apps {
+        out.push((format!("timeline {app}"), run(&["timeline", app, "--json"])));
+    }
+    let mut files = Vec::new();
+    for fmt in ["csv", "json", "md"] {
+        files.push((
+            format!("export {fmt}"),
+            dir.join(format!("{reader}-list.{fmt}")),
+            None,
+        ));
+    }
+    for author in &p.reviewers {
+        files.push((
+            format!("score sheet of {author}"),
+            dir.join(format!("{reader}-{author}.csv")),
+            Some(author.as_str()),
+        ));
+    }
+    for (label, file, author) in files {
+        let f = file.to_str().unwrap();
+        let said = match author {
+            None => run(&["export", "--out", f]),
+            Some(a) => run(&["export", "--score-sheet", "--member", a, "--out", f]),
+        };
+        let written = std::fs::read_to_string(&file).unwrap_or_default();
+        out.push((label, format!("{said}{written}")));
+    }
+    out
+}
+
+#[test]
+fn no_surface_shows_a_reader_a_review_the_rules_hide() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panel.db");
+    assert!(
+        jury(&db, &["demo", "--stage", "selection"])
+            .status
+            .success()
+    );
+    // Every comment made a canary naming its review (behind jury's back:
+    // `verify` will fail, which is no matter here).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "UPDATE scores SET comment = 'CANARY' || member_id || application_id || criterion_id;
+         UPDATE reviews SET overall_comment = 'CANARY' || member_id || application_id || 'overall';
+         UPDATE scores SET comment = replace(comment, '-', '_');
+         UPDATE reviews SET overall_comment = replace(overall_comment, '-', '_');",
+    )
+    .unwrap();
+    let reviews: Vec<(String, String)> = conn
+        .prepare("SELECT member_id, application_id FROM reviews")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    drop(conn);
+    let p = panel(&db);
+    let mut checked = 0;
+    for reader in ["m06", "m05", "m07", "m01"] {
+        let outputs = surfaces(&db, dir.path(), reader, &p);
+        let mut hidden = BTreeSet::new();
+        let mut readable = BTreeSet::new();
+        for (author, app) in &reviews {
+            let c = canary(author, app, "overall");
+            if p.may_read(reader, author, app) {
+                readable.insert(c);
+            } else {
+                hidden.insert(c);
+            }
+        }
+        assert!(!hidden.is_empty(), "{reader} may not read some review");
+        for (surface, text) in &outputs {
+            for c in &hidden {
+                assert!(
+                    !text.contains(c.as_str()),
+                    "{reader} reads {c} in {surface}"
+                );
+                // And no criterion comment of that review either.
+                let stem = c.trim_end_matches("overall");
+                assert!(
+                    !text.contains(stem),
+                    "{reader} reads a comment of {stem} in {surface}"
+                );
+            }
+        }
+        // The canaries do come out where the rules allow: the check can fail.
+        let all: String = outputs.iter().map(|(_, t)| t.as_str()).collect();
+        let shown = readable.iter().filter(|c| all.contains(c.as_str())).count();
+        assert!(
+            readable.is_empty() || shown > 0,
+            "{reader} reads none of their readable reviews"
+        );
+        checked += hidden.len();
+    }
+    assert!(checked > 100);
+}
