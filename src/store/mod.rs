@@ -43,7 +43,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     Sqlite(#[from] rusqlite::Error),
-    TooNew { found: i64, known: i64 },
+    TooNew {
+        found: i64,
+        known: i64,
+    },
     /// A write the rules forbid, with the reason (already in the process's
     /// language: see `i18n::say`).
     Refused(String),
@@ -52,12 +55,9 @@ pub enum StoreError {
     /// A score write that expected another stored value: someone else (the
     /// same member in another terminal) changed it since this screen read
     /// it. Carries what is stored now, so the member can choose.
-    #[error("the stored value changed meanwhile (now {})", fmt_value(*.stored))]
-    Conflict { stored: Option<f64> },
-}
-
-fn fmt_value(v: Option<f64>) -> String {
-    v.map_or_else(|| "blank".to_string(), |v| v.to_string())
+    Conflict {
+        stored: Option<f64>,
+    },
 }
 
 /// In the process's language (`i18n::set_process_lang`).
@@ -88,6 +88,16 @@ impl std::fmt::Display for StoreError {
             StoreError::Busy => say(
                 "数据库一直忙(其他成员正在写入);未做任何更改,请稍后重试",
                 "the database stayed busy (other members are writing); nothing was changed, please try again",
+            ),
+            StoreError::Conflict { stored } => say(
+                format!(
+                    "此分值已在别处改为 {};未写入",
+                    stored.map_or_else(|| "空".to_string(), |v| v.to_string())
+                ),
+                format!(
+                    "the stored value changed meanwhile (now {}); nothing written",
+                    stored.map_or_else(|| "blank".to_string(), |v| v.to_string())
+                ),
             ),
         };
         f.write_str(&text)
