@@ -43,7 +43,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     Sqlite(#[from] rusqlite::Error),
-    TooNew { found: i64, known: i64 },
+    TooNew {
+        found: i64,
+        known: i64,
+    },
     /// A write the rules forbid, with the reason (already in the process's
     /// language: see `i18n::say`).
     Refused(String),
