@@ -246,8 +246,9 @@ fn screen_refreshes_when_another_process_writes() {
     let (dir, db) = sample_db();
     let mut tui = Tui::start(&db, &["--as", "m06"]);
     tui.wait_for("My queue");
-    tui.wait_until("queue progress", WAIT, |s| progress(s).is_some());
-    let screen = tui.screen();
+    let screen = tui.wait_until("queue progress", WAIT, |s| {
+        progress(s).is_some() && queue_row(s, "Miluo").is_some()
+    });
     let (done, all) = progress(&screen).unwrap();
     assert_eq!(done, 0, "m06 has submitted nothing yet");
     assert!(all > 1, "m06 has several applications: {all}");

@@ -125,13 +125,14 @@ impl Tui {
         self.wait_until(text, WAIT, |s| s.contains(text));
     }
 
-    /// Waits until `ok` holds for the screen's text.
-    pub fn wait_until(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) {
+    /// Waits until `ok` holds for the screen's text, and returns that
+    /// screen (read again, a frame being drawn could be half there).
+    pub fn wait_until(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if ok(&screen) {
-                return;
+                return screen;
             }
             if start.elapsed() > timeout {
                 panic!("timed out after {timeout:?} waiting for {what:?}; the screen:\n{screen}");
