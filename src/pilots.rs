@@ -196,6 +196,7 @@ pub fn settle_assessment(
                     direct_fills_region_floor: tier.direct_fills_region_floor,
                 },
                 lines,
+                withheld: false,
             }
         })
         .collect())

@@ -329,6 +329,21 @@ pub struct TierList {
     pub tier: String,
     pub rules: Rules,
     pub lines: Vec<Line>,
+    /// Withheld from this reader: they review an application of the tier
+    /// and may not yet read the others' reviews of it, so the proposal,
+    /// which rests on those, waits until they have submitted.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
+}
+
+impl TierList {
+    /// Why a tier's proposal is not shown to a secretary who also reviews it.
+    pub fn withheld_note(lang: crate::i18n::Lang) -> &'static str {
+        lang.pick(
+            "  您是本层级申报的评审专家:提交本层级全部评分后才能看到拟定名单。",
+            "  You review applications of this tier: its proposed list shows once you have submitted your reviews in it.",
+        )
+    }
 }
 
 /// The proposal with the secretary's overrides applied: the list as it stands.
@@ -380,6 +395,7 @@ pub fn propose(call: &Call, m: &Matrix) -> Vec<TierList> {
                 tier: tier.id.clone(),
                 lines: selection::propose(&rules, tie_break, &candidates),
                 rules,
+                withheld: false,
             }
         })
         .collect()
@@ -595,7 +611,21 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
         row.rank = rank.filter(|_| !blank);
         row.adjusted_rank = adj.filter(|_| !blank);
     }
+    // A reader who reviews an application of a tier blind would read in
+    // the tier's proposal what the others scored it (its outcome, and the
+    // outcomes it moves): the whole tier waits for their submission.
+    let blind_tiers: std::collections::BTreeSet<String> = m
+        .rows
+        .iter()
+        .filter(|r| is_hidden(&r.app) && !sight.recused(&r.app))
+        .map(|r| r.tier.clone())
+        .collect();
     for list in lists.iter_mut() {
+        if blind_tiers.contains(&list.tier) {
+            list.lines.clear();
+            list.withheld = true;
+            continue;
+        }
         let blank = tiers.contains(&list.tier);
         for line in list.lines.iter_mut() {
             if blank {
@@ -617,6 +647,15 @@ pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight)
                 // Tied with whom would tell a hidden score.
                 line.tie = false;
             }
+        }
+        if list.withheld {
+            continue;
+        }
+        if m.method == Method::ZScore {
+            // Settled on z-scores, the order itself rests on every total:
+            // by outcome, then by id, tells nothing more than the outcomes.
+            list.lines
+                .sort_by(|a, b| (a.outcome as u8, &a.app).cmp(&(b.outcome as u8, &b.app)));
         }
         // Stable: the visible lines keep their order.
         list.lines.sort_by_key(|l| is_hidden(&l.app));

@@ -200,3 +200,106 @@ fn no_surface_shows_a_reader_a_review_the_rules_hide() {
     }
     assert!(checked > 100);
 }
+
+/// The outputs with what legitimately differs between two copies taken
+/// out: hashes (the audit head moves as each copy logs its own exports)
+/// and `verify`, which is there to report the edit.
+fn steady(outputs: Vec<(String, String)>, dir: &Path) -> Vec<(String, String)> {
+    let dir = dir.display().to_string();
+    outputs
+        .into_iter()
+        .filter(|(label, _)| label != "verify")
+        .map(|(label, text)| {
+            let text = text.replace(&dir, "<out>");
+            let mut out = String::new();
+            let mut run = 0;
+            for c in text.chars() {
+                if c.is_ascii_hexdigit() {
+                    run += 1;
+                } else {
+                    run = 0;
+                }
+                out.push(c);
+                if run == 64 {
+                    out.truncate(out.len() - 64);
+                    out.push_str("<hash>");
+                    run = 0;
+                }
+            }
+            (label, out)
+        })
+        .collect()
+}
+
+/// Every figure a reader sees is computed from what they may read: a
+/// hidden score changed behind jury's back moves nothing they see, on any
+/// surface, under any aggregation method (finding H2 and its kin).
+#[test]
+fn a_hidden_score_moves_no_figure_the_reader_sees() {
+    // (reader, demo stage, a submitted review hidden from them: member, app)
+    let cases = [
+        ("m01", true, "m02", "county-ningxiang"),
+        ("m05", true, "m02", "county-miluo"),
+        ("m07", false, "m02", "cluster-changlijin"),
+        ("m06", false, "m02", "cluster-changlijin"),
+    ];
+    for (reader, complete, author, app) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let mut args = vec!["demo", "--stage", "selection"];
+        if complete {
+            args.push("--complete");
+        }
+        assert!(jury(&db, &args).status.success());
+        let b = dir.path().join("b.db");
+        let o = jury(&db, &["backup", b.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let p = panel(&db);
+        assert!(
+            !p.may_read(reader, author, app) && p.state(author, app) == "submitted",
+            "{reader} must not read {author}'s submitted review of {app}"
+        );
+        let conn = rusqlite::Connection::open(&b).unwrap();
+        let n = conn
+            .execute(
+                "UPDATE scores SET value = value - 3 WHERE member_id = ?1
+                 AND application_id = ?2 AND value >= 3",
+                [author, app],
+            )
+            .unwrap();
+        assert!(n > 0);
+        drop(conn);
+        let dir_a = dir.path().join("out-a");
+        let dir_b = dir.path().join("out-b");
+        std::fs::create_dir_all(&dir_a).unwrap();
+        std::fs::create_dir_all(&dir_b).unwrap();
+        let mut seen_a = steady(surfaces(&db, &dir_a, reader, &p), &dir_a);
+        let mut seen_b = steady(surfaces(&b, &dir_b, reader, &p), &dir_b);
+        for method in ["mean", "median", "z_score"] {
+            for (db_, seen) in [(&db, &mut seen_a), (&b, &mut seen_b)] {
+                for cmd in ["matrix", "propose"] {
+                    let o = jury(db_, &["--as", reader, cmd, "--method", method, "--json"]);
+                    seen.push((
+                        format!("{cmd} {method}"),
+                        format!("{}{}", stdout(&o), stderr(&o)),
+                    ));
+                }
+            }
+        }
+        for ((label, a), (_, b)) in seen_a.iter().zip(&seen_b) {
+            let first = a
+                .lines()
+                .zip(b.lines())
+                .find(|(x, y)| x != y)
+                .map(|(x, y)| format!("{x}\n  vs\n{y}"))
+                .unwrap_or_default();
+            assert!(
+                a == b,
+                "{reader}: {label} moved with {author}'s hidden score of {app}:\n{first}"
+            );
+        }
+        // The operator's figures do move: the comparison can fail.
+        let op = |d: &Path| stdout(&jury(d, &["matrix", "--method", "z_score", "--json"]));
+        assert_ne!(op(&db), op(&b));
+    }
+}

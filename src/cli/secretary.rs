@@ -248,6 +248,11 @@ pub fn propose(
     let assessment = m.round.kind == RoundKind::Assessment;
     let sep = lang.pick(";", "; ");
     for list in &lists {
+        if list.withheld {
+            println!("{}", name(&list.tier));
+            println!("{}\n", tally::TierList::withheld_note(lang));
+            continue;
+        }
         let place = |id: &str| m.apps.get(id);
         let why = |l: &crate::domain::selection::Line| {
             l.reasons

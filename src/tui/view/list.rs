@@ -38,6 +38,15 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!("{}  {}", name(&list.tier), list.rules.summary(lang))
         };
         rendered.push((None, Line::from(Span::styled(heading, t.title()))));
+        if list.withheld {
+            rendered.push((
+                None,
+                Line::from(Span::styled(
+                    crate::tally::TierList::withheld_note(lang),
+                    t.muted(),
+                )),
+            ));
+        }
         for l in &list.lines {
             let row = s.matrix.rows.iter().find(|r| r.app == l.app);
             let place = s.matrix.apps.get(&l.app);
