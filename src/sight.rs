@@ -41,7 +41,12 @@ impl Sight {
         };
         let round = store
             .round(round)?
-            .ok_or_else(|| StoreError::Refused(format!("no round {round:?}")))?;
+            .ok_or_else(|| {
+                StoreError::Refused(crate::i18n::say(
+                    format!("找不到轮次 {round:?}"),
+                    format!("no round {round:?}"),
+                ))
+            })?;
         let call = store
             .call(&round.call)?
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
