@@ -114,7 +114,7 @@ fn picks_a_member_scores_an_application_and_quits() {
     tui.send("S");
     tui.wait_for("Submit?");
     tui.send("y");
-    tui.wait_for("Scoring · submitted · total 79.0/100");
+    tui.wait_for("Scoring · submitted, read-only · total 79.0/100");
     tui.wait_for("Submitted.");
     // Back in the queue, the row and the progress show the submission.
     tui.send(ESC);
@@ -162,8 +162,12 @@ fn killed_mid_edit_loses_nothing() {
     tui.send(ENTER);
     tui.wait_for("Esc / Ctrl-S save and close");
     tui.type_text(COMMENT);
-    // Drawn after the last keystroke's buffer was saved.
-    tui.wait_for(COMMENT);
+    // The buffer is saved within a quarter second of typing; the footer
+    // says "kept" only once it is (a frame with the whole comment and
+    // "kept" is drawn after the last keystroke's save).
+    tui.wait_until("the comment, kept", WAIT, |s| {
+        s.contains(COMMENT) && s.contains("save and close · kept")
+    });
     tui.kill_hard();
 
     // Before the restart the comment is only in the edit buffer.
@@ -346,4 +350,119 @@ fn the_secretary_runs_the_2019_assessment_end_to_end() {
     drop(store);
     // The exports landed in the working directory (the test's home).
     assert_verifies(&db);
+}
+
+/// m06's stored comments in the selection round, any criterion.
+fn comments(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT comment FROM scores WHERE round_id = 'sel-2016' AND member_id = 'm06'
+             AND comment <> ''",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Finding 6: ~5,000 characters arriving at once, as a terminal without
+/// bracketed paste (or mosh, or screen) delivers a paste: every one is
+/// taken, and the Esc after them closes the editor and commits them. With
+/// crossterm's edge-triggered mio source the input stalled after the
+/// first kilobyte until the next key.
+#[test]
+fn a_large_paste_without_bracketed_paste_is_taken_whole() {
+    let (_dir, db) = sample_db();
+    let mut tui = Tui::start(&db, &["--as", "m06"]);
+    tui.wait_for("My queue");
+    tui.send(ENTER);
+    tui.wait_for("Scoring · not started");
+    tui.send(ENTER);
+    tui.wait_for("Esc / Ctrl-S save and close");
+    let text: String = "产城融合综合试点评审意见 abc, "
+        .chars()
+        .cycle()
+        .take(5_000)
+        .collect();
+    tui.write(&text);
+    tui.write(ESC);
+    let start = std::time::Instant::now();
+    while !comments(&db).contains(&text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the paste was not all stored: {} characters in the database\n{}",
+            comments(&db)
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0),
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!(
+        "5,000 characters typed at once, committed after {:?}",
+        start.elapsed()
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    tui.assert_terminal_restored();
+    assert_verifies(&db);
+}
+
+/// An `$EDITOR` for the tests: a shell script doing `body` to the file.
+fn editor_script(dir: &Path, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("editor.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+/// Findings 2 and 3: an editor that saves GBK is decoded, and the session
+/// goes on although this terminal (the vt100 parser) never answers a
+/// cursor-position query.
+#[test]
+fn an_external_editor_saving_gbk_is_decoded_and_the_session_goes_on() {
+    let (dir, db) = sample_db();
+    let (gbk, _, _) = encoding_rs::GBK.encode("评审意见:基础扎实");
+    let gbk_file = dir.path().join("gbk.txt");
+    std::fs::write(&gbk_file, &gbk).unwrap();
+    let editor = editor_script(dir.path(), &format!("cp '{}' \"$1\"", gbk_file.display()));
+    let mut tui = Tui::start_with(&db, &["--as", "m06"], &[("EDITOR", &editor)]);
+    tui.wait_for("My queue");
+    tui.send(ENTER);
+    tui.wait_for("Scoring · not started");
+    tui.send("E");
+    tui.wait_for("评审意见:基础扎实");
+    assert!(tui.alive(), "the session goes on");
+    assert_eq!(comments(&db), ["评审意见:基础扎实"]);
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "jury exited with {status:?}");
+    tui.assert_terminal_restored();
+}
+
+/// Finding 3: an editor that removes its file leaves the comment as it
+/// was, with a message, and the session goes on.
+#[test]
+fn an_external_editor_that_removes_the_file_changes_nothing() {
+    let (dir, db) = sample_db();
+    let editor = editor_script(dir.path(), "rm -f \"$1\"");
+    let mut tui = Tui::start_with(&db, &["--as", "m06"], &[("EDITOR", &editor)]);
+    tui.wait_for("My queue");
+    tui.send(ENTER);
+    tui.wait_for("Scoring · not started");
+    tui.send("E");
+    tui.wait_for("the comment is unchanged");
+    assert!(tui.alive(), "the session goes on");
+    tui.type_text("7");
+    tui.wait_for("[7▏]");
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "jury exited with {status:?}");
+    tui.assert_terminal_restored();
+    assert!(comments(&db).is_empty());
 }

@@ -209,3 +209,39 @@ fn search_with_highlighted_matches_120x40() {
     r.keys("边城 flag:口子镇");
     insta::assert_snapshot!(r.screen(120, 40).backend());
 }
+
+/// At 80×24: headers apart, names readable (columns that matter less give
+/// way), the calibration line broken between reviewers, never inside a
+/// number; the list parts names from the 市州 and leaves no blank lines
+/// under a cut-off table.
+#[test]
+fn secretary_matrix_and_list_80x24() {
+    let mut r = rig(Lang::Zh, Some("m01"));
+    let matrix = r.screen(80, 24);
+    insta::assert_snapshot!("secretary_matrix_80x24", matrix.backend());
+    r.key(KeyCode::Tab);
+    let list = r.screen(80, 24);
+    insta::assert_snapshot!("secretary_list_80x24", list.backend());
+}
+
+/// The review in deliberation: read-only in the title, no editing keys.
+#[test]
+fn review_in_deliberation_120x40() {
+    let mut r = rig(Lang::Zh, Some("m06"));
+    r.store
+        .write("m01", true, |w| w.advance_round("sel-2016").map(drop))
+        .unwrap();
+    jury::tui::reload(&mut r.app, &mut r.store);
+    r.app.queue.select_app("county-miluo");
+    r.key(KeyCode::Enter);
+    insta::assert_snapshot!(r.screen(120, 40).backend());
+}
+
+/// Below 40×10 a notice instead of an empty box.
+#[test]
+fn too_small_20x5() {
+    let mut r = rig(Lang::Zh, Some("m06"));
+    r.app.queue.select_app("county-miluo");
+    r.key(KeyCode::Enter);
+    insta::assert_snapshot!(r.screen(20, 5).backend());
+}

@@ -156,9 +156,10 @@ fn submit_needs_every_criterion_and_confirmation() {
     r.keys("1");
     assert_eq!(r.value("county-miluo", "investment"), Some(16.0));
     // Submitting showed m06 the others' scores: m06 cannot reopen alone
-    // (finding M4); the secretary sends it back.
+    // (finding M4); the secretary sends it back. R says so at once, with
+    // no confirmation for what cannot happen.
     r.key(KeyCode::Char('R'));
-    r.key(KeyCode::Char('y'));
+    assert!(r.app.popup.is_none());
     assert_eq!(
         r.stored("county-miluo", "m06").unwrap().status,
         ReviewStatus::Submitted
@@ -214,18 +215,27 @@ fn recused_applications_cannot_be_opened() {
     assert!(r.app.message.as_ref().unwrap().text.contains("recused"));
     // And the store refuses too, whatever the interface does.
     let refused = r.store.write("m06", true, |w| {
-        w.set_score_value("sel-2016", "m06", "town-xinhuang-bozhou", "base", Some(1.0))
+        w.set_score_value(
+            "sel-2016",
+            "m06",
+            "town-xinhuang-bozhou",
+            "base",
+            Some(1.0),
+            None,
+        )
     });
     assert!(refused.is_err());
 }
 
 #[test]
-fn comments_are_buffered_per_keystroke_and_committed_on_close() {
+fn comments_are_buffered_while_typing_and_committed_on_close() {
     let mut r = rig("m06");
     r.open("county-miluo");
     r.key(KeyCode::Enter);
     assert!(r.app.editor.is_some());
     r.keys("园区支撑有力");
+    // The runtime saves the buffer within a quarter second of typing.
+    jury::tui::flush_buffer(&mut r.app, &mut r.store);
     // Not yet a score comment, but safe in the buffer.
     assert!(
         r.stored("county-miluo", "m06")
@@ -281,7 +291,7 @@ fn another_process_write_is_picked_up_on_reload() {
         let mut other = Store::open(r._dir.path().join("t.db").as_path()).unwrap();
         other
             .write("m06", true, |w| {
-                w.set_score_value("sel-2016", "m06", "county-miluo", "base", Some(21.0))
+                w.set_score_value("sel-2016", "m06", "county-miluo", "base", Some(21.0), None)
             })
             .unwrap();
     }

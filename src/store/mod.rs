@@ -52,6 +52,12 @@ pub enum StoreError {
     Refused(String),
     Corrupt(String),
     Busy,
+    /// A score write that expected another stored value: someone else (the
+    /// same member in another terminal) changed it since this screen read
+    /// it. Carries what is stored now, so the member can choose.
+    Conflict {
+        stored: Option<f64>,
+    },
 }
 
 /// In the process's language (`i18n::set_process_lang`).
@@ -82,6 +88,16 @@ impl std::fmt::Display for StoreError {
             StoreError::Busy => say(
                 "数据库一直忙(其他成员正在写入);未做任何更改,请稍后重试",
                 "the database stayed busy (other members are writing); nothing was changed, please try again",
+            ),
+            StoreError::Conflict { stored } => say(
+                format!(
+                    "此分值已在别处改为 {};未写入",
+                    stored.map_or_else(|| "空".to_string(), |v| v.to_string())
+                ),
+                format!(
+                    "the stored value changed meanwhile (now {}); nothing written",
+                    stored.map_or_else(|| "blank".to_string(), |v| v.to_string())
+                ),
             ),
         };
         f.write_str(&text)

@@ -457,6 +457,23 @@ pub(crate) fn open_revisits(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The comments a member was typing and has not committed (kept because
+/// the session was killed, the review was submitted elsewhere or the round
+/// moved on): criterion id ('' for the overall comment) → text.
+pub(crate) fn edit_buffers(
+    conn: &Connection,
+    round: &str,
+    member: &str,
+    application: &str,
+) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT criterion_id, text FROM edit_buffers
+         WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+    )?;
+    let rows = stmt.query_map([round, member, application], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The secretary's overrides in a round: application → (outcome, reason).
 pub(crate) fn overrides(
     conn: &Connection,
@@ -580,6 +597,16 @@ impl Store {
 
     pub fn open_revisits(&self, round: &str) -> Result<BTreeMap<(String, String), String>> {
         open_revisits(&self.conn, round)
+    }
+
+    /// A member's kept (uncommitted) comments on one application.
+    pub fn edit_buffers(
+        &self,
+        round: &str,
+        member: &str,
+        application: &str,
+    ) -> Result<BTreeMap<String, String>> {
+        edit_buffers(&self.conn, round, member, application)
     }
 
     pub fn overrides(&self, round: &str) -> Result<BTreeMap<String, (Outcome, String)>> {

@@ -5,12 +5,11 @@
 
 use super::keymap::{Action, Context, Key, Keymap};
 use super::queue::{MyStatus, Queue};
-use super::review::{ReviewForm, Typed, interpret, step};
+use super::review::ReviewForm;
 use super::theme::Theme;
-use crate::domain::{Member, ReviewStatus, Round};
+use crate::domain::{Member, Round};
 use crate::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -32,6 +31,8 @@ pub enum Confirm {
     Finalise,
     /// Open the next year's assessment over the pilots.
     OpenAssessment,
+    /// Discard the kept (uncommitted) comment of the focused row.
+    DiscardKept,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,14 @@ pub enum Popup {
     Passphrase {
         member: String,
         typed: String,
+    },
+    /// A score write found another value stored than this screen had seen
+    /// (the same member in another terminal): keep theirs or write mine.
+    Conflict {
+        criterion: String,
+        name: String,
+        mine: Option<f64>,
+        theirs: Option<f64>,
     },
     /// A member signed in with an initial passphrase sets their own: typed
     /// (masked), then typed again (`first` holds the first entry).
@@ -78,26 +87,7 @@ pub enum Pane {
     Scoring,
 }
 
-/// A comment being typed, in a popup over the review screen.
-pub struct CommentEditor {
-    pub criterion: String,
-    pub title: String,
-    pub area: TextArea<'static>,
-    pub purpose: Purpose,
-}
-
-/// What the editor's text is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Purpose {
-    /// A review comment (criterion id in `criterion`, empty for overall).
-    Comment,
-    /// The written reason of an override of this application to this outcome.
-    Override(String, crate::domain::Outcome),
-    /// The secretary's discussion note on this application.
-    Note(String),
-    /// The note of a revisit request to this member about this application.
-    Revisit(String, String),
-}
+pub use super::editor::{CommentEditor, Purpose};
 
 /// What the runtime must do after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,13 +104,21 @@ pub enum Effect {
         passphrase: String,
     },
     OpenReview(String),
+    /// A value typed, stepped or cleared; `expected` is the value this
+    /// screen last saw stored, which the write must replace (another
+    /// terminal may have changed it meanwhile).
     SetValue {
         criterion: String,
         value: Option<f64>,
+        expected: Option<f64>,
     },
     SaveBuffer {
         criterion: String,
         text: String,
+    },
+    /// Drop a kept comment (the member confirmed).
+    DiscardBuffer {
+        criterion: String,
     },
     CommitComment {
         criterion: String,
@@ -292,18 +290,52 @@ impl App {
         let context = self.context();
         match self.keymap.action(context, Key::from_event(&key)) {
             Some(action) => self.act(action),
-            None => Vec::new(),
+            None => {
+                self.unbound_key(key);
+                Vec::new()
+            }
         }
     }
 
-    /// Text typed or pasted: into the comment editor or the queue filter.
+    /// A character key no command takes: said, never silently ignored.
+    fn unbound_key(&mut self, key: KeyEvent) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return;
+        }
+        match (self.screen, key.code) {
+            (Screen::Review, _) => self.unbound_review_key(key),
+            (Screen::Queue, KeyCode::Char(c)) if c.is_ascii_digit() => {
+                let keys = self.keymap.keys_label(Context::Queue, Action::Open);
+                let text = format!(
+                    "{} {keys} {}",
+                    self.lang
+                        .pick("在队列中不能输入分值;按", "No scores in the queue; press"),
+                    self.lang.pick("打开评分。", "to open the review.")
+                );
+                self.info(text);
+            }
+            _ => {}
+        }
+    }
+
+    /// Text pasted: into the editor, the search box or the queue filter.
     pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
         if let Some(editor) = &mut self.editor {
-            editor.area.insert_str(crate::text::sanitize(text));
-            return vec![Effect::SaveBuffer {
-                criterion: editor.criterion.clone(),
-                text: editor.area.lines().join("\n"),
-            }];
+            if editor.area.insert_str(crate::text::sanitize(text)) {
+                editor.dirty = true;
+            }
+            return Vec::new();
+        }
+        if self.popup.is_some() {
+            return Vec::new();
+        }
+        if self.screen == Screen::Search
+            && let Some(s) = &mut self.search
+        {
+            s.text
+                .push_str(&crate::text::sanitize(text).replace('\n', " "));
+            s.selected = 0;
+            return vec![Effect::Search(s.text.clone())];
         }
         if self.screen == Screen::Queue && self.queue.editing_text {
             self.queue
@@ -474,12 +506,12 @@ impl App {
                     outcome.label(lang),
                     lang.pick("调整理由(必填)", "reason (required)")
                 );
-                self.editor = Some(CommentEditor {
-                    criterion: String::new(),
+                self.editor = Some(CommentEditor::new(
+                    String::new(),
                     title,
-                    area: TextArea::default(),
-                    purpose: Purpose::Override(app, outcome),
-                });
+                    "",
+                    Purpose::Override(app, outcome),
+                ));
             }
             Action::ClearOverride => {
                 if let Some(line) = s.selected_line() {
@@ -516,15 +548,12 @@ impl App {
                     s.app_name(&app),
                     lang.pick("讨论记录", "discussion note")
                 );
-                let mut area = TextArea::new(note.lines().map(str::to_string).collect());
-                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                area.move_cursor(ratatui_textarea::CursorMove::End);
-                self.editor = Some(CommentEditor {
-                    criterion: String::new(),
+                self.editor = Some(CommentEditor::new(
+                    String::new(),
                     title,
-                    area,
-                    purpose: Purpose::Note(app),
-                });
+                    &note,
+                    Purpose::Note(app),
+                ));
             }
             Action::AskRevisit => {
                 let Some(pos) = s.order.get(s.selected).copied() else {
@@ -739,6 +768,7 @@ impl App {
                 self.popup = None;
                 Vec::new()
             }
+            conflict @ Popup::Conflict { .. } => self.conflict_key(conflict, key),
             Popup::Passphrase { member, mut typed } => {
                 match key.code {
                     KeyCode::Esc => self.popup = None,
@@ -848,12 +878,12 @@ impl App {
                         self.lang.pick("复核", "to revisit"),
                         self.lang.pick("说明(可空)", "note (optional)")
                     );
-                    self.editor = Some(CommentEditor {
-                        criterion: String::new(),
+                    self.editor = Some(CommentEditor::new(
+                        String::new(),
                         title,
-                        area: TextArea::default(),
-                        purpose: Purpose::Revisit(app, member.clone()),
-                    });
+                        "",
+                        Purpose::Revisit(app, member.clone()),
+                    ));
                 }
                 Vec::new()
             }
@@ -871,6 +901,13 @@ impl App {
                         Confirm::Advance => Effect::Advance,
                         Confirm::Finalise => Effect::Finalise,
                         Confirm::OpenAssessment => Effect::OpenAssessment,
+                        Confirm::DiscardKept => Effect::DiscardBuffer {
+                            criterion: self
+                                .review
+                                .as_ref()
+                                .map(|f| f.focused_id().to_string())
+                                .unwrap_or_default(),
+                        },
                     }];
                 }
                 if no {
@@ -878,286 +915,6 @@ impl App {
                 }
                 Vec::new()
             }
-        }
-    }
-
-    fn editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(editor) = &mut self.editor else {
-            return Vec::new();
-        };
-        let finish = key.code == KeyCode::Esc
-            || (key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('s')));
-        if finish {
-            let editor = self.editor.take().expect("editor open");
-            let text = editor.area.lines().join("\n");
-            match editor.purpose {
-                Purpose::Comment => {}
-                Purpose::Override(app, outcome) => {
-                    if text.trim().is_empty() {
-                        self.error(self.lang.pick(
-                            "调整须写明理由,未作调整。",
-                            "An override needs a written reason; nothing changed.",
-                        ));
-                        return Vec::new();
-                    }
-                    return vec![Effect::Override {
-                        app,
-                        outcome,
-                        reason: text,
-                    }];
-                }
-                Purpose::Note(app) => return vec![Effect::SaveNote { app, note: text }],
-                Purpose::Revisit(app, member) => {
-                    return vec![Effect::Revisit {
-                        app,
-                        member,
-                        note: text,
-                    }];
-                }
-            }
-            if let Some(form) = &mut self.review {
-                match form.criteria.iter().position(|c| c.id == editor.criterion) {
-                    Some(i) => form.comments[i] = text.clone(),
-                    None => form.overall = text.clone(),
-                }
-            }
-            return vec![Effect::CommitComment {
-                criterion: editor.criterion,
-                text,
-            }];
-        }
-        let before = editor.area.lines().join("\n");
-        editor.area.input(key);
-        let after = editor.area.lines().join("\n");
-        if after != before && editor.purpose == Purpose::Comment {
-            return vec![Effect::SaveBuffer {
-                criterion: editor.criterion.clone(),
-                text: after,
-            }];
-        }
-        Vec::new()
-    }
-
-    fn refuse_if_submitted(&mut self) -> bool {
-        if self.review.as_ref().is_some_and(|f| f.submitted()) {
-            let keys = self.keymap.keys_label(Context::Review, Action::Reopen);
-            let text = format!(
-                "{} {keys} {}",
-                self.lang.pick(
-                    "此评分已提交;如需修改,请按",
-                    "This review is submitted; press"
-                ),
-                self.lang.pick("撤回重评。", "to reopen it.")
-            );
-            self.warn(text);
-            return true;
-        }
-        false
-    }
-
-    fn type_value(&mut self, c: char) -> Vec<Effect> {
-        self.message = None;
-        if self.refuse_if_submitted() {
-            return Vec::new();
-        }
-        let lang = self.lang;
-        let Some(form) = &mut self.review else {
-            return Vec::new();
-        };
-        let Some(crit) = form.focused_criterion().cloned() else {
-            return Vec::new();
-        };
-        let mut text = form.input.clone().unwrap_or_default();
-        text.push(c);
-        match interpret(&text, crit.max, lang) {
-            Typed::Value(v) => {
-                form.input = Some(text);
-                form.values[form.focus] = Some(v);
-                vec![Effect::SetValue {
-                    criterion: crit.id,
-                    value: Some(v),
-                }]
-            }
-            Typed::Partial => {
-                form.input = Some(text);
-                Vec::new()
-            }
-            Typed::Refused(why) => {
-                self.error(format!("{}:{why}", crit.name));
-                Vec::new()
-            }
-        }
-    }
-
-    fn review_action(&mut self, action: Action) -> Vec<Effect> {
-        let lang = self.lang;
-        match action {
-            Action::Back => {
-                self.screen = Screen::Queue;
-                self.review = None;
-                return Vec::new();
-            }
-            Action::NextApplication | Action::PrevApplication => {
-                let forward = action == Action::NextApplication;
-                let next = self
-                    .queue
-                    .neighbour(forward)
-                    .map(|r| (r.app_id.clone(), r.status));
-                match next {
-                    Some((id, status)) => {
-                        self.queue.move_by(if forward { 1 } else { -1 });
-                        if status == MyStatus::Recused {
-                            return self.open_selected();
-                        }
-                        return vec![Effect::OpenReview(id)];
-                    }
-                    None => self.info(lang.pick(
-                        "已是队列的最后/第一份。",
-                        "No more applications in that direction.",
-                    )),
-                }
-                return Vec::new();
-            }
-            Action::WidenLeft => self.split = (self.split + 5).min(80),
-            Action::WidenRight => self.split = self.split.saturating_sub(5).max(20),
-            Action::TogglePane => {
-                self.pane = match self.pane {
-                    Pane::Material => Pane::Scoring,
-                    Pane::Scoring => Pane::Material,
-                }
-            }
-            _ => {}
-        }
-        let Some(form) = &mut self.review else {
-            return Vec::new();
-        };
-        match action {
-            Action::NextField => form.set_focus(form.focus + 1),
-            Action::PrevField => form.set_focus(form.focus.saturating_sub(1)),
-            Action::NextTab => {
-                form.tab = (form.tab + 1) % form.tabs.len();
-                form.scroll = 0;
-            }
-            Action::PrevTab => {
-                form.tab = (form.tab + form.tabs.len() - 1) % form.tabs.len();
-                form.scroll = 0;
-            }
-            // On a narrow screen showing the scoring pane, the page keys
-            // scroll what is visible: the notes.
-            Action::ScrollDown if self.pane == Pane::Scoring && self.narrow => {
-                form.detail_scroll += 5
-            }
-            Action::ScrollUp if self.pane == Pane::Scoring && self.narrow => {
-                form.detail_scroll = form.detail_scroll.saturating_sub(5)
-            }
-            Action::ScrollDown => form.scroll += 10,
-            Action::ScrollUp => form.scroll = form.scroll.saturating_sub(10),
-            Action::NotesDown => form.detail_scroll += 3,
-            Action::NotesUp => form.detail_scroll = form.detail_scroll.saturating_sub(3),
-            Action::Increment | Action::Decrement | Action::ClearValue => {
-                if self.refuse_if_submitted() {
-                    return Vec::new();
-                }
-                let form = self.review.as_mut().expect("review open");
-                let Some(crit) = form.focused_criterion().cloned() else {
-                    return Vec::new();
-                };
-                let current = form.values[form.focus];
-                let value = match action {
-                    Action::Increment => Some(step(current, true, crit.max)),
-                    Action::Decrement => Some(step(current, false, crit.max)),
-                    _ => {
-                        // Backspace edits the typed digits first.
-                        if let Some(input) = &mut form.input {
-                            input.pop();
-                            let text = input.clone();
-                            match interpret(&text, crit.max, lang) {
-                                Typed::Value(v) => Some(v),
-                                _ => None,
-                            }
-                        } else {
-                            None
-                        }
-                    }
-                };
-                if action != Action::ClearValue {
-                    form.input = None;
-                }
-                if value == current {
-                    return Vec::new();
-                }
-                form.values[form.focus] = value;
-                return vec![Effect::SetValue {
-                    criterion: crit.id,
-                    value,
-                }];
-            }
-            Action::EditComment | Action::ExternalEditor => {
-                if self.refuse_if_submitted() {
-                    return Vec::new();
-                }
-                let form = self.review.as_ref().expect("review open");
-                let criterion = form.focused_id().to_string();
-                let text = form.focused_comment().to_string();
-                if action == Action::ExternalEditor {
-                    return vec![Effect::ExternalEditor { criterion, text }];
-                }
-                let title = match form.focused_criterion() {
-                    Some(c) => format!("{} · {}", lang.pick("评语", "Comment"), c.name),
-                    None => lang.pick("总体评语", "Overall comment").to_string(),
-                };
-                let mut area = TextArea::new(text.lines().map(str::to_string).collect());
-                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                area.move_cursor(ratatui_textarea::CursorMove::End);
-                self.editor = Some(CommentEditor {
-                    criterion,
-                    title,
-                    area,
-                    purpose: Purpose::Comment,
-                });
-            }
-            Action::Submit => {
-                if form.submitted() {
-                    self.info(lang.pick("此评分已提交。", "This review is already submitted."));
-                    return Vec::new();
-                }
-                let blank = form.blank_criteria();
-                if !blank.is_empty() {
-                    let text = format!(
-                        "{}{}",
-                        lang.pick("不能提交,以下评分项未填:", "Cannot submit; blank: "),
-                        blank.join(lang.pick("、", ", "))
-                    );
-                    self.error(text);
-                    return Vec::new();
-                }
-                self.popup = Some(Popup::Confirm(Confirm::Submit));
-            }
-            Action::Reopen => {
-                if !form.submitted() {
-                    self.info(
-                        lang.pick("此评分尚未提交,无需撤回。", "This review is not submitted."),
-                    );
-                    return Vec::new();
-                }
-                self.popup = Some(Popup::Confirm(Confirm::Reopen));
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    /// After a review's status changes in the store.
-    pub fn set_review_status(&mut self, status: ReviewStatus) {
-        if let Some(form) = &mut self.review {
-            form.status = Some(status);
-            let total = form.total();
-            let my = match status {
-                ReviewStatus::Submitted => MyStatus::Submitted,
-                ReviewStatus::Draft => MyStatus::Draft,
-            };
-            self.queue.update_row(&form.app.id, my, Some(total.of_100));
         }
     }
 }

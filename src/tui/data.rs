@@ -175,7 +175,7 @@ pub fn review_form(
     let mine = reviews
         .iter()
         .find(|r| r.member == member.id && r.application == app.id);
-    let values = criteria
+    let values: Vec<Option<f64>> = criteria
         .iter()
         .map(|c| {
             mine.and_then(|r| r.scores.iter().find(|s| s.criterion == c.id))
@@ -192,6 +192,13 @@ pub fn review_form(
         .collect();
     let status = mine.map(|r| r.status);
     let submitted = status == Some(ReviewStatus::Submitted);
+    // The store's rule (Writer::reopen_review): once submitting showed the
+    // others' submitted reviews, only the secretary's revisit reopens it.
+    let reopen_needs_revisit = submitted
+        && call.info.reviews_visible == ReviewsVisible::AfterOwnSubmission
+        && reviews.iter().any(|r| {
+            r.application == app.id && r.member != member.id && r.status == ReviewStatus::Submitted
+        });
     let others = match call.info.reviews_visible {
         ReviewsVisible::Never => Others::Hidden {
             until_submitted: false,
@@ -229,6 +236,11 @@ pub fn review_form(
     };
     let tier = call.tier(&app.tier);
     let actuals = store.actuals(&app.id)?;
+    let kept = store
+        .edit_buffers(&round.id, &member.id, &app.id)?
+        .into_iter()
+        .map(|(k, v)| (k, sanitize(&v)))
+        .collect();
     let mut form = ReviewForm {
         actuals,
         round: round.id.clone(),
@@ -272,6 +284,9 @@ pub fn review_form(
         focus: 0,
         input: None,
         overall: mine.map(|r| r.overall_comment.clone()).unwrap_or_default(),
+        stored: values.clone(),
+        kept,
+        reopen_needs_revisit,
         values,
         comments,
         status,

@@ -89,6 +89,7 @@ pub enum Action {
     ExternalEditor,
     Submit,
     Reopen,
+    DiscardKept,
     NextApplication,
     PrevApplication,
     NextTab,
@@ -174,6 +175,7 @@ pub const COMMANDS: &[Command] = &[
     cmd!(Review, ExternalEditor, "external_editor", "用 $EDITOR 写评语", "comment in $EDITOR", ["E"], false),
     cmd!(Review, Submit, "submit", "提交", "submit", ["S"], true),
     cmd!(Review, Reopen, "reopen", "撤回重评", "reopen", ["R"], false),
+    cmd!(Review, DiscardKept, "discard_kept", "放弃保留的未保存评语", "discard a kept comment", ["D"], false),
     cmd!(Review, NextApplication, "next_application", "下一份", "next application", ["n", "ctrl-down"], true),
     cmd!(Review, PrevApplication, "prev_application", "上一份", "previous application", ["p", "ctrl-up"], false),
     cmd!(Review, NextTab, "next_tab", "材料下一栏", "next material tab", ["]", "right"], false),
@@ -430,11 +432,23 @@ impl Keymap {
         lang: Lang,
         secretary: bool,
     ) -> Vec<(String, &'static str)> {
+        self.hints_where(context, lang, secretary, |c| c.hint)
+    }
+
+    /// The hints of the commands `show` picks (the screen's state decides:
+    /// a read-only review offers no editing keys, a narrow one offers `w`).
+    pub fn hints_where(
+        &self,
+        context: Context,
+        lang: Lang,
+        secretary: bool,
+        show: impl Fn(&Command) -> bool + Copy,
+    ) -> Vec<(String, &'static str)> {
         // The screen's own keys first: a narrow status bar cuts from the end.
         let of = |ctx: Context| {
             COMMANDS
                 .iter()
-                .filter(move |c| c.hint && c.context == ctx)
+                .filter(move |c| show(c) && c.context == ctx)
                 .filter(move |c| secretary || !c.for_secretary())
         };
         of(context)

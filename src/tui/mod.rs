@@ -3,26 +3,33 @@
 //! database for changes made by other processes, and draws.
 
 pub mod app;
+mod comments;
 pub mod data;
+pub mod editor;
 pub mod keymap;
 pub mod layout;
+mod mouse;
 pub mod queue;
 pub mod review;
+pub mod review_keys;
 pub mod search;
 pub mod secretary;
+mod secretary_effects;
 pub mod theme;
 pub mod timeline;
 pub mod view;
 
 use crate::i18n::Lang;
 use crate::store::Store;
-use app::{App, Effect, Pane, Screen};
+use app::{App, Effect, Screen};
+pub use mouse::mouse;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Rect;
+use secretary_effects::{drill, export, load_secretary, open_assessment, secretary_write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -94,13 +101,37 @@ fn enter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
     Ok(terminal)
 }
 
+/// Takes the terminal back after another program used it (`$EDITOR`):
+/// raw mode and the alternate screen again, the screen cleared by command,
+/// and a fresh `Terminal` whose empty buffers make the next draw repaint
+/// every cell. Unlike `Terminal::clear`, nothing here asks the terminal for
+/// its cursor position and waits for an answer that may never come.
+fn reenter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+    use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+    enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    Ok(ratatui::Terminal::new(
+        ratatui::backend::CrosstermBackend::new(std::io::stdout()),
+    )?)
+}
+
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut store = Store::open(&opts.db)?;
     let config = config_dir();
     let mut app = build_app(&store, opts.lang, opts.theme.as_deref(), config.as_deref())?;
     if let Some(id) = &opts.member {
         if store.member(id)?.is_none() {
-            anyhow::bail!("--as: no member {id:?} (see jury members)");
+            anyhow::bail!(
+                "--as: {} {id:?}{}",
+                opts.lang.pick("没有此成员", "no member"),
+                opts.lang.pick("(见 jury members)", " (see jury members)")
+            );
         }
         perform(&mut app, &mut store, Effect::SignIn(id.clone()));
     }
@@ -119,9 +150,21 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let mut terminal = enter_terminal()?;
     let guard = TerminalGuard;
     let result = event_loop(&mut terminal, &mut app, &mut store);
+    // Whatever ended the loop, the comment being typed is saved first.
+    flush_buffer(&mut app, &mut store);
     drop(guard);
     result
 }
+
+/// How long typing in the comment editor may go unsaved: its edit buffer
+/// is written at most this often while keys arrive, and at once when the
+/// editor closes or the session ends. A kill -9 loses at most this much.
+const BUFFER_SAVE_EVERY: Duration = Duration::from_millis(250);
+
+/// Input already queued is handled before drawing again, up to this long,
+/// so a large paste without bracketed paste is taken in whole batches and
+/// the screen still moves while it arrives.
+const DRAIN_FOR: Duration = Duration::from_millis(100);
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -130,10 +173,19 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut version = store.data_version()?;
     let mut last_poll = Instant::now();
+    let mut last_buffer_save = Instant::now() - BUFFER_SAVE_EVERY;
     let mut dirty = true;
     loop {
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
+        if app.editor.as_ref().is_some_and(|e| e.dirty)
+            && last_buffer_save.elapsed() >= BUFFER_SAVE_EVERY
+            && let Some(effect) = app.flush_buffer()
+        {
+            perform(app, store, effect);
+            last_buffer_save = Instant::now();
+            dirty = true;
+        }
         if dirty {
             fit(app, area);
             terminal.draw(|f| view::draw(f, app))?;
@@ -147,18 +199,27 @@ fn event_loop(
             return Ok(());
         }
         dirty |= poll_search(app);
-        // Poll briskly while a search is on its way.
+        // Poll briskly while a search is on its way or a buffer save is due.
         let wait = if app.search.as_ref().is_some_and(|s| s.pending() || !s.ready) {
-            20
+            Duration::from_millis(20)
+        } else if app.editor.as_ref().is_some_and(|e| e.dirty) {
+            BUFFER_SAVE_EVERY.saturating_sub(last_buffer_save.elapsed())
         } else {
-            200
+            Duration::from_millis(200)
         };
-        if event::poll(Duration::from_millis(wait))? {
-            // Drain what is queued before drawing again.
+        if event::poll(wait)? {
+            // Drain what is queued before drawing again. The poll(2) input
+            // source (crossterm's use-dev-tty) sees bytes still unread on
+            // the terminal; a zero timeout would not even look, so ask
+            // with the shortest wait instead.
+            let start = Instant::now();
             loop {
                 let ev = event::read()?;
                 dirty |= handle_event(app, store, terminal, ev, area)?;
-                if app.quit || !event::poll(Duration::ZERO)? {
+                if app.quit
+                    || start.elapsed() >= DRAIN_FOR
+                    || !event::poll(Duration::from_millis(1))?
+                {
                     break;
                 }
             }
@@ -172,6 +233,14 @@ fn event_loop(
                 dirty = true;
             }
         }
+    }
+}
+
+/// Saves the comment being typed now (before the session ends, or the
+/// terminal goes to another program).
+pub fn flush_buffer(app: &mut App, store: &mut Store) {
+    if let Some(effect) = app.flush_buffer() {
+        perform(app, store, effect);
     }
 }
 
@@ -206,7 +275,8 @@ fn handle_event(
     };
     for effect in effects {
         if let Effect::ExternalEditor { criterion, text } = effect {
-            external_editor(app, store, terminal, criterion, text)?;
+            flush_buffer(app, store);
+            comments::external_editor(app, store, terminal, criterion, text)?;
         } else {
             perform(app, store, effect);
         }
@@ -259,37 +329,81 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
                 .and_then(|()| sign_in(app, store, &member).map_err(|e| e.to_string()))
         }
         Effect::OpenReview(id) => open_review(app, store, &id).map_err(|e| e.to_string()),
-        Effect::SetValue { criterion, value } => {
+        Effect::SetValue {
+            criterion,
+            value,
+            expected,
+        } => {
             let Some((round, member, application)) = target else {
                 return;
             };
-            store
-                .write(&who, true, |w| {
-                    w.set_score_value(&round, &member, &application, &criterion, value)
-                })
-                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
-                .map_err(|e| e.to_string())
+            let written = store.write(&who, true, |w| {
+                w.set_score_value(
+                    &round,
+                    &member,
+                    &application,
+                    &criterion,
+                    value,
+                    Some(expected),
+                )
+            });
+            match written {
+                Ok(_) => {
+                    if let Some(form) = &mut app.review
+                        && let Some(i) = form.criteria.iter().position(|c| c.id == criterion)
+                    {
+                        form.stored[i] = value;
+                    }
+                    app.set_review_status(crate::domain::ReviewStatus::Draft);
+                    Ok(())
+                }
+                Err(crate::store::StoreError::Conflict { stored }) => {
+                    comments::conflict(app, &criterion, value, stored);
+                    return;
+                }
+                Err(e) => {
+                    // What was typed is not saved: it leaves the screen.
+                    comments::refused_value(app, store, e.to_string());
+                    return;
+                }
+            }
         }
         Effect::SaveBuffer { criterion, text } => {
             let Some((round, member, application)) = target else {
                 return;
             };
-            store
-                .write(&who, true, |w| {
-                    w.save_edit_buffer(&round, &member, &application, &criterion, &text)
-                })
-                .map(drop)
-                .map_err(|e| e.to_string())
+            match store.write(&who, true, |w| {
+                w.save_edit_buffer(&round, &member, &application, &criterion, &text)
+            }) {
+                Ok(_) => Ok(()),
+                // The editor stays open with the text; the message says why
+                // it cannot be kept (the round froze while typing).
+                Err(_) => {
+                    comments::unsaved(app);
+                    return;
+                }
+            }
         }
         Effect::CommitComment { criterion, text } => {
+            let Some(target) = target else {
+                return;
+            };
+            comments::commit(app, store, &who, &target, criterion, text);
+            return;
+        }
+        Effect::DiscardBuffer { criterion } => {
             let Some((round, member, application)) = target else {
                 return;
             };
             store
                 .write(&who, true, |w| {
-                    w.set_comment(&round, &member, &application, &criterion, &text)
+                    w.discard_edit_buffer(&round, &member, &application, &criterion)
                 })
-                .map(|_| app.set_review_status(crate::domain::ReviewStatus::Draft))
+                .map(|_| {
+                    if let Some(form) = &mut app.review {
+                        form.kept.remove(&criterion);
+                    }
+                })
                 .map_err(|e| e.to_string())
         }
         Effect::Submit => {
@@ -319,10 +433,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
                 Ok(_) => {
                     let _ = open_review(app, store, &application);
                     app.set_review_status(crate::domain::ReviewStatus::Draft);
-                    app.info(app.lang.pick(
-                        "已撤回,评分恢复为草稿。",
-                        "Reopened: the review is a draft again.",
-                    ));
+                    comments::after_reopen(app);
                     Ok(())
                 }
                 Err(e) => Err(e.to_string()),
@@ -405,38 +516,6 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         app.error(e);
         reload(app, store);
     }
-}
-
-/// Opens the assessment of the year after the latest round (the pilots'
-/// first year after the selection), then shows it.
-fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Result<(), String> {
-    let Some(s) = &app.secretary else {
-        return Ok(());
-    };
-    let call = s.call.clone();
-    let latest = store
-        .rounds()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|r| r.call == call.info.id && r.kind == crate::domain::RoundKind::Assessment)
-        .filter_map(|r| r.year)
-        .max();
-    let year = latest.map_or(call.info.pilot_start, |y| y + 1);
-    let deadline = year
-        .checked_add(1)
-        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 3, 31))
-        .ok_or_else(|| format!("{year}: out of range"))?;
-    let midterm = call.management.midterm_years.contains(&year);
-    let round = crate::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
-        .map_err(|e| e.to_string())?;
-    load_secretary(app, store)?;
-    let lang = app.lang;
-    app.info(format!(
-        "{} {}",
-        lang.pick("已开启:", "Opened:"),
-        crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en))
-    ));
-    Ok(())
 }
 
 /// Builds an application's timeline as the signed-in member may read it
@@ -530,167 +609,6 @@ fn poll_search(app: &mut App) -> bool {
     changed
 }
 
-/// Loads (or reloads) the secretary's matrix and list for the round the
-/// secretary works on, with the method chosen on screen.
-fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), String> {
-    let Some(member) = app.member.clone() else {
-        return Ok(());
-    };
-    let round = crate::tally::default_round(store)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| app.lang.pick("没有评审轮次。", "No rounds.").to_string())?;
-    let method = app
-        .secretary
-        .as_ref()
-        .map(|s| s.method)
-        .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
-    let (call, mut matrix) =
-        crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
-    let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let sight = crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
-    // What the secretary may not read is masked in the data itself, so no
-    // view can show it by mistake.
-    crate::tally::mask(&mut matrix, &mut lists, &sight);
-    let rows = || matrix.rows.iter().map(|r| r.app.as_str());
-    let masked: Vec<String> = sight.hidden_of(rows()).into_iter().collect();
-    let recused: Vec<String> = rows()
-        .filter(|a| sight.recused(a))
-        .map(str::to_string)
-        .collect();
-    let deliberations = sight
-        .deliberations(store, &round)
-        .map_err(|e| e.to_string())?;
-    let changes = store
-        .recusal_fact_changes(&round)
-        .map_err(|e| e.to_string())?;
-    if !changes.is_empty() && app.secretary.is_none() {
-        app.warn(format!(
-            "{} {}{}",
-            app.lang.pick(
-                "注意:评分开始后回避事实有变更",
-                "Note: recusal facts changed after scoring began:"
-            ),
-            changes.len(),
-            app.lang.pick(
-                " 处(详见 jury matrix 与审计链)。",
-                " (see jury matrix and the audit log)."
-            )
-        ));
-    }
-    match &mut app.secretary {
-        Some(s) => s.replace(matrix, lists, masked, recused),
-        None => {
-            app.secretary = Some(secretary::Secretary::new(
-                call, matrix, lists, masked, recused,
-            ))
-        }
-    }
-    if let Some(s) = &mut app.secretary {
-        s.deliberations = deliberations;
-    }
-    Ok(())
-}
-
-/// A secretary's write on the current round, then a reload of the screens.
-fn secretary_write(
-    app: &mut App,
-    store: &mut Store,
-    f: impl FnOnce(&mut crate::store::Writer<'_>, &str) -> crate::store::Result<()>,
-) -> Result<(), String> {
-    let Some(round) = app.secretary.as_ref().map(|s| s.matrix.round.id.clone()) else {
-        return Ok(());
-    };
-    let who = actor(app);
-    store
-        .write(&who, true, |w| f(w, &round))
-        .map_err(|e| e.to_string())?;
-    load_secretary(app, store)?;
-    if let Some(r) = store.round(&round).map_err(|e| e.to_string())?
-        && app.round.as_ref().is_some_and(|cur| cur.id == r.id)
-    {
-        app.round = Some(r);
-    }
-    Ok(())
-}
-
-fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
-    let Some(s) = &mut app.secretary else {
-        return Ok(());
-    };
-    if s.is_masked(id) {
-        return Ok(());
-    }
-    let sight = crate::sight::Sight::of(store, app.member.as_ref(), &s.matrix.round.id)
-        .map_err(|e| e.to_string())?;
-    let members: std::collections::BTreeMap<String, crate::domain::Member> = store
-        .members()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|m| (m.id.clone(), m))
-        .collect();
-    let reviews = store
-        .reviews(&s.matrix.round.id)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|r| r.application == id && sight.may_read(id, &r.member, r.status))
-        .map(|r| {
-            let name = members
-                .get(&r.member)
-                .map(|m| crate::text::sanitize(crate::i18n::name_in(app.lang, &m.name, &m.name_en)))
-                .unwrap_or_else(|| r.member.clone());
-            (name, r)
-        })
-        .collect();
-    s.drill = Some(secretary::Drill {
-        app: id.to_string(),
-        reviews,
-    });
-    app.popup = Some(app::Popup::Drill);
-    Ok(())
-}
-
-/// Exports the internal and the public list, each as CSV and XLSX, into
-/// the current folder, each logged with its SHA-256, and says where.
-fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
-    use sha2::Digest;
-    let Some(s) = &app.secretary else {
-        return Ok(());
-    };
-    let round = s.matrix.round.id.clone();
-    let who = actor(app);
-    let mut written = Vec::new();
-    let head = store.audit_head().map_err(|e| e.to_string())?;
-    for public in [false, true] {
-        let mut doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
-        doc.audit_head = head.as_ref().map(crate::export::head_text);
-        for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
-            let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
-            let kind = if public { "public" } else { "list" };
-            let path = std::path::PathBuf::from(format!("jury-{round}-{kind}.{}", format.as_str()));
-            crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
-            let sha = hex::encode(sha2::Sha256::digest(&bytes));
-            store
-                .write(&who, true, |w| {
-                    w.record_export(
-                        &round,
-                        format.as_str(),
-                        public,
-                        &path.display().to_string(),
-                        &sha,
-                    )
-                })
-                .map_err(|e| e.to_string())?;
-            written.push(path.display().to_string());
-        }
-    }
-    app.info(format!(
-        "{} {}",
-        app.lang.pick("已导出:", "Exported:"),
-        written.join(", ")
-    ));
-    Ok(())
-}
-
 fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
     let member = store
         .member(id)?
@@ -727,15 +645,30 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
             lang.pick("条。", "comment(s) from the last session.")
         ));
     }
+    let mut waiting = Vec::new();
     if !recovery.pending.is_empty() {
-        app.warn(format!(
+        waiting.push(format!(
             "{}{}",
             lang.pick(
-                "上次未保存的评语所属评分已提交或已截止,评语已保留,撤回重评后即恢复:",
-                "Comments from the last session wait until their review is reopened: "
+                "上次未保存的评语所属评分已提交,评语已保留,撤回重评后在该项按 Enter 即可继续:",
+                "Comments from the last session are kept until their review is reopened (then Enter on the row): "
             ),
             recovery.pending.join(lang.pick("、", ", "))
         ));
+    }
+    if !recovery.frozen.is_empty() {
+        // No reopen can help here: say what can.
+        waiting.push(format!(
+            "{}{}",
+            lang.pick(
+                "上次未保存的评语已保留,但其评分您已不能自行修改(只读);秘书请您复核后即可继续:",
+                "Comments from the last session are kept, but you can no longer change their review yourself (read-only); they can be finished once the secretary asks you to revisit: "
+            ),
+            recovery.frozen.join(lang.pick("、", ", "))
+        ));
+    }
+    if !waiting.is_empty() {
+        app.warn(waiting.join(lang.pick(" ", " ")));
     }
     Ok(())
 }
@@ -823,15 +756,20 @@ pub fn reload(app: &mut App, store: &mut Store) {
         if app.editor.is_none()
             && let Some(id) = app.review.as_ref().map(|f| f.app.id.clone())
         {
-            let input = app.review.as_ref().and_then(|f| f.input.clone());
+            // Digits being typed, and the value they replace as this screen
+            // saw it stored.
+            let typing = app
+                .review
+                .as_ref()
+                .and_then(|f| Some((f.input.clone()?, f.focus, f.stored.get(f.focus).copied()?)));
             if let Err(e) = open_review(app, store, &id) {
                 // e.g. a conflict declared meanwhile: nothing of it stays on screen.
                 app.review = None;
                 app.screen = Screen::Queue;
                 return Err(e);
             }
-            if let Some(form) = &mut app.review {
-                form.input = input.filter(|_| !form.submitted());
+            if let Some((input, focus, was)) = typing {
+                restore_typing(app, input, focus, was);
             }
         }
         Ok(())
@@ -841,160 +779,38 @@ pub fn reload(app: &mut App, store: &mut Store) {
     }
 }
 
-/// Mouse: click selects (and opens what is already selected), the wheel
-/// scrolls whatever is under the pointer.
-pub fn mouse(app: &mut App, m: MouseEvent, area: Rect) -> Vec<Effect> {
-    if app.popup.is_some() || app.editor.is_some() {
-        return Vec::new();
+/// Keeps the digits being typed across a reload, unless the stored value of
+/// that criterion changed meanwhile (the same member in another terminal):
+/// then the stale digits are dropped, the stored value shown, and the
+/// member told, so a half-typed value never overwrites a newer one.
+fn restore_typing(app: &mut App, input: String, focus: usize, was: Option<f64>) {
+    let lang = app.lang;
+    let read_only = app.review_read_only().is_some();
+    let Some(form) = &mut app.review else { return };
+    if form.focus != focus || read_only {
+        return;
     }
-    let body = layout::frame(area).body;
-    let inside = |r: Rect| {
-        m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+    let now = form.stored.get(focus).copied().flatten();
+    let same = match (now, was) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (None, None) => true,
+        _ => false,
     };
-    match app.screen {
-        Screen::Matrix | Screen::List | Screen::Search | Screen::Timeline => {
-            match m.kind {
-                MouseEventKind::ScrollDown => return app.act(keymap::Action::Down),
-                MouseEventKind::ScrollUp => return app.act(keymap::Action::Up),
-                _ => {}
-            }
-            Vec::new()
-        }
-        Screen::Picker => match m.kind {
-            MouseEventKind::ScrollDown => app.act(keymap::Action::Down),
-            MouseEventKind::ScrollUp => app.act(keymap::Action::Up),
-            MouseEventKind::Down(MouseButton::Left) if m.row > body.y => {
-                // List rows start inside the border; clicks map to rows only
-                // while the whole list fits (it does not scroll then).
-                let idx = (m.row - body.y - 1) as usize;
-                let visible = body.height.saturating_sub(2) as usize;
-                if idx < app.picker.members.len() && app.picker.members.len() <= visible {
-                    if idx == app.picker.selected {
-                        return app.act(keymap::Action::Open);
-                    }
-                    app.picker.selected = idx;
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Screen::Queue => {
-            let q = layout::queue(body);
-            match m.kind {
-                MouseEventKind::ScrollDown => app.queue.move_by(3),
-                MouseEventKind::ScrollUp => app.queue.move_by(-3),
-                MouseEventKind::Down(MouseButton::Left) if inside(q.rows) => {
-                    let pos = app.queue.offset + (m.row - q.rows.y) as usize;
-                    if pos < app.queue.visible.len() {
-                        if pos == app.queue.selected {
-                            return app.open_selected();
-                        }
-                        app.queue.selected = pos;
-                    }
-                }
-                _ => {}
-            }
-            Vec::new()
-        }
-        Screen::Review => {
-            let r = layout::review(body, app.split, app.pane == Pane::Material);
-            let over_material = r.material.is_some_and(inside);
-            let over_scoring = r.scoring.is_some_and(inside);
-            let over_notes = match (r.scoring, &app.review) {
-                (Some(rect), Some(form)) => {
-                    let inner = ratatui::widgets::Block::bordered().inner(rect);
-                    let [_, notes] = view::scoring::split(form, inner);
-                    inside(notes)
-                }
-                _ => false,
-            };
-            let Some(form) = &mut app.review else {
-                return Vec::new();
-            };
-            match m.kind {
-                MouseEventKind::ScrollDown if over_material => form.scroll += 3,
-                MouseEventKind::ScrollUp if over_material => {
-                    form.scroll = form.scroll.saturating_sub(3)
-                }
-                MouseEventKind::ScrollDown if over_notes => form.detail_scroll += 2,
-                MouseEventKind::ScrollUp if over_notes => {
-                    form.detail_scroll = form.detail_scroll.saturating_sub(2)
-                }
-                MouseEventKind::ScrollDown if over_scoring => form.set_focus(form.focus + 1),
-                MouseEventKind::ScrollUp if over_scoring => {
-                    form.set_focus(form.focus.saturating_sub(1))
-                }
-                MouseEventKind::Down(MouseButton::Left) if over_scoring => {
-                    let top = layout::criteria_top(r.scoring.expect("over scoring"));
-                    if m.row >= top {
-                        let idx = (m.row - top) as usize;
-                        if idx <= form.overall_row() {
-                            form.set_focus(idx);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            Vec::new()
-        }
+    if same {
+        form.input = Some(input);
+        return;
     }
-}
-
-/// Writes the comment in `$VISUAL`/`$EDITOR` (falling back to vi), with the
-/// terminal handed over to it meanwhile.
-fn external_editor(
-    app: &mut App,
-    store: &mut Store,
-    terminal: &mut ratatui::DefaultTerminal,
-    criterion: String,
-    text: String,
-) -> anyhow::Result<()> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let file = tempfile::Builder::new()
-        .prefix("jury-comment-")
-        .suffix(".txt")
-        .tempfile()?;
-    std::fs::write(file.path(), &text)?;
-    let _ = execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        DisableBracketedPaste
-    );
-    ratatui::restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(file.path())
-        .status();
-    *terminal = enter_terminal()?;
-    terminal.clear()?;
-    match status {
-        Ok(s) if s.success() => {
-            let new_text = std::fs::read_to_string(file.path())?;
-            let new_text = crate::text::sanitize(new_text.trim_end_matches('\n'));
-            if let Some(form) = &mut app.review {
-                match form.criteria.iter().position(|c| c.id == criterion) {
-                    Some(i) => form.comments[i] = new_text.clone(),
-                    None => form.overall = new_text.clone(),
-                }
-            }
-            perform(
-                app,
-                store,
-                Effect::CommitComment {
-                    criterion,
-                    text: new_text,
-                },
-            );
-        }
-        Ok(s) => app.warn(format!(
-            "{editor}: {s}; {}",
-            app.lang.pick("评语未更改。", "comment unchanged.")
-        )),
-        Err(e) => app.error(format!("{editor}: {e}")),
-    }
-    Ok(())
+    let name = form
+        .criteria
+        .get(focus)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let shown = now.map_or_else(|| lang.pick("空", "blank").to_string(), |v| v.to_string());
+    app.warn(format!(
+        "{}{name}{}{shown}{}{input}{}",
+        lang.pick("「", "'"),
+        lang.pick("」已在别处改为 ", "' was changed elsewhere to "),
+        lang.pick(";您正在输入的 ", "; what you were typing ("),
+        lang.pick(" 已清除。", ") is cleared.")
+    ));
 }

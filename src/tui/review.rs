@@ -56,7 +56,17 @@ pub struct ReviewForm {
     pub rubric: Rubric,
     pub criteria: Vec<Criterion>,
     pub values: Vec<Option<f64>>,
+    /// The values as this screen last saw them stored: what a write
+    /// replaces (see `Effect::SetValue`), and what a reload compares with.
+    pub stored: Vec<Option<f64>>,
     pub comments: Vec<String>,
+    /// Comments typed and not committed (edit buffers kept because the
+    /// review was submitted elsewhere or the round moved on): criterion id,
+    /// '' for the overall comment → text. The editor opens with them.
+    pub kept: std::collections::BTreeMap<String, String>,
+    /// Submitted, and submitting showed the others' submitted reviews: the
+    /// member cannot reopen it; only the secretary's revisit request can.
+    pub reopen_needs_revisit: bool,
     pub overall: String,
     pub status: Option<ReviewStatus>,
     /// Focused row: a criterion, or `criteria.len()` for the overall comment.
@@ -137,6 +147,15 @@ impl ReviewForm {
             .get(self.focus)
             .map(String::as_str)
             .unwrap_or(&self.overall)
+    }
+
+    /// The text the editor opens with on the focused row: the kept text
+    /// when there is one (it started from the comment and went further).
+    pub fn editable_comment(&self) -> &str {
+        self.kept
+            .get(self.focused_id())
+            .map(String::as_str)
+            .unwrap_or_else(|| self.focused_comment())
     }
 
     /// The criterion id of the focused row; empty for the overall comment.

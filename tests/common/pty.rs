@@ -39,6 +39,11 @@ pub struct Tui {
 impl Tui {
     /// Starts `jury --db DB --lang en ARGS` in a fresh 120x40 terminal.
     pub fn start(db: &Path, args: &[&str]) -> Tui {
+        Tui::start_with(db, args, &[])
+    }
+
+    /// As `start`, with these environment variables set (e.g. `EDITOR`).
+    pub fn start_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -68,6 +73,9 @@ impl Tui {
             "EDITOR",
         ] {
             cmd.env_remove(var);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         cmd.cwd(home.path());
         let child = pty.slave.spawn_command(cmd).expect("spawn jury");
@@ -137,6 +145,11 @@ impl Tui {
     pub fn send(&mut self, keys: &str) {
         self.write(keys);
         thread::sleep(PAUSE);
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Sends keys as a terminal sends them, without pausing.

@@ -193,6 +193,10 @@ pub struct Recovery {
     pub committed: usize,
     /// Applications whose buffered comment must wait for a reopen.
     pub pending: Vec<String>,
+    /// Applications whose buffered comment is kept where the member cannot
+    /// reopen the review (its round no longer takes scores, or submitting
+    /// showed the others' scores): only a revisit request can restore it.
+    pub frozen: Vec<String>,
 }
 
 /// What a scoring write is about: checked once, shared by the fine-grained
@@ -337,6 +341,14 @@ impl Writer<'_> {
     }
 
     /// Sets one criterion's value (None: blank) in a draft review.
+    ///
+    /// `expected` is the value this write replaces, as the writer last saw
+    /// it stored (`Some(None)`: blank or no row). When the stored value is
+    /// another (the same member changed it in another terminal meanwhile),
+    /// the write is refused with [`StoreError::Conflict`] carrying the
+    /// stored value, so a stale screen never overwrites a newer value
+    /// silently. `None` writes unconditionally (imports, tools). The check
+    /// and the audited write share this transaction.
     pub fn set_score_value(
         &mut self,
         round: &str,
@@ -344,6 +356,7 @@ impl Writer<'_> {
         app: &str,
         criterion: &str,
         value: Option<f64>,
+        expected: Option<Option<f64>>,
     ) -> Result<Change> {
         let t = self.scoring_target(round, member, app)?;
         let Some(c) = t.rubric.criterion(&t.application.tier, criterion) else {
@@ -355,6 +368,12 @@ impl Writer<'_> {
             review::check_value(c.max, v)
                 .map_err(|e| StoreError::Refused(format!("{} ({}): {e}", c.id, c.name)))?;
         }
+        if let Some(expected) = expected {
+            let stored = self.stored_value(&[round, member, app], criterion)?;
+            if !same_value(stored, expected) {
+                return Err(StoreError::Conflict { stored });
+            }
+        }
         let key = self.open_draft(&t)?;
         self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |conn| {
             conn.execute(
@@ -364,6 +383,21 @@ impl Writer<'_> {
                 params![key[0], key[1], key[2], criterion, value],
             )
         })
+    }
+
+    /// One criterion's stored value (None: blank or no row).
+    fn stored_value(&self, key: &[&str; 3], criterion: &str) -> Result<Option<f64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM scores WHERE round_id = ?1 AND member_id = ?2
+                 AND application_id = ?3 AND criterion_id = ?4",
+                params![key[0], key[1], key[2], criterion],
+                |r| r.get::<_, Option<f64>>(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Sets a criterion's comment, or the overall comment when `criterion`
@@ -460,13 +494,7 @@ impl Writer<'_> {
         if self.review_status(&key)? != Some(ReviewStatus::Submitted) {
             return refuse("only a submitted review can be reopened");
         }
-        let visible = read::call(self.conn, &t.round.call)?
-            .map(|c| c.info.reviews_visible)
-            .unwrap_or_default();
-        let others_shown = read::reviews_of(self.conn, round, app)?
-            .iter()
-            .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
-        if visible == ReviewsVisible::AfterOwnSubmission && others_shown {
+        if self.reopen_needs_revisit(&t.round, member, app)? {
             return refuse(
                 "the other reviewers' scores have been shown to you since you submitted: \
                  only the secretary can send this review back to you (revisit)",
@@ -481,7 +509,25 @@ impl Writer<'_> {
         })
     }
 
-    /// Saves the text of a comment being typed (every keystroke; not audited).
+    /// Whether submitting showed this member the others' submitted reviews
+    /// (`after_own_submission` and one exists), so that only a revisit
+    /// request may reopen the review.
+    fn reopen_needs_revisit(&self, round: &Round, member: &str, app: &str) -> Result<bool> {
+        let visible = read::call(self.conn, &round.call)?
+            .map(|c| c.info.reviews_visible)
+            .unwrap_or_default();
+        let others_shown = read::reviews_of(self.conn, &round.id, app)?
+            .iter()
+            .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
+        Ok(visible == ReviewsVisible::AfterOwnSubmission && others_shown)
+    }
+
+    /// Saves the text of a comment being typed (not audited: it is work in
+    /// progress, committed to the audited comment when the editor closes).
+    /// Refused when the member may not score the application now (a frozen
+    /// round without an open revisit, recused, not assigned), so that a kept
+    /// buffer of a frozen round is never overwritten. A submitted review
+    /// still takes it: the text waits there for a reopen.
     pub fn save_edit_buffer(
         &mut self,
         round: &str,
@@ -490,6 +536,7 @@ impl Writer<'_> {
         criterion: &str,
         text: &str,
     ) -> Result<()> {
+        self.scoring_target(round, member, app)?;
         self.conn.execute(
             "INSERT INTO edit_buffers (round_id, member_id, application_id, criterion_id, text, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -501,10 +548,49 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Drops a kept comment the member explicitly chose to discard (the
+    /// committed comment is untouched). Allowed in any round state: it is
+    /// the member's own unsaved text.
+    pub fn discard_edit_buffer(
+        &mut self,
+        round: &str,
+        member: &str,
+        app: &str,
+        criterion: &str,
+    ) -> Result<()> {
+        let n = self.conn.execute(
+            "DELETE FROM edit_buffers WHERE round_id = ?1 AND member_id = ?2
+             AND application_id = ?3 AND criterion_id = ?4",
+            params![round, member, app, criterion],
+        )?;
+        if n > 0 {
+            self.log.note("edit_buffer", Change::Updated);
+        }
+        Ok(())
+    }
+
+    /// Whether only the secretary can make a review editable for this
+    /// member again: its round no longer takes scores and no revisit is
+    /// open, or it is submitted and the member has seen the others' scores.
+    fn needs_secretary(&self, round: &str, member: &str, app: &str) -> Result<bool> {
+        let Some(r) = read::round(self.conn, round)? else {
+            return Ok(true);
+        };
+        let revisiting = r.state == RoundState::Deliberation
+            && read::open_revisit(self.conn, round, member, app)?.is_some();
+        if !r.state.accepts_scores() && !revisiting {
+            return Ok(true);
+        }
+        let submitted = self.review_status(&[round, member, app])? == Some(ReviewStatus::Submitted);
+        Ok(submitted && self.reopen_needs_revisit(&r, member, app)?)
+    }
+
     /// Commits every edit buffer a member left behind (a killed process) into
     /// the comments it belongs to. A buffer that cannot be committed now (the
     /// review was submitted, the round closed) is kept, never dropped: it is
-    /// counted in `pending` and committed once the review is reopened.
+    /// counted in `pending` (the member's reopen restores it) or `frozen`
+    /// (only a revisit request can), and shown in the editor when it opens
+    /// again.
     pub fn recover_edit_buffers(&mut self, member: &str) -> Result<Recovery> {
         let pending: Vec<(String, String, String, String)> = {
             let mut stmt = self.conn.prepare(
@@ -520,10 +606,23 @@ impl Writer<'_> {
         for (round, app, criterion, text) in pending {
             match self.set_comment(&round, member, &app, &criterion, &text) {
                 Ok(_) => recovery.committed += 1,
+                Err(StoreError::Refused(_)) if self.needs_secretary(&round, member, &app)? => {
+                    recovery.frozen.push(app)
+                }
                 Err(StoreError::Refused(_)) => recovery.pending.push(app),
                 Err(e) => return Err(e),
             }
         }
         Ok(recovery)
+    }
+}
+
+/// Stored values compare exactly as written, with a tolerance only for the
+/// round trip through SQLite's REAL.
+fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        _ => false,
     }
 }

@@ -15,7 +15,11 @@ use ratatui::widgets::{Block, Paragraph};
 pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let t = &app.theme;
     let lang = app.lang;
-    let [body, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(area);
+    // The reasons take the lines they need (up to four), the list the rest:
+    // no blank lines under a list that is cut off.
+    let why = reasons(app, s, area.width as usize);
+    let [body, detail] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(why.len() as u16)]).areas(area);
     let inner_w = body.width.saturating_sub(2) as usize;
     let name = |id: &str| s.matrix.label(&s.call, id, lang);
     let fixed = 2 + 5 + 8 + 1 + 14 + 8 + 9 + 1 + 10 + 6;
@@ -81,7 +85,14 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     t.muted(),
                 ),
                 Span::raw(" "),
-                Span::styled(pad(&s.app_name(&l.app), name_w), t.text()),
+                // A blank column always parts the name from the 市州.
+                Span::styled(
+                    pad(
+                        &truncate(&s.app_name(&l.app), name_w.saturating_sub(1)),
+                        name_w,
+                    ),
+                    t.text(),
+                ),
                 Span::styled(
                     pad(&place.map(|p| name(&p.prefecture)).unwrap_or_default(), 8),
                     t.text(),
@@ -164,7 +175,14 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         .border_style(t.border(true));
     f.render_widget(Paragraph::new(lines).block(block), body);
 
-    // Why the selected line stands where it does.
+    f.render_widget(Paragraph::new(why), detail);
+}
+
+/// Why the selected line stands where it does, wrapped to `cols`.
+fn reasons(app: &App, s: &Secretary, cols: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let lang = app.lang;
+    let name = |id: &str| s.matrix.label(&s.call, id, lang);
     let mut why: Vec<Line> = Vec::new();
     if let Some(l) = s.selected_line() {
         let text = l
@@ -184,18 +202,12 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             ),
             _ => lang.pick("按排名。", "By rank.").to_string(),
         };
-        for w in wrap(
-            &format!("{}:{text}", s.app_name(&l.app)),
-            detail.width as usize,
-        )
-        .into_iter()
-        .take(4)
+        for w in wrap(&format!("{}:{text}", s.app_name(&l.app)), cols)
+            .into_iter()
+            .take(4)
         {
-            why.push(Line::from(Span::styled(
-                truncate(&w, detail.width as usize),
-                t.muted(),
-            )));
+            why.push(Line::from(Span::styled(truncate(&w, cols), t.muted())));
         }
     }
-    f.render_widget(Paragraph::new(why), detail);
+    why
 }

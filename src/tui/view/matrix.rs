@@ -6,7 +6,7 @@ use super::super::app::App;
 use super::super::secretary::Secretary;
 use crate::domain::aggregate::Reliability;
 use crate::tally::Cell;
-use crate::text::{pad, pad_left, sanitize, truncate};
+use crate::text::{pad, pad_left, sanitize, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -50,7 +50,21 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     // An assessment adds investment completed against the year's plan.
     let assessment = s.matrix.round.kind == crate::domain::RoundKind::Assessment;
     let invest_w = if assessment { 7 } else { 0 };
-    let fixed = 8 + 2 + cell_w * k + invest_w + 8 + 6 + 8 + 6 + 5 + 4 + 8;
+    // Columns that give way, in this order, until names get room to be
+    // read (at 80 columns: the spare margin, the standardised rank, the
+    // range, then the tier, which the sort order shows anyway).
+    const NAME_MIN: usize = 14;
+    let core = 2 + cell_w * k + invest_w + 8 + 6 + 5 + 4;
+    let mut optional = [(8usize, true), (8, true), (6, true), (8, true)];
+    for i in 0..optional.len() {
+        let used: usize = core + optional.iter().filter(|o| o.1).map(|o| o.0).sum::<usize>();
+        if inner_w.saturating_sub(used) >= NAME_MIN {
+            break;
+        }
+        optional[i].1 = false;
+    }
+    let [_, show_z, show_range, show_tier] = optional.map(|o| o.1);
+    let fixed = core + optional.iter().filter(|o| o.1).map(|o| o.0).sum::<usize>();
     let name_w = inner_w.saturating_sub(fixed).max(8);
     let name_of = |id: &str| -> String {
         s.call
@@ -58,10 +72,18 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             .map(|x| crate::i18n::name_in(lang, &x.name, &x.name_en).to_string())
             .unwrap_or_else(|| id.to_string())
     };
+    // Every header keeps a blank column before the next one.
     let mut head = format!(
         "  {}{}",
-        pad(lang.pick("申报主体", "Applicant"), name_w),
-        pad(lang.pick("层级", "Tier"), 8)
+        pad(
+            &truncate(lang.pick("申报主体", "Applicant"), name_w.saturating_sub(1)),
+            name_w
+        ),
+        if show_tier {
+            pad(lang.pick("层级", "Tier"), 8)
+        } else {
+            String::new()
+        }
     );
     for r in &s.matrix.reviewers {
         head.push_str(&pad_left(&r.id, cell_w));
@@ -69,14 +91,15 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     if assessment {
         head.push_str(&pad_left(lang.pick("投资", "Inv."), invest_w));
     }
-    head.push_str(&format!(
-        "{}{}{}{}{}",
-        pad_left(lang.pick("综合", "Agg."), 8),
-        pad_left(lang.pick("排名", "Rank"), 6),
-        pad_left(lang.pick("标准化", "z-rank"), 8),
-        pad_left(lang.pick("极差", "Range"), 6),
-        pad_left(lang.pick("分歧", "Flag"), 5),
-    ));
+    head.push_str(&pad_left(lang.pick("综合", "Agg."), 8));
+    head.push_str(&pad_left(lang.pick("排名", "Rank"), 6));
+    if show_z {
+        head.push_str(&pad_left(lang.pick("标准化", "z-rank"), 8));
+    }
+    if show_range {
+        head.push_str(&pad_left(lang.pick("极差", "Range"), 6));
+    }
+    head.push_str(&pad_left(lang.pick("分歧", "Flag"), 5));
     head.push_str(&pad_left(lang.pick("议", "Dis"), 4));
     let mut lines = vec![Line::from(Span::styled(
         truncate(&head, inner_w),
@@ -97,8 +120,10 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                 ),
                 t.text(),
             ),
-            Span::styled(pad(&name_of(&row.tier), 8), t.muted()),
         ];
+        if show_tier {
+            spans.push(Span::styled(pad(&name_of(&row.tier), 8), t.muted()));
+        }
         for (c, reviewer) in row.cells.iter().zip(&s.matrix.reviewers) {
             let (text, style) = match (masked, c) {
                 (true, _) | (_, Cell::Masked) => ("·".to_string(), t.muted()),
@@ -165,25 +190,29 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             ),
             t.text(),
         ));
-        spans.push(Span::styled(
-            pad_left(
-                &row.adjusted_rank
-                    .filter(|_| !masked)
-                    .map(|r| r.to_string())
-                    .unwrap_or_default(),
-                8,
-            ),
-            t.muted(),
-        ));
-        spans.push(Span::styled(
-            pad_left(
-                &agg.and_then(|a| a.range)
-                    .map(|r| format!("{r:.1}"))
-                    .unwrap_or_default(),
-                6,
-            ),
-            t.text(),
-        ));
+        if show_z {
+            spans.push(Span::styled(
+                pad_left(
+                    &row.adjusted_rank
+                        .filter(|_| !masked)
+                        .map(|r| r.to_string())
+                        .unwrap_or_default(),
+                    8,
+                ),
+                t.muted(),
+            ));
+        }
+        if show_range {
+            spans.push(Span::styled(
+                pad_left(
+                    &agg.and_then(|a| a.range)
+                        .map(|r| format!("{r:.1}"))
+                        .unwrap_or_default(),
+                    6,
+                ),
+                t.text(),
+            ));
+        }
         spans.push(Span::styled(
             pad_left(
                 if row.disputed && !masked {
@@ -259,8 +288,20 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
         ),
     };
     let w = stats.width as usize;
-    // Calibration wraps over two lines before anything is cut.
-    let mut text: Vec<Line> = crate::text::wrap(&cal.join("  "), w.saturating_sub(1))
+    // Calibration wraps over two lines before anything is cut, between
+    // reviewers: never inside one reviewer's numbers.
+    let mut rows: Vec<String> = Vec::new();
+    for item in cal {
+        let item = truncate(&item, w.saturating_sub(1));
+        match rows.last_mut() {
+            Some(row) if width(row) + 2 + width(&item) <= w.saturating_sub(1) => {
+                row.push_str("  ");
+                row.push_str(&item);
+            }
+            _ => rows.push(item),
+        }
+    }
+    let mut text: Vec<Line> = rows
         .into_iter()
         .take(2)
         .map(|l| Line::from(Span::styled(format!(" {l}"), t.muted())))

@@ -19,6 +19,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
 pub fn draw(f: &mut Frame, app: &App) {
+    if f.area().width < MIN_WIDTH || f.area().height < MIN_HEIGHT {
+        too_small(f, app);
+        return;
+    }
     let areas = layout::frame(f.area());
     header(f, app, areas.header);
     match app.screen {
@@ -127,10 +131,7 @@ fn status(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, name) in app
-        .keymap
-        .hints(app.context(), app.lang, app.is_secretary())
-    {
+    for (key, name) in hints(app) {
         let piece = width(&key) + width(name) + 3;
         if used + piece > area.width as usize {
             break;
@@ -143,6 +144,85 @@ fn status(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         used += piece;
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints of the widget that has the keys: the editor while it is
+/// open; on the review screen, only what the review's state allows.
+fn hints(app: &App) -> Vec<(String, &'static str)> {
+    use super::keymap::Action;
+    use super::review_keys::ReadOnly;
+    if let Some(editor) = &app.editor {
+        return editor.hints(app.lang);
+    }
+    let secretary = app.is_secretary();
+    if app.screen != Screen::Review || app.popup.is_some() {
+        return app.keymap.hints(app.context(), app.lang, secretary);
+    }
+    let read_only = app.review_read_only();
+    let kept = app
+        .review
+        .as_ref()
+        .is_some_and(|f| f.kept.contains_key(f.focused_id()));
+    let mut hints = app
+        .keymap
+        .hints_where(app.context(), app.lang, secretary, |c| match c.action {
+            Action::Increment | Action::Decrement | Action::EditComment | Action::Submit => {
+                c.hint && read_only.is_none()
+            }
+            Action::Reopen => read_only == Some(ReadOnly::Submitted),
+            Action::TogglePane => app.narrow,
+            Action::DiscardKept => kept,
+            _ => c.hint,
+        });
+    // Under 100 columns the pane switch comes first: a narrow status bar
+    // cuts from the end, and without it half the screen is unreachable.
+    if app.narrow
+        && let Some(cmd) =
+            super::keymap::command(super::keymap::Context::Review, Action::TogglePane)
+        && let Some(i) = hints
+            .iter()
+            .position(|(_, n)| *n == app.lang.pick(cmd.zh, cmd.en))
+    {
+        let w = hints.remove(i);
+        hints.insert(0, w);
+    }
+    hints
+}
+
+/// Below this size no screen is legible: a notice says so instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+fn too_small(f: &mut Frame, app: &App) {
+    let area = f.area();
+    let lang = app.lang;
+    let lines = [
+        lang.pick("窗口太小", "Window too small").to_string(),
+        format!(
+            "{} {MIN_WIDTH}×{MIN_HEIGHT}",
+            lang.pick("至少需要", "needs at least")
+        ),
+        format!("({}×{})", area.width, area.height),
+    ];
+    let shown: Vec<Line> = lines
+        .iter()
+        .take(area.height as usize)
+        .map(|l| {
+            let text = truncate(l, area.width as usize);
+            let pad = (area.width as usize).saturating_sub(width(&text)) / 2;
+            Line::from(Span::styled(
+                format!("{}{text}", " ".repeat(pad)),
+                app.theme.fg("warning"),
+            ))
+        })
+        .collect();
+    let top = area.height.saturating_sub(shown.len() as u16) / 2;
+    let rect = ratatui::layout::Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    f.render_widget(Paragraph::new(shown), rect);
 }
 
 fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {

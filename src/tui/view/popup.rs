@@ -2,7 +2,7 @@
 //! and the comment editor. `Clear` goes under each so wide characters of the
 //! screen below cannot break the border.
 
-use super::super::app::{App, Confirm, Popup};
+use super::super::app::{App, Confirm, Popup, Purpose};
 use super::super::keymap::{COMMANDS, Context};
 use super::super::layout::centered;
 use crate::text::{pad, width};
@@ -39,10 +39,21 @@ pub fn draw(f: &mut Frame, app: &App) {
             Block::bordered()
                 .title(Span::styled(format!(" {} ", editor.title), t.title()))
                 .title_bottom(Line::from(Span::styled(
-                    app.lang.pick(
-                        " Esc / Ctrl-S 保存并关闭 · 每个按键都已保存 ",
-                        " Esc / Ctrl-S save and close · every keystroke is kept ",
-                    ),
+                    // Says what is true now: typing is kept within a
+                    // quarter second, not on every keystroke.
+                    match (editor.purpose == Purpose::Comment, editor.dirty) {
+                        (true, false) => app.lang.pick(
+                            " Esc / Ctrl-S 保存并关闭 · 已暂存 ",
+                            " Esc / Ctrl-S save and close · kept ",
+                        ),
+                        (true, true) => app.lang.pick(
+                            " Esc / Ctrl-S 保存并关闭 · 暂存中… ",
+                            " Esc / Ctrl-S save and close · keeping… ",
+                        ),
+                        _ => app
+                            .lang
+                            .pick(" Esc / Ctrl-S 保存并关闭 ", " Esc / Ctrl-S save and close "),
+                    },
                     t.muted(),
                 )))
                 .border_style(t.border(true)),
@@ -64,6 +75,9 @@ pub fn draw(f: &mut Frame, app: &App) {
             first,
             typed,
         }) => passphrase(f, app, member, typed, Some(first.is_some())),
+        Some(Popup::Conflict {
+            name, mine, theirs, ..
+        }) => conflict(f, app, name, *mine, *theirs),
         None => {}
     }
 }
@@ -112,6 +126,11 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
                     "Esc Ctrl-S",
                     "评语编辑时:保存并关闭",
                     "in the comment editor: save and close",
+                ),
+                (
+                    "Ctrl-D",
+                    "评语编辑时:放弃这段文字(需确认)",
+                    "in the comment editor: discard the text (confirmed)",
                 ),
             ] {
                 lines.push(Line::from(vec![
@@ -234,6 +253,13 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
                 "A round over every current pilot, each reviewer assigned to all (recusals apply); logged.",
             ),
         ),
+        Confirm::DiscardKept => (
+            lang.pick(" 放弃保留的评语 ", " Discard the kept comment? "),
+            lang.pick(
+                "这段未保存的文字将被删除,无法恢复;已保存的评语不变。",
+                "The unsaved text is deleted for good; the saved comment stays.",
+            ),
+        ),
         Confirm::Finalise => (
             lang.pick(" 定案 ", " Finalise? "),
             lang.pick(
@@ -243,6 +269,9 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
         ),
     };
     let first = match (what, &app.review, &app.secretary) {
+        (Confirm::DiscardKept, Some(r), _) => {
+            crate::text::truncate(&r.editable_comment().replace('\n', " "), 60)
+        }
         (Confirm::Submit | Confirm::Reopen, Some(r), _) => {
             format!(
                 "{}  {} {:.1}",
@@ -451,6 +480,67 @@ fn choose(f: &mut Frame, app: &App, reviewers: &[(String, String)]) {
     let block = Block::bordered()
         .title(Span::styled(
             app.lang.pick(" 请专家复核 ", " Ask to revisit "),
+            t.title(),
+        ))
+        .border_style(t.border(true));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn fmt_value(v: Option<f64>, lang: crate::i18n::Lang) -> String {
+    v.map_or_else(|| lang.pick("空", "blank").to_string(), |v| v.to_string())
+}
+
+/// Two terminals as the same member wrote one criterion: both values, and
+/// the choice.
+fn conflict(f: &mut Frame, app: &App, name: &str, mine: Option<f64>, theirs: Option<f64>) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let lines = vec![
+        Line::from(Span::styled(
+            format!(
+                "{}{name}{}",
+                lang.pick("「", "'"),
+                lang.pick(
+                    "」已在别处(另一终端)修改。",
+                    "' was changed elsewhere (another terminal)."
+                )
+            ),
+            t.text(),
+        )),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(lang.pick(" 已保存的: ", " Saved:  "), t.muted()),
+            Span::styled(
+                fmt_value(theirs, lang),
+                t.fg("ok").add_modifier(Modifier::BOLD),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(lang.pick(" 您输入的: ", " Yours:  "), t.muted()),
+            Span::styled(
+                fmt_value(mine, lang),
+                t.fg("warning").add_modifier(Modifier::BOLD),
+            ),
+        ]),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(" t / Esc ", t.selection()),
+            Span::styled(lang.pick(" 保留已保存的   ", " keep saved   "), t.text()),
+            Span::styled(" m ", t.bar()),
+            Span::styled(lang.pick(" 用我的覆盖", " overwrite with mine"), t.text()),
+        ]),
+    ];
+    let widest = lines
+        .iter()
+        .map(|l| width(&l.to_string()))
+        .max()
+        .unwrap_or(40);
+    let w = u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(4);
+    let area = centered(f.area(), w.max(40), 8);
+    clear(f, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            lang.pick(" 分值冲突 ", " Conflicting value "),
             t.title(),
         ))
         .border_style(t.border(true));

@@ -6,6 +6,7 @@ use super::super::app::App;
 use super::super::keymap::{Action, Context};
 use super::super::layout;
 use super::super::review::{Others, ReviewForm};
+use super::super::review_keys::ReadOnly;
 use crate::domain::ReviewStatus;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 use ratatui::Frame;
@@ -31,19 +32,7 @@ pub fn split(form: &ReviewForm, inner: Rect) -> [Rect; 2] {
 pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
     let t = &app.theme;
     let lang = app.lang;
-    let total = form.total();
-    let status = match form.status {
-        Some(ReviewStatus::Submitted) => lang.pick("已提交", "submitted"),
-        Some(ReviewStatus::Draft) => lang.pick("草稿(已自动保存)", "draft (saved)"),
-        None => lang.pick("未开始", "not started"),
-    };
-    let title = format!(
-        " {} · {} · {} {:.1}/100 ",
-        lang.pick("评分", "Scoring"),
-        status,
-        lang.pick("合计", "total"),
-        total.of_100
-    );
+    let title = title(app, form, area.width as usize);
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
         .border_style(t.border(app.pane == super::super::app::Pane::Scoring));
@@ -161,6 +150,50 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
     f.render_widget(Paragraph::new(shown), detail_area);
 }
 
+/// The pane's title: the review's state and its total, and under 100
+/// columns (no material pane) the application's name. What does not fit
+/// goes first from the name, then the "Scoring" label; the total always
+/// stays.
+fn title(app: &App, form: &ReviewForm, cols: usize) -> String {
+    let lang = app.lang;
+    let status = match (app.review_read_only(), form.status) {
+        (Some(ReadOnly::Frozen(state)), _) => {
+            format!("{} · {}", state.label(lang), lang.pick("只读", "read-only"))
+        }
+        (_, Some(ReviewStatus::Submitted)) => {
+            lang.pick("已提交 · 只读", "submitted, read-only").into()
+        }
+        (_, Some(ReviewStatus::Draft)) => lang.pick("草稿(已自动保存)", "draft (saved)").into(),
+        (_, None) => lang.pick("未开始", "not started").into(),
+    };
+    let total = format!(
+        "{} {:.1}/100",
+        lang.pick("合计", "total"),
+        form.total().of_100
+    );
+    // Border corners and a space either side.
+    let room = cols.saturating_sub(4);
+    let sep = " · ";
+    let mut parts = vec![total];
+    if width(&status) + width(sep) + width(&parts[0]) <= room {
+        parts.insert(0, status);
+    }
+    let label = lang.pick("评分", "Scoring");
+    let used = |parts: &[String]| -> usize {
+        parts.iter().map(|p| width(p)).sum::<usize>() + width(sep) * parts.len().saturating_sub(1)
+    };
+    if used(&parts) + width(label) + width(sep) <= room {
+        parts.insert(0, label.to_string());
+    }
+    if app.narrow {
+        let left = room.saturating_sub(used(&parts) + width(sep));
+        if left >= 4 {
+            parts.insert(1.min(parts.len() - 1), truncate(&form.app.name, left));
+        }
+    }
+    truncate(&format!(" {} ", parts.join(sep)), cols.saturating_sub(2))
+}
+
 /// The notes under the criteria: the focused criterion's descriptors, its
 /// comment, and the other reviewers' results (or why they are hidden).
 pub fn notes(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
@@ -205,7 +238,31 @@ pub fn notes(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
         t.fg("header"),
     )));
     let comment = form.focused_comment();
-    if comment.trim().is_empty() {
+    if let Some(kept) = form.kept.get(form.focused_id()) {
+        let how = if app.review_read_only().is_some() {
+            lang.pick(
+                "保留的未保存评语(只读:可改时按 Enter 继续;D 放弃):",
+                "Kept, not yet saved (read-only: Enter continues once it can change; D discards):",
+            )
+        } else {
+            lang.pick(
+                "保留的未保存评语(Enter 继续编辑,D 放弃):",
+                "Kept, not yet saved (Enter continues it, D discards):",
+            )
+        };
+        lines.push(Line::from(Span::styled(how, t.fg("warning"))));
+        for l in wrap(kept, w) {
+            lines.push(Line::from(Span::styled(l, t.fg("warning"))));
+        }
+        if !comment.trim().is_empty() {
+            lines.push(Line::from(Span::styled(
+                lang.pick("已保存的评语:", "Saved comment:"),
+                t.fg("header"),
+            )));
+        }
+    }
+    let kept = form.kept.contains_key(form.focused_id());
+    if comment.trim().is_empty() && !kept {
         lines.push(Line::from(Span::styled(
             lang.pick("(无。按 Enter 填写)", "(none; Enter to write one)"),
             t.muted(),
