@@ -152,8 +152,9 @@ impl Writer<'_> {
         };
         if r.state != RoundState::Deliberation {
             let state = r.state.as_str();
+            let label = r.state.label(crate::i18n::Lang::Zh);
             return refuse(say(
-                format!("本轮({round})处于 {state} 阶段:只有进入合议的轮次才能定案"),
+                format!("本轮({round})目前{label}:只有进入合议的轮次才能定案"),
                 format!("round {round} is in {state}: only a round in deliberation can be finalised"),
             ));
         }
