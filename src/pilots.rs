@@ -5,8 +5,8 @@
 
 use crate::domain::management::{self, Pilot, Reserve};
 use crate::domain::*;
-use crate::store::{Result, Store, StoreError};
 use crate::i18n::say;
+use crate::store::{Result, Store, StoreError};
 use crate::tally::{Matrix, TierList};
 use std::collections::BTreeMap;
 
@@ -213,14 +213,12 @@ pub fn open_assessment(
     deadline: chrono::NaiveDate,
     actor: &str,
 ) -> Result<Round> {
-    let call = store
-        .call(call_id)?
-        .ok_or_else(|| {
-            StoreError::Refused(say(
-                format!("找不到通知 {call_id:?}"),
-                format!("no call {call_id:?}"),
-            ))
-        })?;
+    let call = store.call(call_id)?.ok_or_else(|| {
+        StoreError::Refused(say(
+            format!("找不到通知 {call_id:?}"),
+            format!("no call {call_id:?}"),
+        ))
+    })?;
     let rubric = call.assessment_rubric().ok_or_else(|| {
         StoreError::Refused(say(
             format!("通知 {call_id} 没有考核评分细则(带等次分档的评分细则)"),

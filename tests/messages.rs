@@ -62,7 +62,10 @@ fn a_store_refusal_comes_in_the_interface_language() {
 
     // The secretary's lifecycle refusals too.
     let (zh, en) = refused_in_both(&db, &["--as", "m01", "advance"]);
-    assert!(zh.contains("本轮(sel-2016)已进入合议:须定案才能继续"), "{zh}");
+    assert!(
+        zh.contains("本轮(sel-2016)已进入合议:须定案才能继续"),
+        "{zh}"
+    );
     assert!(
         en.contains("the round is in deliberation: finalise it to go on"),
         "{en}"
@@ -170,5 +173,8 @@ fn the_command_lines_value_errors_come_in_the_interface_language() {
     // A secretary's refusal without the process language: `--format`.
     let (zh, en) = refused_in_both(&db, &["export", "--out", "list.pdf"]);
     assert!(zh.contains("--format: 请指明格式"), "{zh}");
-    assert!(en.contains("--format: give one (csv, xlsx, json, md)"), "{en}");
+    assert!(
+        en.contains("--format: give one (csv, xlsx, json, md)"),
+        "{en}"
+    );
 }

@@ -359,13 +359,12 @@ pub fn main() -> ExitCode {
 
 /// The database used when no `--db` is given.
 pub fn default_db_path() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "jury")
-        .ok_or_else(|| {
-            anyhow::anyhow!(say(
-                "找不到用户主目录:请用 --db PATH 指定数据库",
-                "no home directory: pass --db PATH",
-            ))
-        })?;
+    let dirs = directories::ProjectDirs::from("", "", "jury").ok_or_else(|| {
+        anyhow::anyhow!(say(
+            "找不到用户主目录:请用 --db PATH 指定数据库",
+            "no home directory: pass --db PATH",
+        ))
+    })?;
     Ok(dirs.data_dir().join("jury.db"))
 }
 
@@ -606,22 +605,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let head = store.audit_head()?;
             let bytes = if score_sheet {
                 let id = member.expect("clap requires --member");
-                let m = store
-                    .member(&id)?
-                    .ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "--member: {} {id:?}",
-                            lang.pick("没有此成员", "no member")
-                        )
-                    })?;
-                let r = store
-                    .round(&round)?
-                    .ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "--round: {} {round:?}",
-                            lang.pick("没有此轮次", "no round")
-                        )
-                    })?;
+                let m = store.member(&id)?.ok_or_else(|| {
+                    anyhow::anyhow!("--member: {} {id:?}", lang.pick("没有此成员", "no member"))
+                })?;
+                let r = store.round(&round)?.ok_or_else(|| {
+                    anyhow::anyhow!("--round: {} {round:?}", lang.pick("没有此轮次", "no round"))
+                })?;
                 let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
                 let mut rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
                 if let Some(h) = &head {
@@ -633,7 +622,10 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
                     _ => anyhow::bail!(
                         "{}",
-                        lang.pick("评分表只能导出为 csv 或 xlsx", "a score sheet is csv or xlsx")
+                        lang.pick(
+                            "评分表只能导出为 csv 或 xlsx",
+                            "a score sheet is csv or xlsx"
+                        )
                     ),
                 }
             } else {
@@ -774,10 +766,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let viewer = access::viewer(&store, &cli.as_member, lang)?
                 .member()
                 .cloned();
-            let q =
-                crate::search::query::parse(&query).map_err(|e| {
-                    anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: "))
-                })?;
+            let q = crate::search::query::parse(&query)
+                .map_err(|e| anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: ")))?;
             let index = crate::search::load(&store, viewer.as_ref())?;
             report::search(&index.search(&q, limit), json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -1022,13 +1012,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    crate::domain::date::parse(s)
-        .ok_or_else(|| {
-            say(
-                format!("应为日期,如 2020-03-31,实际为 {s:?}"),
-                format!("expected a date such as 2020-03-31, found {s:?}"),
-            )
-        })
+    crate::domain::date::parse(s).ok_or_else(|| {
+        say(
+            format!("应为日期,如 2020-03-31,实际为 {s:?}"),
+            format!("expected a date such as 2020-03-31, found {s:?}"),
+        )
+    })
 }
 
 fn display_path(p: &Path) -> String {

@@ -138,7 +138,9 @@ impl Application {
                 if !amount.is_finite() || *amount < 0.0 {
                     problems.push(say(
                         format!("projects[{i}].plan.{year}:应为不小于 0 的金额,实际为 {amount}"),
-                        format!("projects[{i}].plan.{year}: expected an amount ≥ 0, found {amount}"),
+                        format!(
+                            "projects[{i}].plan.{year}: expected an amount ≥ 0, found {amount}"
+                        ),
                     ));
                 }
             }

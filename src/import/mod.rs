@@ -159,31 +159,25 @@ pub const MAX_FIELD_BYTES: usize = 256 * 1024;
 
 /// The error for a field over [`MAX_FIELD_BYTES`].
 pub(crate) fn field_too_long(origin: Origin, len: usize) -> ImportError {
-    ImportError::new(
-        origin,
-        {
-            let (max, found) = (MAX_FIELD_BYTES / 1024, len.div_ceil(1024));
-            say(
-                format!("应为一个字段不超过 {max} KiB 的文字,实际为 {found} KiB"),
-                format!("expected at most {max} KiB of text in one field, found {found} KiB"),
-            )
-        },
-    )
+    ImportError::new(origin, {
+        let (max, found) = (MAX_FIELD_BYTES / 1024, len.div_ceil(1024));
+        say(
+            format!("应为一个字段不超过 {max} KiB 的文字,实际为 {found} KiB"),
+            format!("expected at most {max} KiB of text in one field, found {found} KiB"),
+        )
+    })
 }
 
 fn parse_file(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
     if file.bytes.len() > MAX_FILE_BYTES {
-        return Err(vec![ImportError::new(
-            Origin::file(&file.name),
-            {
-                let max = MAX_FILE_BYTES / (1024 * 1024);
-                let found = file.bytes.len().div_ceil(1024 * 1024);
-                say(
-                    format!("应为不超过 {max} MiB 的文件,实际为 {found} MiB"),
-                    format!("expected a file of at most {max} MiB, found {found} MiB"),
-                )
-            },
-        )]);
+        return Err(vec![ImportError::new(Origin::file(&file.name), {
+            let max = MAX_FILE_BYTES / (1024 * 1024);
+            let found = file.bytes.len().div_ceil(1024 * 1024);
+            say(
+                format!("应为不超过 {max} MiB 的文件,实际为 {found} MiB"),
+                format!("expected a file of at most {max} MiB, found {found} MiB"),
+            )
+        })]);
     }
     let lower = file.name.to_ascii_lowercase();
     if lower.ends_with(".toml") {
@@ -211,10 +205,9 @@ fn check_duplicates(records: &[Located]) -> Result<(), Vec<ImportError>> {
         let key = match &r.record {
             Record::Call(c, _) => say(format!("通知 {}", c.info.id), format!("call {}", c.info.id)),
             Record::Member(m) => say(format!("成员 {}", m.id), format!("member {}", m.id)),
-            Record::Application(a) => say(
-                format!("申报 {}", a.id),
-                format!("application {}", a.id),
-            ),
+            Record::Application(a) => {
+                say(format!("申报 {}", a.id), format!("application {}", a.id))
+            }
             Record::Projects(a, _) => {
                 say(format!("{a} 的投资计划"), format!("investment plan of {a}"))
             }

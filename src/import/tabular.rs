@@ -306,7 +306,10 @@ impl<'a> Row<'a> {
         if v.is_empty() {
             Err(ImportError::new(
                 self.origin(col),
-                say("应有内容,实际为空单元格", "expected a value, found an empty cell"),
+                say(
+                    "应有内容,实际为空单元格",
+                    "expected a value, found an empty cell",
+                ),
             ))
         } else {
             Ok(v)

@@ -393,24 +393,21 @@ impl Keymap {
                             format!("keymap: [{ctx_name}] has no command {cmd_id:?}"),
                         )
                     })?;
-                let list = keys
-                    .as_array()
-                    .ok_or_else(|| {
-                        say(
-                            format!("keymap:{ctx_name}.{cmd_id} 应为按键列表"),
-                            format!("keymap: {ctx_name}.{cmd_id} must be a list of keys"),
-                        )
-                    })?;
+                let list = keys.as_array().ok_or_else(|| {
+                    say(
+                        format!("keymap:{ctx_name}.{cmd_id} 应为按键列表"),
+                        format!("keymap: {ctx_name}.{cmd_id} must be a list of keys"),
+                    )
+                })?;
                 let mut parsed = Vec::new();
                 for k in list {
                     let s = k.as_str().unwrap_or("");
-                    parsed
-                        .push(Key::parse(s).ok_or_else(|| {
-                            say(
-                                format!("keymap:{ctx_name}.{cmd_id}:无法识别的按键 {s:?}"),
-                                format!("keymap: {ctx_name}.{cmd_id}: bad key {s:?}"),
-                            )
-                        })?);
+                    parsed.push(Key::parse(s).ok_or_else(|| {
+                        say(
+                            format!("keymap:{ctx_name}.{cmd_id}:无法识别的按键 {s:?}"),
+                            format!("keymap: {ctx_name}.{cmd_id}: bad key {s:?}"),
+                        )
+                    })?);
                 }
                 map.bindings.insert((ctx, cmd.action), parsed);
             }

@@ -2,10 +2,10 @@
 //! a user's `themes/NAME.toml` in the config directory overrides or adds
 //! one. A theme may name a `parent` and list only the roles it changes.
 
+use crate::i18n::say;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use crate::i18n::say;
 use std::path::Path;
 
 const BUNDLED: &[(&str, &str)] = &[
@@ -127,8 +127,12 @@ impl Theme {
                     format!("theme {name}: parent loop at {n}"),
                 ));
             }
-            let file: ThemeFile =
-                toml::from_str(&text).map_err(|e| say(format!("主题 {n}:{}", e.message()), format!("theme {n}: {}", e.message())))?;
+            let file: ThemeFile = toml::from_str(&text).map_err(|e| {
+                say(
+                    format!("主题 {n}:{}", e.message()),
+                    format!("theme {n}: {}", e.message()),
+                )
+            })?;
             next = file.parent.clone();
             if next.as_deref() == Some(n.as_str()) {
                 dir = None;
@@ -144,13 +148,12 @@ impl Theme {
                         format!("theme {n}: unknown role {role:?}"),
                     ));
                 }
-                let c = parse_color(value)
-                    .ok_or_else(|| {
-                        say(
-                            format!("主题 {n}:{role} = {value:?} 不是颜色"),
-                            format!("theme {n}: {role} = {value:?} is not a colour"),
-                        )
-                    })?;
+                let c = parse_color(value).ok_or_else(|| {
+                    say(
+                        format!("主题 {n}:{role} = {value:?} 不是颜色"),
+                        format!("theme {n}: {role} = {value:?} is not a colour"),
+                    )
+                })?;
                 colors.insert(role.clone(), c);
             }
         }

@@ -244,7 +244,10 @@ impl Writer<'_> {
             let (id, state) = (&round.id, round.state);
             return refuse(say(
                 format!("本轮({id}){},不再接受评分", state_zh(state)),
-                format!("round {id} is in {} and no longer takes scores", state.as_str()),
+                format!(
+                    "round {id} is in {} and no longer takes scores",
+                    state.as_str()
+                ),
             ));
         }
         let Some(member) = read::member(self.conn, member)? else {

@@ -155,7 +155,9 @@ impl Writer<'_> {
             let label = r.state.label(crate::i18n::Lang::Zh);
             return refuse(say(
                 format!("本轮({round})目前{label}:只有进入合议的轮次才能定案"),
-                format!("round {round} is in {state}: only a round in deliberation can be finalised"),
+                format!(
+                    "round {round} is in {state}: only a round in deliberation can be finalised"
+                ),
             ));
         }
         let by = self.actor.clone();
