@@ -18,7 +18,12 @@ pub fn hash(passphrase: &str) -> anyhow::Result<String> {
     Argon2::default()
         .hash_password(passphrase.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing the passphrase: {e}"))
+        .map_err(|e| {
+            anyhow::anyhow!(crate::i18n::say(
+                format!("计算口令散列时出错:{e}"),
+                format!("hashing the passphrase: {e}"),
+            ))
+        })
 }
 
 /// Whether `passphrase` matches a stored hash. A malformed hash matches nothing.
@@ -39,7 +44,10 @@ pub fn read(prompt: &str) -> anyhow::Result<String> {
         return Ok(p);
     }
     rpassword::prompt_password(prompt).map_err(|e| {
-        anyhow::anyhow!("{prompt}: no terminal to ask on ({e}); set {PASSPHRASE_ENV} for scripts")
+        anyhow::anyhow!(crate::i18n::say(
+            format!("{prompt}:没有可供输入的终端({e});脚本请设置 {PASSPHRASE_ENV}"),
+            format!("{prompt}: no terminal to ask on ({e}); set {PASSPHRASE_ENV} for scripts"),
+        ))
     })
 }
 
@@ -79,9 +87,10 @@ pub fn read_new(lang: crate::i18n::Lang) -> anyhow::Result<String> {
 
 fn read_prompt(prompt: &str) -> anyhow::Result<String> {
     rpassword::prompt_password(prompt).map_err(|e| {
-        anyhow::anyhow!(
-            "{prompt}: no terminal to ask on ({e}); set {NEW_PASSPHRASE_ENV} for scripts"
-        )
+        anyhow::anyhow!(crate::i18n::say(
+            format!("{prompt}:没有可供输入的终端({e});脚本请设置 {NEW_PASSPHRASE_ENV}"),
+            format!("{prompt}: no terminal to ask on ({e}); set {NEW_PASSPHRASE_ENV} for scripts"),
+        ))
     })
 }
 

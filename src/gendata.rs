@@ -186,11 +186,17 @@ pub fn generate(
 ) -> anyhow::Result<(usize, usize)> {
     let calls = store.calls()?;
     let call = calls.first().ok_or_else(|| {
-        anyhow::anyhow!("no call: import sample-data first (or run jury demo --db PATH)")
+        anyhow::anyhow!(crate::i18n::say(
+            "没有通知:请先导入 sample-data(或运行 jury demo --db PATH)",
+            "no call: import sample-data first (or run jury demo --db PATH)",
+        ))
     })?;
     let templates = store.applications(&call.info.id)?;
     if applications > 0 && templates.is_empty() {
-        anyhow::bail!("no applications to copy: import sample-data first");
+        anyhow::bail!(crate::i18n::say(
+            "没有可复制的申报:请先导入 sample-data",
+            "no applications to copy: import sample-data first",
+        ));
     }
     let mut rng = Rng(seed.max(1));
     store.write("gen-data", true, |w| {

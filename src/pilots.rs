@@ -5,6 +5,7 @@
 
 use crate::domain::management::{self, Pilot, Reserve};
 use crate::domain::*;
+use crate::i18n::say;
 use crate::store::{Result, Store, StoreError};
 use crate::tally::{Matrix, TierList};
 use std::collections::BTreeMap;
@@ -213,23 +214,31 @@ pub fn open_assessment(
     deadline: chrono::NaiveDate,
     actor: &str,
 ) -> Result<Round> {
-    let call = store
-        .call(call_id)?
-        .ok_or_else(|| StoreError::Refused(format!("no call {call_id:?}")))?;
+    let call = store.call(call_id)?.ok_or_else(|| {
+        StoreError::Refused(say(
+            format!("找不到通知 {call_id:?}"),
+            format!("no call {call_id:?}"),
+        ))
+    })?;
     let rubric = call.assessment_rubric().ok_or_else(|| {
-        StoreError::Refused(format!(
-            "call {call_id} has no assessment rubric (a rubric with grade bands)"
+        StoreError::Refused(say(
+            format!("通知 {call_id} 没有考核评分细则(带等次分档的评分细则)"),
+            format!("call {call_id} has no assessment rubric (a rubric with grade bands)"),
         ))
     })?;
     if !(call.info.pilot_start..=call.info.pilot_end).contains(&year) {
-        return Err(StoreError::Refused(format!(
-            "year: the call's pilots run {}–{}; {year} is outside it",
-            call.info.pilot_start, call.info.pilot_end
+        let (start, end) = (call.info.pilot_start, call.info.pilot_end);
+        return Err(StoreError::Refused(say(
+            format!("year:本通知的试点期为 {start}–{end} 年;{year} 年不在其内"),
+            format!("year: the call's pilots run {start}–{end}; {year} is outside it"),
         )));
     }
     let id = format!("asm-{year}");
     if store.round(&id)?.is_some() {
-        return Err(StoreError::Refused(format!("round {id} already exists")));
+        return Err(StoreError::Refused(say(
+            format!("轮次 {id} 已存在"),
+            format!("round {id} already exists"),
+        )));
     }
     // Who is a pilot in `year` rests on every earlier round's decisions.
     let open: Vec<String> = store
@@ -240,15 +249,22 @@ pub fn open_assessment(
         .map(|r| r.id)
         .collect();
     if !open.is_empty() {
-        return Err(StoreError::Refused(format!(
-            "finalise the earlier rounds first ({}): who is a pilot in {year} rests on them",
-            open.join(", ")
+        return Err(StoreError::Refused(say(
+            format!(
+                "请先为此前的轮次定案({}):{year} 年哪些是试点取决于它们",
+                open.join("、")
+            ),
+            format!(
+                "finalise the earlier rounds first ({}): who is a pilot in {year} rests on them",
+                open.join(", ")
+            ),
         )));
     }
     let pilots = pilots(store, &call, Some(year))?;
     if pilots.is_empty() {
-        return Err(StoreError::Refused(format!(
-            "no pilots to assess in {year}: finalise the selection first"
+        return Err(StoreError::Refused(say(
+            format!("{year} 年没有可考核的试点:请先为遴选定案"),
+            format!("no pilots to assess in {year}: finalise the selection first"),
         )));
     }
     // A mid-term by the call's rules, or because the secretary says so.

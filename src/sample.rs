@@ -42,8 +42,12 @@ fn import(
             bytes: bytes.to_vec(),
         })
         .collect();
-    crate::import::run(store, &files, actor, false, &mut |_| {})
-        .map_err(|e| anyhow::anyhow!("bundled sample data: {e}"))?;
+    crate::import::run(store, &files, actor, false, &mut |_| {}).map_err(|e| {
+        anyhow::anyhow!(crate::i18n::say(
+            format!("内置示例数据:{e}"),
+            format!("bundled sample data: {e}"),
+        ))
+    })?;
     Ok(())
 }
 
@@ -88,11 +92,12 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
     // each assessment when its round closed.
     let list_day = chrono::NaiveDate::from_ymd_opt(2017, 2, 20);
     crate::tally::finalise_on(store, "sel-2016", method, false, secretary, lang, list_day)?;
-    let call = store
-        .calls()?
-        .into_iter()
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("bundled sample data: no call"))?;
+    let call = store.calls()?.into_iter().next().ok_or_else(|| {
+        anyhow::anyhow!(crate::i18n::say(
+            "内置示例数据:没有通知",
+            "bundled sample data: no call",
+        ))
+    })?;
     for (year, midterm) in [(2017, false), (2018, true), (2019, false)] {
         let deadline = chrono::NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a real date");
         let round = crate::pilots::open_assessment(
@@ -155,9 +160,12 @@ fn assessment_sheets(
     round: &crate::domain::Round,
 ) -> anyhow::Result<Vec<crate::domain::ReviewSheet>> {
     use crate::domain::{ReviewSheet, ReviewStatus, Score};
-    let rubric = call
-        .rubric(&round.rubric)
-        .ok_or_else(|| anyhow::anyhow!("round {} has no rubric", round.id))?;
+    let rubric = call.rubric(&round.rubric).ok_or_else(|| {
+        anyhow::anyhow!(crate::i18n::say(
+            format!("轮次 {} 没有评分细则", round.id),
+            format!("round {} has no rubric", round.id),
+        ))
+    })?;
     let year = round.year.unwrap_or(call.info.pilot_start);
     let mut out = Vec::new();
     for a in store.assignments(&round.id)? {

@@ -39,9 +39,12 @@ impl Sight {
         let Some(member) = viewer else {
             return Ok(Sight::everything());
         };
-        let round = store
-            .round(round)?
-            .ok_or_else(|| StoreError::Refused(format!("no round {round:?}")))?;
+        let round = store.round(round)?.ok_or_else(|| {
+            StoreError::Refused(crate::i18n::say(
+                format!("找不到轮次 {round:?}"),
+                format!("no round {round:?}"),
+            ))
+        })?;
         let call = store
             .call(&round.call)?
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;

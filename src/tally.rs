@@ -139,9 +139,12 @@ fn rank_within_tiers(
 
 /// Builds the matrix of a round under an aggregation method.
 pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Matrix)> {
-    let round = store
-        .round(round_id)?
-        .ok_or_else(|| StoreError::Refused(format!("no round {round_id:?}")))?;
+    let round = store.round(round_id)?.ok_or_else(|| {
+        StoreError::Refused(crate::i18n::say(
+            format!("找不到轮次 {round_id:?}"),
+            format!("no round {round_id:?}"),
+        ))
+    })?;
     let call = store
         .call(&round.call)?
         .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no call")))?;
@@ -438,9 +441,9 @@ pub fn finalise_on(
     lang: crate::i18n::Lang,
     decided_on: Option<chrono::NaiveDate>,
 ) -> Result<usize> {
-    let r = store
-        .round(round)?
-        .ok_or_else(|| StoreError::Refused(format!("no round {round:?}")))?;
+    let r = store.round(round)?.ok_or_else(|| {
+        StoreError::Refused(format!("{} {round:?}", lang.pick("找不到轮次", "no round")))
+    })?;
     let progress = store.progress(&r)?;
     let missing = progress.draft + progress.not_started;
     if missing > 0 && !allow_missing {

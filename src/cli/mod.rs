@@ -8,7 +8,7 @@ mod report;
 mod secretary;
 mod timeline;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, say};
 use crate::store::Store;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -298,19 +298,52 @@ pub enum Command {
     },
 }
 
+// The value parsers run inside `Cli::parse`, before `--lang` is known to the
+// faces: `main` sets the process language from a first look at the
+// arguments, and they `say` in it.
 fn parse_outcome(s: &str) -> Result<crate::domain::Outcome, String> {
     crate::domain::Outcome::parse(s).ok_or_else(|| {
-        "expected selected, reserve, not_selected, continued, warned or exited".to_string()
+        say(
+            "应为 selected(入选)、reserve(备选)、not_selected(未入选)、continued(继续试点)、warned(限期整改)或 exited(退出)",
+            "expected selected, reserve, not_selected, continued, warned or exited",
+        )
     })
 }
 
 fn parse_method(s: &str) -> Result<crate::domain::aggregate::Method, String> {
-    crate::domain::aggregate::Method::parse(s)
-        .ok_or_else(|| "expected trimmed_mean, mean, median or z_score".to_string())
+    crate::domain::aggregate::Method::parse(s).ok_or_else(|| {
+        say(
+            "应为 trimmed_mean(去掉最高最低后平均)、mean(平均)、median(中位数)或 z_score(标准化)",
+            "expected trimmed_mean, mean, median or z_score",
+        )
+    })
+}
+
+/// `--lang` as given on the command line, read before clap parses it (for
+/// the value parsers' messages); None when absent or not a language.
+fn lang_in_args() -> Option<Lang> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value {
+            Some("zh") => found = Some(Lang::Zh),
+            Some("en") => found = Some(Lang::En),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    crate::i18n::set_process_lang(lang_in_args().unwrap_or_else(Lang::from_env));
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     // The store's refusals are composed below the faces: in this language.
@@ -326,8 +359,12 @@ pub fn main() -> ExitCode {
 
 /// The database used when no `--db` is given.
 pub fn default_db_path() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "jury")
-        .ok_or_else(|| anyhow::anyhow!("no home directory: pass --db PATH"))?;
+    let dirs = directories::ProjectDirs::from("", "", "jury").ok_or_else(|| {
+        anyhow::anyhow!(say(
+            "找不到用户主目录:请用 --db PATH 指定数据库",
+            "no home directory: pass --db PATH",
+        ))
+    })?;
     Ok(dirs.data_dir().join("jury.db"))
 }
 
@@ -406,13 +443,27 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 Some(c) => c,
                 None => match store.calls()?.as_slice() {
                     [only] => only.info.id.clone(),
-                    [] => anyhow::bail!("no call: import one first"),
-                    _ => anyhow::bail!("--call: this database holds several calls; say which"),
+                    [] => anyhow::bail!(
+                        "{}",
+                        lang.pick("没有通知:请先导入", "no call: import one first")
+                    ),
+                    _ => anyhow::bail!(
+                        "--call: {}",
+                        lang.pick(
+                            "此数据库有多个通知,请指明是哪一个",
+                            "this database holds several calls; say which"
+                        )
+                    ),
                 },
             };
             let deadline = deadline
                 .or_else(|| chrono::NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31))
-                .ok_or_else(|| anyhow::anyhow!("--year: {year} is out of range"))?;
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--year: {year} {}",
+                        lang.pick("超出范围", "is out of range")
+                    )
+                })?;
             let round =
                 crate::pilots::open_assessment(&mut store, &call, year, midterm, deadline, &actor)?;
             let assigned = store.assignments(&round.id)?;
@@ -540,7 +591,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     Some("json") => crate::export::Format::Json,
                     Some("md") => crate::export::Format::Md,
                     _ => anyhow::bail!(
-                        "--format: give one (csv, xlsx, json, md), or an --out ending in one"
+                        "--format: {}",
+                        lang.pick(
+                            "请指明格式(csv、xlsx、json、md),或让 --out 以其中之一结尾",
+                            "give one (csv, xlsx, json, md), or an --out ending in one"
+                        )
                     ),
                 },
             };
@@ -550,12 +605,12 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let head = store.audit_head()?;
             let bytes = if score_sheet {
                 let id = member.expect("clap requires --member");
-                let m = store
-                    .member(&id)?
-                    .ok_or_else(|| anyhow::anyhow!("--member: no member {id:?}"))?;
-                let r = store
-                    .round(&round)?
-                    .ok_or_else(|| anyhow::anyhow!("--round: no round {round:?}"))?;
+                let m = store.member(&id)?.ok_or_else(|| {
+                    anyhow::anyhow!("--member: {} {id:?}", lang.pick("没有此成员", "no member"))
+                })?;
+                let r = store.round(&round)?.ok_or_else(|| {
+                    anyhow::anyhow!("--round: {} {round:?}", lang.pick("没有此轮次", "no round"))
+                })?;
                 let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
                 let mut rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
                 if let Some(h) = &head {
@@ -565,7 +620,13 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 match format {
                     crate::export::Format::Csv => crate::export::rows_csv(&rows),
                     crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
-                    _ => anyhow::bail!("a score sheet is csv or xlsx"),
+                    _ => anyhow::bail!(
+                        "{}",
+                        lang.pick(
+                            "评分表只能导出为 csv 或 xlsx",
+                            "a score sheet is csv or xlsx"
+                        )
+                    ),
                 }
             } else {
                 let (call, mut m) = crate::tally::matrix(&store, &round, method)?;
@@ -705,8 +766,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let viewer = access::viewer(&store, &cli.as_member, lang)?
                 .member()
                 .cloned();
-            let q =
-                crate::search::query::parse(&query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
+            let q = crate::search::query::parse(&query)
+                .map_err(|e| anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: ")))?;
             let index = crate::search::load(&store, viewer.as_ref())?;
             report::search(&index.search(&q, limit), json, lang)?;
             Ok(ExitCode::SUCCESS)
@@ -951,8 +1012,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    crate::domain::date::parse(s)
-        .ok_or_else(|| format!("expected a date such as 2020-03-31, found {s:?}"))
+    crate::domain::date::parse(s).ok_or_else(|| {
+        say(
+            format!("应为日期,如 2020-03-31,实际为 {s:?}"),
+            format!("expected a date such as 2020-03-31, found {s:?}"),
+        )
+    })
 }
 
 fn display_path(p: &Path) -> String {

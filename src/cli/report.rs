@@ -350,7 +350,12 @@ pub fn eligibility(
             && call.tier(t).is_none()
         {
             let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!("--tier: expected one of {}, found {t:?}", ids.join(", "));
+            anyhow::bail!(
+                "--tier: {} {}{} {t:?}",
+                lang.pick("应为", "expected one of"),
+                ids.join(lang.pick("、", ", ")),
+                lang.pick(" 之一,实际为", ", found")
+            );
         }
         for app in store.applications(&call.info.id)? {
             if tier.is_some_and(|t| t != app.tier) {
@@ -432,9 +437,16 @@ pub fn verify(
         if chain.contains(&a) {
             anchors_ok += 1;
         } else {
-            report.problems.push(crate::store::VerifyProblem::anchor(format!(
-                "{a} is not in this database's audit chain: the history was rewritten since, or it is another panel's"
-            )));
+            report
+                .problems
+                .push(crate::store::VerifyProblem::anchor(match lang {
+                    Lang::Zh => format!(
+                        "{a} 不在本数据库的审计链中:此后历史被改写,或它属于另一个评审组"
+                    ),
+                    Lang::En => format!(
+                        "{a} is not in this database's audit chain: the history was rewritten since, or it is another panel's"
+                    ),
+                }));
         }
     }
     let problems: Vec<crate::store::VerifyProblem> = match detail {

@@ -19,7 +19,13 @@ pub fn round_or_default(store: &Store, round: Option<String>) -> anyhow::Result<
 }
 
 pub fn default_round(store: &Store) -> anyhow::Result<String> {
-    tally::default_round(store)?.ok_or_else(|| anyhow::anyhow!("no rounds: import a call first"))
+    // Called where the language is not passed: in the process's language.
+    tally::default_round(store)?.ok_or_else(|| {
+        anyhow::anyhow!(crate::i18n::say(
+            "没有轮次:请先导入通知",
+            "no rounds: import a call first",
+        ))
+    })
 }
 
 pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {

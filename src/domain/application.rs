@@ -113,31 +113,44 @@ impl Application {
 
     /// Checks the plain facts of one application, independent of any call:
     /// amounts are finite and not negative, plan keys are years.
+    ///
+    /// The messages are in the process's language (`i18n::say`): returning
+    /// both languages would make every caller (the store's refusals, the
+    /// import) pick one anyway, and they would pick by the same setting.
     pub fn check(&self) -> Vec<String> {
+        use crate::i18n::say;
         let mut problems = Vec::new();
         for (i, p) in self.projects.iter().enumerate() {
             if !p.total.is_finite() || p.total < 0.0 {
-                problems.push(format!(
-                    "projects[{i}].total: expected an amount ≥ 0, found {}",
-                    p.total
+                let total = p.total;
+                problems.push(say(
+                    format!("projects[{i}].total:应为不小于 0 的金额,实际为 {total}"),
+                    format!("projects[{i}].total: expected an amount ≥ 0, found {total}"),
                 ));
             }
             for (year, amount) in &p.plan {
                 if year.trim().parse::<i32>().is_err() {
-                    problems.push(format!(
-                        "projects[{i}].plan: expected a year as key, found {year:?}"
+                    problems.push(say(
+                        format!("projects[{i}].plan:键应为年份,实际为 {year:?}"),
+                        format!("projects[{i}].plan: expected a year as key, found {year:?}"),
                     ));
                 }
                 if !amount.is_finite() || *amount < 0.0 {
-                    problems.push(format!(
-                        "projects[{i}].plan.{year}: expected an amount ≥ 0, found {amount}"
+                    problems.push(say(
+                        format!("projects[{i}].plan.{year}:应为不小于 0 的金额,实际为 {amount}"),
+                        format!(
+                            "projects[{i}].plan.{year}: expected an amount ≥ 0, found {amount}"
+                        ),
                     ));
                 }
             }
         }
         for (id, value) in &self.indicators {
             if !value.is_finite() {
-                problems.push(format!("indicators.{id}: expected a number, found {value}"));
+                problems.push(say(
+                    format!("indicators.{id}:应为数字,实际为 {value}"),
+                    format!("indicators.{id}: expected a number, found {value}"),
+                ));
             }
         }
         problems

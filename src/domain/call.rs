@@ -388,13 +388,21 @@ impl Call {
 
     /// Checks that every reference inside the call points at something it
     /// defines. Returns one message per broken reference, with a field path.
+    ///
+    /// The messages are in the process's language (`i18n::say`, an atomic
+    /// read: the domain stays free of I/O). Returning both languages would
+    /// only move the same choice to every caller.
     pub fn check(&self) -> Vec<String> {
+        use crate::i18n::say;
         let mut problems = Vec::new();
         let mut dup = |kind: &str, ids: Vec<&str>| {
             let mut seen = std::collections::HashSet::new();
             for id in ids {
                 if !seen.insert(id) {
-                    problems.push(format!("{kind}: id {id:?} is defined twice"));
+                    problems.push(say(
+                        format!("{kind}:编号 {id:?} 重复定义"),
+                        format!("{kind}: id {id:?} is defined twice"),
+                    ));
                 }
             }
         };
@@ -417,17 +425,25 @@ impl Call {
         );
         for (i, p) in self.prefectures.iter().enumerate() {
             if self.region(&p.region).is_none() {
-                problems.push(format!(
-                    "prefectures[{i}].region: expected one of the call's regions, found {:?}",
-                    p.region
+                let region = &p.region;
+                problems.push(say(
+                    format!("prefectures[{i}].region:应为本通知所列区域之一,实际为 {region:?}"),
+                    format!(
+                        "prefectures[{i}].region: expected one of the call's regions, found {region:?}"
+                    ),
                 ));
             }
         }
         for (t, tier) in self.tiers.iter().enumerate() {
             for route in &tier.eligibility.routes {
                 if route != "prefecture" && route != "direct" {
-                    problems.push(format!(
-                        "tiers[{t}].eligibility.routes: expected \"prefecture\" or \"direct\", found {route:?}"
+                    problems.push(say(
+                        format!(
+                            "tiers[{t}].eligibility.routes:应为 \"prefecture\"(经市州)或 \"direct\"(直报),实际为 {route:?}"
+                        ),
+                        format!(
+                            "tiers[{t}].eligibility.routes: expected \"prefecture\" or \"direct\", found {route:?}"
+                        ),
                     ));
                 }
             }
@@ -438,28 +454,40 @@ impl Call {
                 .chain(&tier.eligibility.direct_inclusion_flags);
             for flag in flags {
                 if self.flag(flag).is_none() {
-                    problems.push(format!("tiers[{t}].eligibility: unknown flag {flag:?}"));
+                    problems.push(say(
+                        format!("tiers[{t}].eligibility:未知标记 {flag:?}"),
+                        format!("tiers[{t}].eligibility: unknown flag {flag:?}"),
+                    ));
                 }
             }
             if !(0.0..=1.0).contains(&tier.eligibility.min_indicator_share) {
-                problems.push(format!(
-                    "tiers[{t}].eligibility.min_indicator_share: expected a share between 0 and 1"
+                problems.push(say(
+                    format!("tiers[{t}].eligibility.min_indicator_share:应为 0 至 1 之间的比例"),
+                    format!(
+                        "tiers[{t}].eligibility.min_indicator_share: expected a share between 0 and 1"
+                    ),
                 ));
             }
         }
         let finite = |v: f64| v.is_finite();
         if !finite(self.info.disagreement_range) || !finite(self.info.disagreement_sd) {
-            problems
-                .push("call.disagreement_range/disagreement_sd: expected finite numbers".into());
+            problems.push(say(
+                "call.disagreement_range/disagreement_sd:应为有限数值",
+                "call.disagreement_range/disagreement_sd: expected finite numbers",
+            ));
         }
         for (t, tier) in self.tiers.iter().enumerate() {
             if !finite(tier.min_score) {
-                problems.push(format!("tiers[{t}].min_score: expected a finite number"));
+                problems.push(say(
+                    format!("tiers[{t}].min_score:应为有限数值"),
+                    format!("tiers[{t}].min_score: expected a finite number"),
+                ));
             }
             for (i, ind) in tier.indicators.iter().enumerate() {
                 if !finite(ind.average) {
-                    problems.push(format!(
-                        "tiers[{t}].indicators[{i}].average: expected a finite number"
+                    problems.push(say(
+                        format!("tiers[{t}].indicators[{i}].average:应为有限数值"),
+                        format!("tiers[{t}].indicators[{i}].average: expected a finite number"),
                     ));
                 }
             }
@@ -467,16 +495,18 @@ impl Call {
         for (r, rubric) in self.rubrics.iter().enumerate() {
             for (g, band) in rubric.grades.iter().enumerate() {
                 if !finite(band.min) {
-                    problems.push(format!(
-                        "rubrics[{r}].grades[{g}].min: expected a finite number"
+                    problems.push(say(
+                        format!("rubrics[{r}].grades[{g}].min:应为有限数值"),
+                        format!("rubrics[{r}].grades[{g}].min: expected a finite number"),
                     ));
                 }
             }
             for (c, crit) in rubric.criteria.iter().enumerate() {
                 for tier in &crit.tiers {
                     if self.tier(tier).is_none() {
-                        problems.push(format!(
-                            "rubrics[{r}].criteria[{c}].tiers: unknown tier {tier:?}"
+                        problems.push(say(
+                            format!("rubrics[{r}].criteria[{c}].tiers:未知层级 {tier:?}"),
+                            format!("rubrics[{r}].criteria[{c}].tiers: unknown tier {tier:?}"),
                         ));
                     }
                 }
@@ -485,8 +515,11 @@ impl Call {
                     || !crit.weight.is_finite()
                     || crit.weight <= 0.0
                 {
-                    problems.push(format!(
-                        "rubrics[{r}].criteria[{c}]: max and weight must be positive numbers"
+                    problems.push(say(
+                        format!("rubrics[{r}].criteria[{c}]:满分(max)与权重(weight)应为正数"),
+                        format!(
+                            "rubrics[{r}].criteria[{c}]: max and weight must be positive numbers"
+                        ),
                     ));
                 }
             }
@@ -494,9 +527,12 @@ impl Call {
                 let mut seen = std::collections::HashSet::new();
                 for crit in rubric.criteria_for(&tier.id) {
                     if !seen.insert(&crit.id) {
-                        problems.push(format!(
-                            "rubrics[{r}]: criterion {:?} is defined twice for tier {:?}",
-                            crit.id, tier.id
+                        let (crit, tier) = (&crit.id, &tier.id);
+                        problems.push(say(
+                            format!("rubrics[{r}]:评分项 {crit:?} 在层级 {tier:?} 中重复定义"),
+                            format!(
+                                "rubrics[{r}]: criterion {crit:?} is defined twice for tier {tier:?}"
+                            ),
                         ));
                     }
                 }
@@ -509,15 +545,19 @@ impl Call {
                     .iter()
                     .any(|r| r.criteria.iter().any(|c| &c.id == id))
                 {
-                    problems.push(format!("tiers[{t}].tie_break: unknown criterion {id:?}"));
+                    problems.push(say(
+                        format!("tiers[{t}].tie_break:未知评分项 {id:?}"),
+                        format!("tiers[{t}].tie_break: unknown criterion {id:?}"),
+                    ));
                 }
             }
         }
         for (r, rubric) in self.rubrics.iter().enumerate() {
             for id in &rubric.tie_break {
                 if !rubric.criteria.iter().any(|c| &c.id == id) {
-                    problems.push(format!(
-                        "rubrics[{r}].tie_break: not a criterion of this rubric: {id:?}"
+                    problems.push(say(
+                        format!("rubrics[{r}].tie_break:不是本评分细则的评分项:{id:?}"),
+                        format!("rubrics[{r}].tie_break: not a criterion of this rubric: {id:?}"),
                     ));
                 }
             }

@@ -1,6 +1,7 @@
 //! Dates arrive as TOML dates (`2016-12-15`) or as strings ("2016-12-15") from
 //! JSON and CSV; both deserialize into a `NaiveDate`.
 
+use crate::i18n::say;
 use chrono::NaiveDate;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
@@ -22,18 +23,25 @@ impl<'de> Visitor<'de> for DateVisitor {
     type Value = NaiveDate;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a date such as 2016-12-15")
+        f.write_str(&say("日期,如 2016-12-15", "a date such as 2016-12-15"))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<NaiveDate, E> {
-        parse(v)
-            .ok_or_else(|| E::custom(format!("expected a date such as 2016-12-15, found {v:?}")))
+        parse(v).ok_or_else(|| {
+            E::custom(say(
+                format!("应为日期,如 2016-12-15,实际为 {v:?}"),
+                format!("expected a date such as 2016-12-15, found {v:?}"),
+            ))
+        })
     }
 
     // The toml crate hands dates over as a one-entry map.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NaiveDate, A::Error> {
         let Some((_, value)) = map.next_entry::<String, String>()? else {
-            return Err(de::Error::custom("expected a date such as 2016-12-15"));
+            return Err(de::Error::custom(say(
+                "应为日期,如 2016-12-15",
+                "expected a date such as 2016-12-15",
+            )));
         };
         self.visit_str(&value)
     }
@@ -56,7 +64,10 @@ pub mod option {
     impl<'de> Visitor<'de> for OptionVisitor {
         type Value = Option<NaiveDate>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a date such as 2016-12-15, or nothing")
+            f.write_str(&say(
+                "日期,如 2016-12-15,或留空",
+                "a date such as 2016-12-15, or nothing",
+            ))
         }
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)

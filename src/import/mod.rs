@@ -10,6 +10,7 @@ mod toml_files;
 pub use source::{SourceFile, collect};
 
 use crate::domain::*;
+use crate::i18n::say;
 use crate::store::{ChangeLog, Store, StoreError};
 use std::fmt;
 
@@ -42,7 +43,9 @@ impl Origin {
     }
 }
 
-/// An import error: where, and what was expected.
+/// An import error: where, and what was expected. The message is composed
+/// in the process's language (`i18n::say`); the "FILE:LINE: field F:"
+/// prefix names the file and the column or key as written, in both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub origin: Origin,
@@ -156,26 +159,25 @@ pub const MAX_FIELD_BYTES: usize = 256 * 1024;
 
 /// The error for a field over [`MAX_FIELD_BYTES`].
 pub(crate) fn field_too_long(origin: Origin, len: usize) -> ImportError {
-    ImportError::new(
-        origin,
-        format!(
-            "expected at most {} KiB of text in one field, found {} KiB",
-            MAX_FIELD_BYTES / 1024,
-            len.div_ceil(1024)
-        ),
-    )
+    ImportError::new(origin, {
+        let (max, found) = (MAX_FIELD_BYTES / 1024, len.div_ceil(1024));
+        say(
+            format!("应为一个字段不超过 {max} KiB 的文字,实际为 {found} KiB"),
+            format!("expected at most {max} KiB of text in one field, found {found} KiB"),
+        )
+    })
 }
 
 fn parse_file(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
     if file.bytes.len() > MAX_FILE_BYTES {
-        return Err(vec![ImportError::new(
-            Origin::file(&file.name),
-            format!(
-                "expected a file of at most {} MiB, found {} MiB",
-                MAX_FILE_BYTES / (1024 * 1024),
-                file.bytes.len().div_ceil(1024 * 1024)
-            ),
-        )]);
+        return Err(vec![ImportError::new(Origin::file(&file.name), {
+            let max = MAX_FILE_BYTES / (1024 * 1024);
+            let found = file.bytes.len().div_ceil(1024 * 1024);
+            say(
+                format!("应为不超过 {max} MiB 的文件,实际为 {found} MiB"),
+                format!("expected a file of at most {max} MiB, found {found} MiB"),
+            )
+        })]);
     }
     let lower = file.name.to_ascii_lowercase();
     if lower.ends_with(".toml") {
@@ -187,7 +189,10 @@ fn parse_file(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
     } else {
         Err(vec![ImportError::new(
             Origin::file(&file.name),
-            "expected a .toml, .csv or .xlsx file",
+            say(
+                "应为 .toml、.csv 或 .xlsx 文件",
+                "expected a .toml, .csv or .xlsx file",
+            ),
         )])
     }
 }
@@ -198,14 +203,30 @@ fn check_duplicates(records: &[Located]) -> Result<(), Vec<ImportError>> {
     let mut errors = Vec::new();
     for r in records {
         let key = match &r.record {
-            Record::Call(c, _) => format!("call {}", c.info.id),
-            Record::Member(m) => format!("member {}", m.id),
-            Record::Application(a) => format!("application {}", a.id),
-            Record::Projects(a, _) => format!("investment plan of {a}"),
-            Record::Actual { app, year, .. } => format!("actual investment of {app} in {year}"),
-            Record::Review(v) => format!("review {}/{}/{}", v.round, v.member, v.application),
-            Record::Prior(p) => format!("prior decision {}", p.id),
-            Record::Conflict(c) => format!("conflict {}/{}", c.member, c.application),
+            Record::Call(c, _) => say(format!("通知 {}", c.info.id), format!("call {}", c.info.id)),
+            Record::Member(m) => say(format!("成员 {}", m.id), format!("member {}", m.id)),
+            Record::Application(a) => {
+                say(format!("申报 {}", a.id), format!("application {}", a.id))
+            }
+            Record::Projects(a, _) => {
+                say(format!("{a} 的投资计划"), format!("investment plan of {a}"))
+            }
+            Record::Actual { app, year, .. } => say(
+                format!("{app} {year} 年的实际投资"),
+                format!("actual investment of {app} in {year}"),
+            ),
+            Record::Review(v) => {
+                let key = format!("{}/{}/{}", v.round, v.member, v.application);
+                say(format!("评分表 {key}"), format!("review {key}"))
+            }
+            Record::Prior(p) => say(
+                format!("往期决定 {}", p.id),
+                format!("prior decision {}", p.id),
+            ),
+            Record::Conflict(c) => {
+                let key = format!("{}/{}", c.member, c.application);
+                say(format!("回避声明 {key}"), format!("conflict {key}"))
+            }
             Record::Assignment(_) => continue,
         };
         if let Some(first) = seen.get(&key) {
@@ -215,7 +236,10 @@ fn check_duplicates(records: &[Located]) -> Result<(), Vec<ImportError>> {
             };
             errors.push(ImportError::new(
                 r.origin.clone(),
-                format!("{key} is defined twice (first at {at})"),
+                say(
+                    format!("{key} 重复定义(首次出现在 {at})"),
+                    format!("{key} is defined twice (first at {at})"),
+                ),
             ));
         } else {
             seen.insert(key, &r.origin);
@@ -290,8 +314,11 @@ pub fn run_restricted(
             .map(|r| {
                 ImportError::new(
                     r.origin.clone(),
-                    format!(
-                        "a reviewer imports only their own score sheets: expected reviews by {member}"
+                    say(
+                        format!("评审专家只能导入本人的评分表:应为 {member} 的评分"),
+                        format!(
+                            "a reviewer imports only their own score sheets: expected reviews by {member}"
+                        ),
                     ),
                 )
             })

@@ -3,6 +3,7 @@
 //! their display names.
 
 use super::{ImportError, Origin};
+use crate::i18n::say;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<SourceFile>, ImportError> {
         let meta = std::fs::metadata(path).map_err(|e| {
             ImportError::new(
                 Origin::file(&path.display().to_string()),
-                format!("cannot read: {e}"),
+                say(format!("无法读取:{e}"), format!("cannot read: {e}")),
             )
         })?;
         if meta.is_dir() {
@@ -40,7 +41,12 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<SourceFile>, ImportError> {
                     name: name.clone(),
                     bytes,
                 })
-                .map_err(|e| ImportError::new(Origin::file(&name), format!("cannot read: {e}")))
+                .map_err(|e| {
+                    ImportError::new(
+                        Origin::file(&name),
+                        say(format!("无法读取:{e}"), format!("cannot read: {e}")),
+                    )
+                })
         })
         .collect()
 }
@@ -49,7 +55,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         ImportError::new(
             Origin::file(&dir.display().to_string()),
-            format!("cannot read folder: {e}"),
+            say(
+                format!("无法读取文件夹:{e}"),
+                format!("cannot read folder: {e}"),
+            ),
         )
     })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -80,7 +89,10 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
         if had_errors {
             return Err(ImportError::new(
                 Origin::file(file),
-                format!("not valid {} text", enc.name()),
+                say(
+                    format!("不是有效的 {} 文本", enc.name()),
+                    format!("not valid {} text", enc.name()),
+                ),
             ));
         }
         return Ok(text.into_owned());
@@ -94,7 +106,10 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
         let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() + 1;
         return Err(ImportError::new(
             Origin::at(file, line),
-            "expected text in UTF-8 or GBK; this file is neither",
+            say(
+                "应为 UTF-8 或 GBK 编码的文本;此文件两者都不是",
+                "expected text in UTF-8 or GBK; this file is neither",
+            ),
         ));
     }
     Ok(text.into_owned())

@@ -6,6 +6,7 @@
 use super::source::decode;
 use super::{ImportError, Located, Origin, Record, SourceFile};
 use crate::domain::*;
+use crate::i18n::say;
 use std::collections::BTreeMap;
 
 /// A table: its location label (file, or file#sheet), header and rows with
@@ -33,7 +34,10 @@ pub(super) fn parse_csv(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportErr
                 Some(l) => Origin::at(&file.name, l),
                 None => Origin::file(&file.name),
             };
-            vec![ImportError::new(origin, format!("malformed CSV: {e}"))]
+            vec![ImportError::new(
+                origin,
+                say(format!("CSV 格式有误:{e}"), format!("malformed CSV: {e}")),
+            )]
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
@@ -67,7 +71,9 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
                         .and_then(|(_, h)| h.get(col))
                         .filter(|h| h.len() <= 64)
                         .cloned()
-                        .unwrap_or_else(|| format!("column {}", col + 1));
+                        .unwrap_or_else(|| {
+                            say(format!("第 {} 列", col + 1), format!("column {}", col + 1))
+                        });
                     super::field_too_long(Origin::at(&name, *line).field(header), c.len())
                 })
         })
@@ -85,7 +91,7 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
     let Some((header_line, header)) = rows.next() else {
         return Err(vec![ImportError::new(
             Origin::file(&name),
-            "empty table: expected a header row",
+            say("空表:应有表头行", "empty table: expected a header row"),
         )]);
     };
     Ok(Table {
@@ -102,7 +108,10 @@ pub(super) fn parse_workbook(file: &SourceFile) -> Result<Vec<Located>, Vec<Impo
     let mut book = calamine::open_workbook_auto_from_rs(cursor).map_err(|e| {
         vec![ImportError::new(
             Origin::file(&file.name),
-            format!("expected an Excel workbook: {e}"),
+            say(
+                format!("应为 Excel 工作簿:{e}"),
+                format!("expected an Excel workbook: {e}"),
+            ),
         )]
     })?;
     let mut out = Vec::new();
@@ -111,7 +120,10 @@ pub(super) fn parse_workbook(file: &SourceFile) -> Result<Vec<Located>, Vec<Impo
         let range = book.worksheet_range(&sheet).map_err(|e| {
             vec![ImportError::new(
                 Origin::file(&file.name),
-                format!("cannot read sheet {sheet}: {e}"),
+                say(
+                    format!("无法读取工作表 {sheet}:{e}"),
+                    format!("cannot read sheet {sheet}: {e}"),
+                ),
             )]
         })?;
         if range.is_empty() {
@@ -294,7 +306,10 @@ impl<'a> Row<'a> {
         if v.is_empty() {
             Err(ImportError::new(
                 self.origin(col),
-                "expected a value, found an empty cell",
+                say(
+                    "应有内容,实际为空单元格",
+                    "expected a value, found an empty cell",
+                ),
             ))
         } else {
             Ok(v)
@@ -308,7 +323,12 @@ impl<'a> Row<'a> {
         parse_number(v).map(Some).ok_or_else(|| {
             ImportError::new(
                 self.origin(col),
-                format!("expected a number such as 21.5 (decimal point, not comma), found {v:?}"),
+                say(
+                    format!("应为数字,如 21.5(用小数点,不用逗号),实际为 {v:?}"),
+                    format!(
+                        "expected a number such as 21.5 (decimal point, not comma), found {v:?}"
+                    ),
+                ),
             )
         })
     }
@@ -320,7 +340,10 @@ impl<'a> Row<'a> {
         v.parse::<i64>().map(Some).map_err(|_| {
             ImportError::new(
                 self.origin(col),
-                format!("expected a whole number, found {v:?}"),
+                say(
+                    format!("应为整数,实际为 {v:?}"),
+                    format!("expected a whole number, found {v:?}"),
+                ),
             )
         })
     }
@@ -367,10 +390,16 @@ fn table_records(table: Table) -> Result<Vec<Located>, Vec<ImportError>> {
     }
     Err(vec![ImportError::new(
         Origin::at(&table.name, table.header_line),
-        "unrecognised header: expected a score sheet (round, member, application, criterion, value), \
-         an investment plan (application, project, total, 2017, 2018, …), investment actuals \
-         (application, year, actual) or prior decisions \
-         (id, programme, round, kind, year, decided_on, applicant, tier, prefecture, …); see docs/formats.md",
+        say(
+            "无法识别的表头:应为评分表(轮次、评审专家、申报主体、评分项、分值)、\
+             投资计划(申报主体、项目名称、总投资、2017、2018 …)、实际完成投资\
+             (申报主体、年度、实际完成投资)或往期决定\
+             (编号、项目类别、轮次、类型、年度、决定日期、申报主体、层级、市州 …);见 docs/formats.md",
+            "unrecognised header: expected a score sheet (round, member, application, criterion, value), \
+             an investment plan (application, project, total, 2017, 2018, …), investment actuals \
+             (application, year, actual) or prior decisions \
+             (id, programme, round, kind, year, decided_on, applicant, tier, prefecture, …); see docs/formats.md",
+        ),
     )])
 }
 
@@ -413,7 +442,10 @@ fn score_sheet(
                 s => Some(ReviewStatus::parse(s).ok_or_else(|| {
                     ImportError::new(
                         row.origin("status"),
-                        format!("expected draft or submitted, found {s:?}"),
+                        say(
+                            format!("应为 draft(草稿)或 submitted(已提交),实际为 {s:?}"),
+                            format!("expected draft or submitted, found {s:?}"),
+                        ),
                     )
                 })?),
             };
@@ -443,11 +475,16 @@ fn score_sheet(
         if entry.1.status != status {
             errors.push(ImportError::new(
                 row.origin("status"),
-                format!(
-                    "expected the same status on every row of this review ({}), found {}",
-                    entry.1.status.map(|s| s.as_str()).unwrap_or("none"),
-                    status.map(|s| s.as_str()).unwrap_or("none")
-                ),
+                {
+                    let first = entry.1.status.map(|s| s.as_str()).unwrap_or("none");
+                    let found = status.map(|s| s.as_str()).unwrap_or("none");
+                    say(
+                        format!("此评分表每一行的状态应相同({first}),实际为 {found}"),
+                        format!(
+                            "expected the same status on every row of this review ({first}), found {found}"
+                        ),
+                    )
+                },
             ));
             continue;
         }
@@ -455,7 +492,10 @@ fn score_sheet(
             if value.is_some() {
                 errors.push(ImportError::new(
                     row.origin("value"),
-                    "expected an empty value on the overall-comment row",
+                    say(
+                        "总评行的分值应为空",
+                        "expected an empty value on the overall-comment row",
+                    ),
                 ));
             }
             entry.1.overall_comment = Some(row.text("comment").to_string());
@@ -464,7 +504,10 @@ fn score_sheet(
         if entry.1.scores.iter().any(|s| s.criterion == criterion) {
             errors.push(ImportError::new(
                 row.origin("criterion"),
-                format!("criterion {criterion:?} appears twice for this review"),
+                say(
+                    format!("评分项 {criterion:?} 在此评分表中出现两次"),
+                    format!("criterion {criterion:?} appears twice for this review"),
+                ),
             ));
             continue;
         }
@@ -504,13 +547,16 @@ fn investment_plan(
             let total = row.number("total")?.ok_or_else(|| {
                 ImportError::new(
                     row.origin("total"),
-                    "expected the project's total investment, found an empty cell",
+                    say(
+                        "应为项目总投资,实际为空单元格",
+                        "expected the project's total investment, found an empty cell",
+                    ),
                 )
             })?;
             if total < 0.0 {
                 return Err(ImportError::new(
                     row.origin("total"),
-                    "expected an amount ≥ 0",
+                    say("应为不小于 0 的金额", "expected an amount ≥ 0"),
                 ));
             }
             let mut plan = BTreeMap::new();
@@ -524,7 +570,10 @@ fn investment_plan(
                     .ok_or_else(|| {
                         ImportError::new(
                             row.origin(&year.to_string()),
-                            format!("expected an amount ≥ 0, found {cell:?}"),
+                            say(
+                                format!("应为不小于 0 的金额,实际为 {cell:?}"),
+                                format!("expected an amount ≥ 0, found {cell:?}"),
+                            ),
                         )
                     })?;
                 plan.insert(year.to_string(), amount);
@@ -575,12 +624,20 @@ fn investment_actuals(
                 .and_then(|y| i32::try_from(y).ok())
                 .filter(|y| (1900..=2200).contains(y))
                 .ok_or_else(|| {
-                    ImportError::new(row.origin("year"), "expected a year such as 2018")
+                    ImportError::new(
+                        row.origin("year"),
+                        say("应为年份,如 2018", "expected a year such as 2018"),
+                    )
                 })?;
             let amount = row
                 .number("actual")?
                 .filter(|a| a.is_finite() && *a >= 0.0)
-                .ok_or_else(|| ImportError::new(row.origin("actual"), "expected an amount ≥ 0"))?;
+                .ok_or_else(|| {
+                    ImportError::new(
+                        row.origin("actual"),
+                        say("应为不小于 0 的金额", "expected an amount ≥ 0"),
+                    )
+                })?;
             Ok(Located {
                 origin: Origin::at(&table.name, row.line),
                 record: Record::Actual { app, year, amount },
@@ -601,17 +658,26 @@ fn prior_decisions(
             let kind = RoundKind::parse(kind_text).ok_or_else(|| {
                 ImportError::new(
                     row.origin("kind"),
-                    format!("expected selection or assessment, found {kind_text:?}"),
+                    say(
+                        format!("应为 selection(遴选)或 assessment(考核),实际为 {kind_text:?}"),
+                        format!("expected selection or assessment, found {kind_text:?}"),
+                    ),
                 )
             })?;
             let year = row.integer("year")?.ok_or_else(|| {
-                ImportError::new(row.origin("year"), "expected a year, found an empty cell")
+                ImportError::new(
+                    row.origin("year"),
+                    say("应为年份,实际为空单元格", "expected a year, found an empty cell"),
+                )
             })?;
             let decided_on_text = row.required("decided_on")?;
             let decided_on = crate::domain::date::parse(decided_on_text).ok_or_else(|| {
                 ImportError::new(
                     row.origin("decided_on"),
-                    format!("expected a date such as 2016-12-15, found {decided_on_text:?}"),
+                    say(
+                        format!("应为日期,如 2016-12-15,实际为 {decided_on_text:?}"),
+                        format!("expected a date such as 2016-12-15, found {decided_on_text:?}"),
+                    ),
                 )
             })?;
             let outcome = match row.text("outcome") {
@@ -619,7 +685,12 @@ fn prior_decisions(
                 o => Some(Outcome::parse(o).ok_or_else(|| {
                     ImportError::new(
                         row.origin("outcome"),
-                        format!("expected selected, reserve or not_selected, found {o:?}"),
+                        say(
+                            format!(
+                                "应为 selected(入选)、reserve(备选)或 not_selected(未入选),实际为 {o:?}"
+                            ),
+                            format!("expected selected, reserve or not_selected, found {o:?}"),
+                        ),
                     )
                 })?),
             };
@@ -627,13 +698,16 @@ fn prior_decisions(
             if kind == RoundKind::Selection && outcome.is_none() {
                 return Err(ImportError::new(
                     row.origin("outcome"),
-                    "expected selected, reserve or not_selected for a selection",
+                    say(
+                        "遴选决定应为 selected(入选)、reserve(备选)或 not_selected(未入选)",
+                        "expected selected, reserve or not_selected for a selection",
+                    ),
                 ));
             }
             if kind == RoundKind::Assessment && grade.is_none() {
                 return Err(ImportError::new(
                     row.origin("grade"),
-                    "expected a grade for an assessment",
+                    say("考核决定应有等次", "expected a grade for an assessment"),
                 ));
             }
             let score = row.number("score")?;
@@ -642,7 +716,10 @@ fn prior_decisions(
             {
                 return Err(ImportError::new(
                     row.origin("score"),
-                    format!("expected a score from 0 to 100, found {s}"),
+                    say(
+                        format!("应为 0 至 100 的得分,实际为 {s}"),
+                        format!("expected a score from 0 to 100, found {s}"),
+                    ),
                 ));
             }
             let flags = row
@@ -664,7 +741,10 @@ fn prior_decisions(
                         .ok_or_else(|| {
                             ImportError::new(
                                 row.origin("year"),
-                                format!("expected a year, found {year}"),
+                                say(
+                                    format!("应为年份,实际为 {year}"),
+                                    format!("expected a year, found {year}"),
+                                ),
                             )
                         })?,
                     decided_on,

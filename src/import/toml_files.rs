@@ -4,6 +4,7 @@
 use super::source::{decode, line_of};
 use super::{ImportError, Located, Origin, Record, SourceFile};
 use crate::domain::*;
+use crate::i18n::say;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -45,6 +46,7 @@ struct AssignmentList {
 }
 
 const KINDS: &str = "\"call\", \"panel\" or \"application\"";
+const KINDS_ZH: &str = "\"call\"(通知)、\"panel\"(评审组)或 \"application\"(申报)";
 
 pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
     let text = decode(&file.name, &file.bytes).map_err(|e| vec![e])?;
@@ -64,13 +66,16 @@ pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>>
         Some((None, span)) => {
             return Err(vec![ImportError::new(
                 Origin::at(name, line_of(&text, span.start)).field("kind"),
-                format!("expected {KINDS}"),
+                say(format!("应为 {KINDS_ZH}"), format!("expected {KINDS}")),
             )]);
         }
         None => {
             return Err(vec![ImportError::new(
                 Origin::at(name, 1).field("kind"),
-                format!("missing: every TOML file starts with kind = {KINDS}"),
+                say(
+                    format!("缺少:每个 TOML 文件以 kind = {KINDS_ZH} 开头"),
+                    format!("missing: every TOML file starts with kind = {KINDS}"),
+                ),
             )]);
         }
     };
@@ -153,7 +158,10 @@ pub(super) fn parse(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>>
         }
         other => Err(vec![ImportError::new(
             Origin::at(name, kind_line).field("kind"),
-            format!("expected {KINDS}, found {other:?}"),
+            say(
+                format!("应为 {KINDS_ZH},实际为 {other:?}"),
+                format!("expected {KINDS}, found {other:?}"),
+            ),
         )]),
     }
 }
@@ -210,7 +218,7 @@ fn typed<T: DeserializeOwned>(
 /// Turns a toml error into file:line: field: message. The field is read
 /// from the offending line (`key = value`) when the parser gives a span.
 fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> ImportError {
-    let message = e.message().trim().to_string();
+    let message = parser_message(e.message().trim());
     let Some(span) = e.span() else {
         return ImportError::new(Origin::file(name), message);
     };
@@ -224,4 +232,43 @@ fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> ImportError {
         }
     }
     ImportError::new(origin, message)
+}
+
+/// The TOML parser's message in the process's language. The parser (and
+/// serde) word their messages in English; the usual ones are given a Chinese
+/// form, the rest keep the parser's words after a Chinese lead.
+fn parser_message(message: &str) -> String {
+    if crate::i18n::process_lang() == crate::i18n::Lang::En {
+        return message.to_string();
+    }
+    let rest = |prefix: &str| message.strip_prefix(prefix).map(str::to_string);
+    if let Some(field) = rest("missing field ") {
+        return format!("缺少字段 {field}");
+    }
+    if let Some(r) = rest("unknown field ") {
+        return match r.split_once(", expected ") {
+            Some((field, expected)) => format!("未知字段 {field},应为 {expected}"),
+            None => format!("未知字段 {r}"),
+        };
+    }
+    if let Some(r) = rest("unknown variant ") {
+        return match r.split_once(", expected ") {
+            Some((value, expected)) => format!("未知取值 {value},应为 {expected}"),
+            None => format!("未知取值 {r}"),
+        };
+    }
+    if let Some(r) = rest("invalid type: ") {
+        return match r.split_once(", expected ") {
+            Some((found, expected)) => format!("类型不符:应为 {expected},实际为 {found}"),
+            None => format!("类型不符:{r}"),
+        };
+    }
+    if let Some(r) = rest("duplicate key") {
+        return format!("键重复{r}");
+    }
+    if !message.is_ascii() {
+        // Our own messages (dates) are already in the process's language.
+        return message.to_string();
+    }
+    format!("TOML 格式有误:{message}")
 }

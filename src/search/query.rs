@@ -3,6 +3,7 @@
 //! score: flag:.
 
 use super::fold::fold;
+use crate::i18n::say;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmp {
@@ -94,15 +95,23 @@ pub fn parse(q: &str) -> Result<Query, String> {
                 "tier" | "层级" => Some(Filter::Tier(value.into())),
                 "city" | "市州" => Some(Filter::City(value.into())),
                 "year" | "年度" => Some(Filter::Year(value.parse().map_err(|_| {
-                    format!("year: expected a year such as 2018, found {value:?}")
+                    say(
+                        format!("year:应为年份,如 2018,实际为 {value:?}"),
+                        format!("year: expected a year such as 2018, found {value:?}"),
+                    )
                 })?)),
                 "round" | "轮次" => Some(Filter::Round(value.into())),
                 "dec" | "结果" => {
                     let v = crate::domain::Outcome::parse(value)
                         .map(crate::domain::Outcome::as_str)
                         .ok_or_else(|| {
-                            format!(
-                                "dec: expected selected, reserve, rejected, continued, warned, exited or promoted (or 入选、备选、未入选、继续试点、限期整改、退出、递补), found {value:?}"
+                            say(
+                                format!(
+                                    "dec:应为 入选、备选、未入选、继续试点、限期整改、退出、递补(或 selected、reserve、rejected、continued、warned、exited、promoted),实际为 {value:?}"
+                                ),
+                                format!(
+                                    "dec: expected selected, reserve, rejected, continued, warned, exited or promoted (or 入选、备选、未入选、继续试点、限期整改、退出、递补), found {value:?}"
+                                ),
                             )
                         })?;
                     Some(Filter::Decision(v.into()))
@@ -123,7 +132,10 @@ pub fn parse(q: &str) -> Result<Query, String> {
                         (Cmp::Eq, value)
                     };
                     let v: f64 = rest.parse().map_err(|_| {
-                        format!("score: expected a number such as >80, found {value:?}")
+                        say(
+                            format!("score:应为数字,如 >80,实际为 {value:?}"),
+                            format!("score: expected a number such as >80, found {value:?}"),
+                        )
                     })?;
                     Some(Filter::Score(cmp, v))
                 }

@@ -5,6 +5,7 @@
 //! back (a row changed in the sqlite3 shell) shows up as a mismatch.
 
 use super::Result;
+use crate::i18n::say;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -414,7 +415,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             let parent: String = row.get(2)?;
             problems.push(VerifyProblem::new(
                 "foreign_key",
-                format!("a row of {table} refers to a missing row of {parent}"),
+                say(
+                    format!("{table} 的一行引用了 {parent} 中不存在的行"),
+                    format!("a row of {table} refers to a missing row of {parent}"),
+                ),
             ));
         }
     }
@@ -445,13 +449,19 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             if seq != expected_seq {
                 problems.push(VerifyProblem::new(
                     "chain",
-                    format!("entry {expected_seq} is missing (next is {seq})"),
+                    say(
+                        format!("缺少第 {expected_seq} 条记录(下一条为第 {seq} 条)"),
+                        format!("entry {expected_seq} is missing (next is {seq})"),
+                    ),
                 ));
             }
             if prev != expected_prev {
                 problems.push(VerifyProblem::new(
                     "chain",
-                    format!("entry {seq} does not link to the entry before it"),
+                    say(
+                        format!("第 {seq} 条记录未与前一条相链接"),
+                        format!("entry {seq} does not link to the entry before it"),
+                    ),
                 ));
             }
             let computed = Entry {
@@ -470,7 +480,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
                     "chain",
                     &entity,
                     &key,
-                    format!("entry {seq} ({entity} {key}) was altered after it was written"),
+                    say(
+                        format!("第 {seq} 条记录({entity} {key})写入后被改动"),
+                        format!("entry {seq} ({entity} {key}) was altered after it was written"),
+                    ),
                 ));
             }
             hashes.insert(seq, hash.clone());
@@ -497,13 +510,19 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
                     "unlogged",
                     e.name,
                     k,
-                    format!("{} {k} exists but was never written through jury", e.name),
+                    say(
+                        format!("{} {k} 存在,但从未经 jury 写入", e.name),
+                        format!("{} {k} exists but was never written through jury", e.name),
+                    ),
                 )),
                 Some(None) => problems.push(VerifyProblem::row(
                     "unlogged",
                     e.name,
                     k,
-                    format!("{} {k} was deleted through jury but exists again", e.name),
+                    say(
+                        format!("{} {k} 已经 jury 删除,却又出现", e.name),
+                        format!("{} {k} was deleted through jury but exists again", e.name),
+                    ),
                 )),
                 Some(Some(logged)) if !same_row(logged, v) => problems.push(VerifyProblem {
                     logged: Some(logged.clone()),
@@ -512,7 +531,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
                         "mismatch",
                         e.name,
                         k,
-                        format!("{} {k} differs from its last logged value", e.name),
+                        say(
+                            format!("{} {k} 与其最后一次记录的值不同", e.name),
+                            format!("{} {k} differs from its last logged value", e.name),
+                        ),
                     )
                 }),
                 _ => {}
@@ -524,7 +546,10 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
                     "missing",
                     entity,
                     k,
-                    format!("{entity} {k} is in the log but missing from the table"),
+                    say(
+                        format!("{entity} {k} 在日志中,但表中没有"),
+                        format!("{entity} {k} is in the log but missing from the table"),
+                    ),
                 ));
             }
         }
@@ -543,8 +568,11 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             } else {
                 problems.push(VerifyProblem::new(
                     "anchor",
-                    format!(
-                        "the head recorded at entry {entry} ({hash}) is no longer in the chain: the history was rewritten"
+                    say(
+                        format!("在第 {entry} 条记录处记下的链头({hash})已不在链中:历史被改写"),
+                        format!(
+                            "the head recorded at entry {entry} ({hash}) is no longer in the chain: the history was rewritten"
+                        ),
                     ),
                 ));
             }

@@ -272,16 +272,18 @@ impl Store {
                 })?;
             let ok: String = probe.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if ok != "ok" {
-                return Err(StoreError::Refused(format!(
-                    "{}: integrity check failed: {ok}",
-                    from.display()
+                let from = from.display();
+                return Err(StoreError::Refused(crate::i18n::say(
+                    format!("{from}:完整性检查未通过:{ok}"),
+                    format!("{from}: integrity check failed: {ok}"),
                 )));
             }
             let version: i64 = probe.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if version == 0 || version > SCHEMA_VERSION {
-                return Err(StoreError::Refused(format!(
-                    "{}: not a jury database this build can read (schema {version})",
-                    from.display()
+                let from = from.display();
+                return Err(StoreError::Refused(crate::i18n::say(
+                    format!("{from}:不是本版本 jury 能读取的数据库(结构版本 {version})"),
+                    format!("{from}: not a jury database this build can read (schema {version})"),
                 )));
             }
         }
@@ -292,14 +294,15 @@ impl Store {
             .map_err(|e| StoreError::Refused(format!("{}: {e}", from.display())))?;
         let report = Store::open(&copy)?.verify()?;
         if !report.ok() {
-            return Err(StoreError::Refused(format!(
-                "{}: the backup fails verify: {}",
-                from.display(),
-                report
-                    .problems
-                    .first()
-                    .map(|p| p.detail.clone())
-                    .unwrap_or_default()
+            let from = from.display();
+            let problem = report
+                .problems
+                .first()
+                .map(|p| p.detail.clone())
+                .unwrap_or_default();
+            return Err(StoreError::Refused(crate::i18n::say(
+                format!("{from}:备份未通过校验(verify):{problem}"),
+                format!("{from}: the backup fails verify: {problem}"),
             )));
         }
         let saved = if db.exists() {

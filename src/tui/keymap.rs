@@ -360,7 +360,10 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with the user's overrides: a TOML file of
     /// `[context] command = ["key", …]` tables.
+    /// Errors in the process's language (`i18n::say`: read before the
+    /// interface, and its language, starts).
     pub fn with_overrides(text: &str) -> Result<Keymap, String> {
+        use crate::i18n::say;
         let table: toml::Table =
             toml::from_str(text).map_err(|e| format!("keymap: {}", e.message()))?;
         let mut map = Keymap::default();
@@ -369,26 +372,42 @@ impl Keymap {
                 .into_iter()
                 .find(|c| c.id() == ctx_name)
                 .ok_or_else(|| {
-                    format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review, matrix, list, search, timeline)")
+                    say(
+                        format!("keymap:未知的节 [{ctx_name}](应为 global、picker、queue、review、matrix、list、search、timeline)"),
+                        format!("keymap: unknown section [{ctx_name}] (global, picker, queue, review, matrix, list, search, timeline)"),
+                    )
                 })?;
             let Some(entries) = value.as_table() else {
-                return Err(format!("keymap: [{ctx_name}] must be a table"));
+                return Err(say(
+                    format!("keymap:[{ctx_name}] 应为一个表"),
+                    format!("keymap: [{ctx_name}] must be a table"),
+                ));
             };
             for (cmd_id, keys) in entries {
                 let cmd = COMMANDS
                     .iter()
                     .find(|c| c.context == ctx && c.id == cmd_id)
-                    .ok_or_else(|| format!("keymap: [{ctx_name}] has no command {cmd_id:?}"))?;
-                let list = keys
-                    .as_array()
-                    .ok_or_else(|| format!("keymap: {ctx_name}.{cmd_id} must be a list of keys"))?;
+                    .ok_or_else(|| {
+                        say(
+                            format!("keymap:[{ctx_name}] 中没有命令 {cmd_id:?}"),
+                            format!("keymap: [{ctx_name}] has no command {cmd_id:?}"),
+                        )
+                    })?;
+                let list = keys.as_array().ok_or_else(|| {
+                    say(
+                        format!("keymap:{ctx_name}.{cmd_id} 应为按键列表"),
+                        format!("keymap: {ctx_name}.{cmd_id} must be a list of keys"),
+                    )
+                })?;
                 let mut parsed = Vec::new();
                 for k in list {
                     let s = k.as_str().unwrap_or("");
-                    parsed
-                        .push(Key::parse(s).ok_or_else(|| {
-                            format!("keymap: {ctx_name}.{cmd_id}: bad key {s:?}")
-                        })?);
+                    parsed.push(Key::parse(s).ok_or_else(|| {
+                        say(
+                            format!("keymap:{ctx_name}.{cmd_id}:无法识别的按键 {s:?}"),
+                            format!("keymap: {ctx_name}.{cmd_id}: bad key {s:?}"),
+                        )
+                    })?);
                 }
                 map.bindings.insert((ctx, cmd.action), parsed);
             }

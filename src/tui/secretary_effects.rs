@@ -24,7 +24,7 @@ pub(super) fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Re
     let deadline = year
         .checked_add(1)
         .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 3, 31))
-        .ok_or_else(|| format!("{year}: out of range"))?;
+        .ok_or_else(|| format!("{year}: {}", app.lang.pick("超出范围", "out of range")))?;
     let midterm = call.management.midterm_years.contains(&year);
     let round = crate::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
         .map_err(|e| e.to_string())?;

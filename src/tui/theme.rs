@@ -2,6 +2,7 @@
 //! a user's `themes/NAME.toml` in the config directory overrides or adds
 //! one. A theme may name a `parent` and list only the roles it changes.
 
+use crate::i18n::say;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -114,14 +115,24 @@ impl Theme {
             let text = match user {
                 Some(t) => t,
                 None => bundled(&n).ok_or_else(|| {
-                    format!("no theme {n:?} (bundled: {})", bundled_names().join(", "))
+                    say(
+                        format!("没有主题 {n:?}(内置主题:{})", bundled_names().join("、")),
+                        format!("no theme {n:?} (bundled: {})", bundled_names().join(", ")),
+                    )
                 })?,
             };
             if chain.len() > 8 || chain.iter().any(|(c, u, _)| *c == n && *u == from_user) {
-                return Err(format!("theme {name}: parent loop at {n}"));
+                return Err(say(
+                    format!("主题 {name}:在 {n} 处父主题循环"),
+                    format!("theme {name}: parent loop at {n}"),
+                ));
             }
-            let file: ThemeFile =
-                toml::from_str(&text).map_err(|e| format!("theme {n}: {}", e.message()))?;
+            let file: ThemeFile = toml::from_str(&text).map_err(|e| {
+                say(
+                    format!("主题 {n}:{}", e.message()),
+                    format!("theme {n}: {}", e.message()),
+                )
+            })?;
             next = file.parent.clone();
             if next.as_deref() == Some(n.as_str()) {
                 dir = None;
@@ -132,16 +143,26 @@ impl Theme {
         for (n, _, file) in chain.iter().rev() {
             for (role, value) in &file.colors {
                 if !ROLES.contains(&role.as_str()) {
-                    return Err(format!("theme {n}: unknown role {role:?}"));
+                    return Err(say(
+                        format!("主题 {n}:未知的角色 {role:?}"),
+                        format!("theme {n}: unknown role {role:?}"),
+                    ));
                 }
-                let c = parse_color(value)
-                    .ok_or_else(|| format!("theme {n}: {role} = {value:?} is not a colour"))?;
+                let c = parse_color(value).ok_or_else(|| {
+                    say(
+                        format!("主题 {n}:{role} = {value:?} 不是颜色"),
+                        format!("theme {n}: {role} = {value:?} is not a colour"),
+                    )
+                })?;
                 colors.insert(role.clone(), c);
             }
         }
         for role in ROLES {
             if !colors.contains_key(*role) {
-                return Err(format!("theme {name}: role {role} has no colour"));
+                return Err(say(
+                    format!("主题 {name}:角色 {role} 没有颜色"),
+                    format!("theme {name}: role {role} has no colour"),
+                ));
             }
         }
         Ok(Theme {

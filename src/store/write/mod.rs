@@ -12,6 +12,7 @@ pub use scoring::{Recovery, ScoringTarget};
 use super::audit::{self, Entity};
 use super::{Result, StoreError, read};
 use crate::domain::*;
+use crate::i18n::say;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -60,8 +61,24 @@ pub struct Writer<'a> {
     log: ChangeLog,
 }
 
+/// Refuses a write with a reason, composed in the process's language
+/// (`refuse(say(zh, en))`: see `i18n::say`).
 fn refuse<T>(msg: impl Into<String>) -> Result<T> {
     Err(StoreError::Refused(msg.into()))
+}
+
+/// The reason for a reference to something not stored, in the process's
+/// language: `FIELD: no KIND "ID"` (no prefix when `field` is empty).
+fn missing(field: &str, kind_zh: &str, kind_en: &str, id: &str) -> String {
+    let (zh, en) = if field.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("{field}:"), format!("{field}: "))
+    };
+    say(
+        format!("{zh}找不到{kind_zh} {id:?}"),
+        format!("{en}no {kind_en} {id:?}"),
+    )
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {

@@ -1,7 +1,8 @@
 //! Writes of the call, applications, the panel and prior decisions.
 
-use super::{Change, Writer, refuse, to_json};
+use super::{Change, Writer, missing, refuse, to_json};
 use crate::domain::*;
+use crate::i18n::say;
 use crate::store::audit;
 use crate::store::{Result, read};
 use rusqlite::params;
@@ -48,9 +49,10 @@ impl Writer<'_> {
     fn check_call_still_fits(&self, call: &Call) -> Result<()> {
         for app in read::applications(self.conn, &call.info.id)? {
             if call.tier(&app.tier).is_none() {
-                return refuse(format!(
-                    "the new call drops tier {:?}, which application {} uses",
-                    app.tier, app.id
+                let (tier, id) = (&app.tier, &app.id);
+                return refuse(say(
+                    format!("新的通知去掉了层级 {tier:?},而申报 {id} 使用该层级"),
+                    format!("the new call drops tier {tier:?}, which application {id} uses"),
                 ));
             }
         }
@@ -81,16 +83,26 @@ impl Writer<'_> {
                 .rubric(&rubric)
                 .and_then(|ru| ru.criterion(&tier, &crit))
             else {
-                return refuse(format!(
-                    "the new call drops criterion {crit:?} of rubric {rubric:?}, already scored in round {round} for {app}"
+                return refuse(say(
+                    format!(
+                        "新的通知去掉了评分细则 {rubric:?} 的评分项 {crit:?},而轮次 {round} 中 {app} 已按该项评分"
+                    ),
+                    format!(
+                        "the new call drops criterion {crit:?} of rubric {rubric:?}, already scored in round {round} for {app}"
+                    ),
                 ));
             };
             if let Some(v) = value
                 && v > c.max
             {
-                return refuse(format!(
-                    "the new call lowers criterion {crit:?} to {} points, below a score of {v} already given for {app}",
-                    c.max
+                let max = c.max;
+                return refuse(say(
+                    format!(
+                        "新的通知把评分项 {crit:?} 的满分降为 {max} 分,低于 {app} 已得的 {v} 分"
+                    ),
+                    format!(
+                        "the new call lowers criterion {crit:?} to {max} points, below a score of {v} already given for {app}"
+                    ),
                 ));
             }
         }
@@ -101,7 +113,12 @@ impl Writer<'_> {
     /// year's assessment.
     pub fn add_round(&mut self, round: &Round) -> Result<Change> {
         let Some(call) = read::call(self.conn, &round.call)? else {
-            return refuse(format!("round {}: no call {:?}", round.id, round.call));
+            return refuse(missing(
+                &format!("round {}", round.id),
+                "通知",
+                "call",
+                &round.call,
+            ));
         };
         self.put_round(&call, round)
     }
@@ -109,11 +126,12 @@ impl Writer<'_> {
     /// Records a pilot's actual investment in a year (same unit as the plan).
     pub fn put_actual(&mut self, application: &str, year: i32, amount: f64) -> Result<Change> {
         if read::application(self.conn, application)?.is_none() {
-            return refuse(format!("application: no application {application:?}"));
+            return refuse(missing("application", "申报", "application", application));
         }
         if !amount.is_finite() || amount < 0.0 {
-            return refuse(format!(
-                "amount: expected a number of 0 or more, found {amount}"
+            return refuse(say(
+                format!("amount:应为不小于 0 的数,实际为 {amount}"),
+                format!("amount: expected a number of 0 or more, found {amount}"),
             ));
         }
         let y = year.to_string();
@@ -128,16 +146,18 @@ impl Writer<'_> {
 
     fn put_round(&mut self, call: &Call, round: &Round) -> Result<Change> {
         if call.rubric(&round.rubric).is_none() {
-            return refuse(format!(
-                "round {}: rubric {:?} is not defined in call {}",
-                round.id, round.rubric, call.info.id
+            let (id, rubric, call) = (&round.id, &round.rubric, &call.info.id);
+            return refuse(say(
+                format!("轮次 {id}:通知 {call} 中没有评分细则 {rubric:?}"),
+                format!("round {id}: rubric {rubric:?} is not defined in call {call}"),
             ));
         }
         if let Some(existing) = read::round(self.conn, &round.id)? {
             if existing.call != call.info.id {
-                return refuse(format!(
-                    "round {} already belongs to call {}",
-                    round.id, existing.call
+                let (id, call) = (&round.id, &existing.call);
+                return refuse(say(
+                    format!("轮次 {id} 已属于通知 {call}"),
+                    format!("round {id} already belongs to call {call}"),
                 ));
             }
             let scored: i64 = self.conn.query_row(
@@ -146,9 +166,12 @@ impl Writer<'_> {
                 |r| r.get(0),
             )?;
             if scored > 0 && (existing.rubric != round.rubric || existing.kind != round.kind) {
-                return refuse(format!(
-                    "round {} has scores: its rubric and kind cannot change (from {} to {})",
-                    round.id, existing.rubric, round.rubric
+                let (id, from, to) = (&round.id, &existing.rubric, &round.rubric);
+                return refuse(say(
+                    format!("轮次 {id} 已有评分:其评分细则和类型不能更改(由 {from} 改为 {to})"),
+                    format!(
+                        "round {id} has scores: its rubric and kind cannot change (from {from} to {to})"
+                    ),
                 ));
             }
         }
@@ -178,7 +201,7 @@ impl Writer<'_> {
     /// Moves a round's state (logged).
     pub fn set_round_state(&mut self, round: &str, state: RoundState) -> Result<Change> {
         if read::round(self.conn, round)?.is_none() {
-            return refuse(format!("no round {round:?}"));
+            return refuse(missing("", "轮次", "round", round));
         }
         self.audited(&audit::ROUND, &[round], |c| {
             c.execute(
@@ -194,51 +217,63 @@ impl Writer<'_> {
     /// its call, checks every reference, and adds or replaces it.
     pub fn put_application(&mut self, app: &Application) -> Result<Change> {
         let Some(call) = read::call(self.conn, &app.call)? else {
-            return refuse(format!(
-                "call: no call {:?} (import the call first)",
-                app.call
+            let call = &app.call;
+            return refuse(say(
+                format!("call:找不到通知 {call:?}(请先导入通知)"),
+                format!("call: no call {call:?} (import the call first)"),
             ));
         };
         let mut app = app.clone();
         let Some(tier) = call.tier(&app.tier) else {
             let ids: Vec<&str> = call.tiers.iter().map(|t| t.id.as_str()).collect();
-            return refuse(format!(
-                "tier: expected one of {}, found {:?}",
-                ids.join(", "),
-                app.tier
+            let tier = &app.tier;
+            return refuse(say(
+                format!("tier:应为 {} 之一,实际为 {tier:?}", ids.join("、")),
+                format!("tier: expected one of {}, found {tier:?}", ids.join(", ")),
             ));
         };
         let Some(pref) = call.prefecture(&app.prefecture) else {
-            return refuse(format!(
-                "prefecture: expected one of the call's 14 prefectures (id or name), found {:?}",
-                app.prefecture
+            let pref = &app.prefecture;
+            return refuse(say(
+                format!("prefecture:应为本通知 14 个市州之一(编号或名称),实际为 {pref:?}"),
+                format!(
+                    "prefecture: expected one of the call's 14 prefectures (id or name), found {pref:?}"
+                ),
             ));
         };
         app.prefecture = pref.id.clone();
         if app.region.is_empty() {
             app.region = pref.region.clone();
         } else if call.region(&app.region).is_none() {
-            return refuse(format!(
-                "region: no region {:?} in call {}",
-                app.region, call.info.id
+            let (region, call) = (&app.region, &call.info.id);
+            return refuse(say(
+                format!("region:通知 {call} 中没有区域 {region:?}"),
+                format!("region: no region {region:?} in call {call}"),
             ));
         }
         for flag in &app.flags {
             if call.flag(flag).is_none() {
-                return refuse(format!("flags: unknown flag {flag:?}"));
+                return refuse(say(
+                    format!("flags:未知标记 {flag:?}"),
+                    format!("flags: unknown flag {flag:?}"),
+                ));
             }
         }
         for id in app.sections.keys() {
             if call.section(id).is_none() {
                 let ids: Vec<&str> = call.sections.iter().map(|s| s.id.as_str()).collect();
-                return refuse(format!("sections.{id}: expected one of {}", ids.join(", ")));
+                return refuse(say(
+                    format!("sections.{id}:应为 {} 之一", ids.join("、")),
+                    format!("sections.{id}: expected one of {}", ids.join(", ")),
+                ));
             }
         }
         for id in app.indicators.keys() {
             if !tier.indicators.iter().any(|d| &d.id == id) {
-                return refuse(format!(
-                    "indicators.{id}: not an indicator of tier {}",
-                    tier.id
+                let tier = &tier.id;
+                return refuse(say(
+                    format!("indicators.{id}:不是层级 {tier} 的指标"),
+                    format!("indicators.{id}: not an indicator of tier {tier}"),
                 ));
             }
         }
@@ -248,15 +283,19 @@ impl Writer<'_> {
         let old = read::application(self.conn, &app.id)?;
         if let Some(old) = &old {
             if old.call != app.call {
-                return refuse(format!(
-                    "id: application {} already belongs to call {}",
-                    app.id, old.call
+                let (id, call) = (&app.id, &old.call);
+                return refuse(say(
+                    format!("id:申报 {id} 已属于通知 {call}"),
+                    format!("id: application {id} already belongs to call {call}"),
                 ));
             }
             if old.tier != app.tier && self.has_scores(&app.id)? {
-                return refuse(format!(
-                    "tier: application {} has scores; its tier cannot change from {} to {}",
-                    app.id, old.tier, app.tier
+                let (id, from, to) = (&app.id, &old.tier, &app.tier);
+                return refuse(say(
+                    format!("tier:申报 {id} 已有评分,其层级不能由 {from} 改为 {to}"),
+                    format!(
+                        "tier: application {id} has scores; its tier cannot change from {from} to {to}"
+                    ),
                 ));
             }
         }
@@ -270,9 +309,10 @@ impl Writer<'_> {
             // own recusal (finding M5): not by the member recused from it.
             let declared = read::conflict(self.conn, &actor.id, &old.id)?;
             if crate::domain::panel::recusal(&actor, &old.prefecture, declared.as_ref()).is_some() {
-                return refuse(format!(
-                    "{}: you are recused from {} and may not change it",
-                    actor.id, old.id
+                let (who, id) = (&actor.id, &old.id);
+                return refuse(say(
+                    format!("{who}:您须回避 {id},不能修改它"),
+                    format!("{who}: you are recused from {id} and may not change it"),
                 ));
             }
         }
@@ -338,7 +378,7 @@ impl Writer<'_> {
     /// Replaces an application's investment plan (from a tabular file).
     pub fn put_projects(&mut self, app_id: &str, projects: &[Project]) -> Result<Change> {
         let Some(mut app) = read::application(self.conn, app_id)? else {
-            return refuse(format!("application: no application {app_id:?}"));
+            return refuse(missing("application", "申报", "application", app_id));
         };
         if app.projects == projects {
             self.log.note("investment_plan", Change::Unchanged);
@@ -367,15 +407,21 @@ impl Writer<'_> {
     pub fn put_member(&mut self, member: &Member) -> Result<Change> {
         let mut member = member.clone();
         if member.roles.is_empty() {
-            return refuse("roles: expected at least one of reviewer, secretary");
+            return refuse(say(
+                "roles:应至少有 reviewer(评审专家)、secretary(秘书)之一",
+                "roles: expected at least one of reviewer, secretary",
+            ));
         }
         member.roles.sort();
         member.roles.dedup();
         if let Some(home) = &member.home_prefecture {
             let calls = read::calls(self.conn)?;
             let Some(p) = calls.iter().find_map(|c| c.prefecture(home)) else {
-                return refuse(format!(
-                    "home_prefecture: expected a prefecture of an imported call, found {home:?}"
+                return refuse(say(
+                    format!("home_prefecture:应为已导入通知中的市州,实际为 {home:?}"),
+                    format!(
+                        "home_prefecture: expected a prefecture of an imported call, found {home:?}"
+                    ),
                 ));
             };
             member.home_prefecture = Some(p.id.clone());
@@ -392,9 +438,12 @@ impl Writer<'_> {
         {
             // These decide what the member must step aside from and what
             // they may read (finding M5): somebody else records them.
-            return refuse(format!(
-                "{}: no member changes their own home prefecture or roles; another secretary does",
-                member.id
+            let who = &member.id;
+            return refuse(say(
+                format!("{who}:成员不能更改本人的所在市州或角色;须由另一位秘书更改"),
+                format!(
+                    "{who}: no member changes their own home prefecture or roles; another secretary does"
+                ),
             ));
         }
         if change != Change::Unchanged {
@@ -430,7 +479,7 @@ impl Writer<'_> {
         initial: bool,
     ) -> Result<Change> {
         if read::member(self.conn, member)?.is_none() {
-            return refuse(format!("member: no member {member:?}"));
+            return refuse(missing("member", "成员", "member", member));
         }
         let initial = initial.then_some(1);
         self.audited(&audit::PASSPHRASE, &[member], |conn| match phc {
@@ -445,18 +494,24 @@ impl Writer<'_> {
 
     pub fn put_conflict(&mut self, c: &Conflict) -> Result<Change> {
         if read::member(self.conn, &c.member)?.is_none() {
-            return refuse(format!("member: no member {:?}", c.member));
+            return refuse(missing("member", "成员", "member", &c.member));
         }
         if read::application(self.conn, &c.application)?.is_none() {
-            return refuse(format!("application: no application {:?}", c.application));
+            return refuse(missing(
+                "application",
+                "申报",
+                "application",
+                &c.application,
+            ));
         }
         let old = read::conflict(self.conn, &c.member, &c.application)?;
         if self.actor == c.member && old.as_ref() != Some(c) {
             // A declared conflict is a recusal fact: a member declares it to
             // the secretary, who records it (finding M5).
-            return refuse(format!(
-                "{}: no member records their own conflicts; the secretary does",
-                c.member
+            let who = &c.member;
+            return refuse(say(
+                format!("{who}:成员不能记录本人的回避事项;须由秘书记录"),
+                format!("{who}: no member records their own conflicts; the secretary does"),
             ));
         }
         self.audited(&audit::CONFLICT, &[&c.member, &c.application], |conn| {
@@ -470,21 +525,31 @@ impl Writer<'_> {
 
     pub fn put_assignment(&mut self, a: &Assignment) -> Result<Change> {
         let Some(round) = read::round(self.conn, &a.round)? else {
-            return refuse(format!("round: no round {:?}", a.round));
+            return refuse(missing("round", "轮次", "round", &a.round));
         };
         let Some(member) = read::member(self.conn, &a.member)? else {
-            return refuse(format!("member: no member {:?}", a.member));
+            return refuse(missing("member", "成员", "member", &a.member));
         };
         if !member.has_role(Role::Reviewer) {
-            return refuse(format!("member: {} is not a reviewer", a.member));
+            let who = &a.member;
+            return refuse(say(
+                format!("member:{who} 不是评审专家"),
+                format!("member: {who} is not a reviewer"),
+            ));
         }
         let Some(app) = read::application(self.conn, &a.application)? else {
-            return refuse(format!("application: no application {:?}", a.application));
+            return refuse(missing(
+                "application",
+                "申报",
+                "application",
+                &a.application,
+            ));
         };
         if app.call != round.call {
-            return refuse(format!(
-                "application: {} belongs to call {}, round {} to call {}",
-                app.id, app.call, round.id, round.call
+            let (id, call, r, rcall) = (&app.id, &app.call, &round.id, &round.call);
+            return refuse(say(
+                format!("application:{id} 属于通知 {call},而轮次 {r} 属于通知 {rcall}"),
+                format!("application: {id} belongs to call {call}, round {r} to call {rcall}"),
             ));
         }
         self.audited(
@@ -505,16 +570,23 @@ impl Writer<'_> {
     pub fn put_prior_decision(&mut self, d: &PriorDecision) -> Result<Change> {
         let calls = read::calls(self.conn)?;
         let Some(pref) = calls.iter().find_map(|c| c.prefecture(&d.prefecture)) else {
-            return refuse(format!(
-                "prefecture: expected a prefecture of an imported call, found {:?}",
-                d.prefecture
+            let pref = &d.prefecture;
+            return refuse(say(
+                format!("prefecture:应为已导入通知中的市州,实际为 {pref:?}"),
+                format!("prefecture: expected a prefecture of an imported call, found {pref:?}"),
             ));
         };
         if d.kind == RoundKind::Selection && d.outcome.is_none() {
-            return refuse("outcome: a selection decision needs selected, reserve or not_selected");
+            return refuse(say(
+                "outcome:遴选决定须为 selected(入选)、reserve(备选)或 not_selected(未入选)",
+                "outcome: a selection decision needs selected, reserve or not_selected",
+            ));
         }
         if d.kind == RoundKind::Assessment && d.grade.as_deref().is_none_or(str::is_empty) {
-            return refuse("grade: an assessment decision needs a grade");
+            return refuse(say(
+                "grade:考核决定须有等次",
+                "grade: an assessment decision needs a grade",
+            ));
         }
         let pref = pref.id.clone();
         self.audited(&audit::PRIOR_DECISION, &[&d.id], |conn| {

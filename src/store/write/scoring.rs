@@ -1,8 +1,9 @@
 //! Writes of reviews and scores: sheets from import, the review screen's
 //! fine-grained writes, submission, reopening and comment buffers.
 
-use super::{Change, Writer, refuse};
+use super::{Change, Writer, missing, refuse};
 use crate::domain::*;
+use crate::i18n::say;
 use crate::store::audit;
 use crate::store::{Result, StoreError, read};
 use rusqlite::params;
@@ -26,11 +27,16 @@ impl Writer<'_> {
                     .criteria_for(&app.tier)
                     .map(|c| c.id.as_str())
                     .collect();
-                return refuse(format!(
-                    "criterion: expected one of {} for tier {}, found {:?}",
-                    ids.join(", "),
-                    app.tier,
-                    s.criterion
+                let (tier, found) = (&app.tier, &s.criterion);
+                return refuse(say(
+                    format!(
+                        "criterion:层级 {tier} 的评分项应为 {} 之一,实际为 {found:?}",
+                        ids.join("、")
+                    ),
+                    format!(
+                        "criterion: expected one of {} for tier {tier}, found {found:?}",
+                        ids.join(", ")
+                    ),
                 ));
             };
             if let Some(v) = s.value {
@@ -54,9 +60,12 @@ impl Writer<'_> {
                     .iter()
                     .any(|s| stored.get(&s.criterion) != Some(&(s.value, s.comment.clone())));
             if changes {
-                return refuse(format!(
-                    "the review of {} by {} is submitted: reopen it in jury before changing it",
-                    app.id, member.id
+                let (app, who) = (&app.id, &member.id);
+                return refuse(say(
+                    format!("{who} 对 {app} 的评分已提交:如需修改请先在 jury 中撤回提交"),
+                    format!(
+                        "the review of {app} by {who} is submitted: reopen it in jury before changing it"
+                    ),
                 ));
             }
             return Ok(());
@@ -86,11 +95,16 @@ impl Writer<'_> {
                 .map(|c| c.id.as_str())
                 .collect();
             if !blank.is_empty() {
-                return refuse(format!(
-                    "review of {} by {} cannot be submitted: blank criteria {}",
-                    app.id,
-                    member.id,
-                    blank.join(", ")
+                let (app, who) = (&app.id, &member.id);
+                return refuse(say(
+                    format!(
+                        "{who} 对 {app} 的评分不能提交:以下评分项未填 {}",
+                        blank.join("、")
+                    ),
+                    format!(
+                        "review of {app} by {who} cannot be submitted: blank criteria {}",
+                        blank.join(", ")
+                    ),
                 ));
             }
         }
@@ -150,9 +164,10 @@ impl Writer<'_> {
         }
         let app = &t.application;
         if !actor.has_role(Role::Secretary) {
-            return refuse(format!(
-                "{}: a reviewer enters only their own reviews, not {}'s",
-                actor.id, t.member.id
+            let (who, whose) = (&actor.id, &t.member.id);
+            return refuse(say(
+                format!("{who}:评审专家只能录入本人的评分,不能录入 {whose} 的"),
+                format!("{who}: a reviewer enters only their own reviews, not {whose}'s"),
             ));
         }
         let declared = read::conflict(self.conn, &actor.id, &app.id)?;
@@ -163,9 +178,12 @@ impl Writer<'_> {
             own_submitted: own == Some(ReviewStatus::Submitted),
         };
         if standing.recused {
-            return refuse(format!(
-                "{}: you are recused from {} and may not enter a review of it (for {})",
-                actor.id, app.id, t.member.id
+            let (who, id, whose) = (&actor.id, &app.id, &t.member.id);
+            return refuse(say(
+                format!("{who}:您须回避 {id},不能代 {whose} 录入其评分"),
+                format!(
+                    "{who}: you are recused from {id} and may not enter a review of it (for {whose})"
+                ),
             ));
         }
         let visible = read::call(self.conn, &t.round.call)?
@@ -178,9 +196,14 @@ impl Writer<'_> {
             standing,
             visible,
         ) {
-            return refuse(format!(
-                "{}: you review {} yourself and may not read {}'s review of it yet, so you may not enter it",
-                actor.id, app.id, t.member.id
+            let (who, id, whose) = (&actor.id, &app.id, &t.member.id);
+            return refuse(say(
+                format!(
+                    "{who}:您本人也评审 {id},目前还不能查看 {whose} 对它的评分,因此不能代为录入"
+                ),
+                format!(
+                    "{who}: you review {id} yourself and may not read {whose}'s review of it yet, so you may not enter it"
+                ),
             ));
         }
         Ok(Some(actor.id))
@@ -213,38 +236,48 @@ impl Writer<'_> {
     /// scores, the member is assigned and not recused.
     pub fn scoring_target(&self, round: &str, member: &str, app: &str) -> Result<ScoringTarget> {
         let Some(round) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         let revisiting = round.state == RoundState::Deliberation
             && read::open_revisit(self.conn, &round.id, member, app)?.is_some();
         if !round.state.accepts_scores() && !revisiting {
-            return refuse(format!(
-                "round {} is in {} and no longer takes scores",
-                round.id,
-                round.state.as_str()
+            let (id, state) = (&round.id, round.state);
+            return refuse(say(
+                format!("本轮({id}){},不再接受评分", state_zh(state)),
+                format!(
+                    "round {id} is in {} and no longer takes scores",
+                    state.as_str()
+                ),
             ));
         }
         let Some(member) = read::member(self.conn, member)? else {
-            return refuse(format!("member: no member {member:?}"));
+            return refuse(missing("member", "成员", "member", member));
         };
         let Some(application) = read::application(self.conn, app)? else {
-            return refuse(format!("application: no application {app:?}"));
+            return refuse(missing("application", "申报", "application", app));
         };
         if !read::is_assigned(self.conn, &round.id, &member.id, &application.id)? {
-            return refuse(format!(
-                "member {} is not assigned to {} in round {}",
-                member.id, application.id, round.id
+            let (who, app, id) = (&member.id, &application.id, &round.id);
+            return refuse(say(
+                format!("本轮({id})未分配成员 {who} 评审 {app}"),
+                format!("member {who} is not assigned to {app} in round {id}"),
             ));
         }
         let declared = read::conflict(self.conn, &member.id, &application.id)?;
         if let Some(r) = panel::recusal(&member, &application.prefecture, declared.as_ref()) {
             let why = match r {
-                panel::Recusal::Declared(reason) => format!("declared conflict ({reason})"),
-                panel::Recusal::HomePrefecture(p) => format!("home prefecture {p}"),
+                panel::Recusal::Declared(reason) => say(
+                    format!("已声明回避事项({reason})"),
+                    format!("declared conflict ({reason})"),
+                ),
+                panel::Recusal::HomePrefecture(p) => {
+                    say(format!("本人所在市州 {p}"), format!("home prefecture {p}"))
+                }
             };
-            return refuse(format!(
-                "member {} is recused from {} ({why}) and cannot score it",
-                member.id, application.id
+            let (who, app) = (&member.id, &application.id);
+            return refuse(say(
+                format!("成员 {who} 须回避 {app}({why}),不能评分"),
+                format!("member {who} is recused from {app} ({why}) and cannot score it"),
             ));
         }
         let call = read::call(self.conn, &round.call)?
@@ -324,7 +357,10 @@ impl Writer<'_> {
         let k = [key[0].as_str(), key[1].as_str(), key[2].as_str()];
         match self.review_status(&k)? {
             Some(ReviewStatus::Submitted) => {
-                return refuse("this review is submitted: reopen it to change it");
+                return refuse(say(
+                    "此评分已提交:如需修改请先撤回提交",
+                    "this review is submitted: reopen it to change it",
+                ));
             }
             Some(ReviewStatus::Draft) => {}
             None => {
@@ -360,8 +396,9 @@ impl Writer<'_> {
     ) -> Result<Change> {
         let t = self.scoring_target(round, member, app)?;
         let Some(c) = t.rubric.criterion(&t.application.tier, criterion) else {
-            return refuse(format!(
-                "criterion: no criterion {criterion:?} for this tier"
+            return refuse(say(
+                format!("criterion:本层级没有评分项 {criterion:?}"),
+                format!("criterion: no criterion {criterion:?} for this tier"),
             ));
         };
         if let Some(v) = value {
@@ -412,8 +449,9 @@ impl Writer<'_> {
     ) -> Result<Change> {
         let t = self.scoring_target(round, member, app)?;
         if !criterion.is_empty() && t.rubric.criterion(&t.application.tier, criterion).is_none() {
-            return refuse(format!(
-                "criterion: no criterion {criterion:?} for this tier"
+            return refuse(say(
+                format!("criterion:本层级没有评分项 {criterion:?}"),
+                format!("criterion: no criterion {criterion:?} for this tier"),
             ));
         }
         let key = self.open_draft(&t)?;
@@ -456,7 +494,10 @@ impl Writer<'_> {
             .map(|c| c.name.as_str())
             .collect();
         if !blank.is_empty() {
-            return refuse(format!("blank: {}", blank.join("、")));
+            return refuse(say(
+                format!("以下评分项未填:{}", blank.join("、")),
+                format!("blank: {}", blank.join("、")),
+            ));
         }
         let change = self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
@@ -492,13 +533,17 @@ impl Writer<'_> {
         let t = self.scoring_target(round, member, app)?;
         let key = [round, member, app];
         if self.review_status(&key)? != Some(ReviewStatus::Submitted) {
-            return refuse("only a submitted review can be reopened");
+            return refuse(say(
+                "只有已提交的评分才能撤回提交",
+                "only a submitted review can be reopened",
+            ));
         }
         if self.reopen_needs_revisit(&t.round, member, app)? {
-            return refuse(
+            return refuse(say(
+                "您提交后已看到其他专家的评分:只有秘书能将此评分退回给您(请专家复核)",
                 "the other reviewers' scores have been shown to you since you submitted: \
                  only the secretary can send this review back to you (revisit)",
-            );
+            ));
         }
         self.audited(&audit::REVIEW, &key, |conn| {
             conn.execute(
@@ -624,5 +669,15 @@ fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
         (None, None) => true,
         (Some(a), Some(b)) => (a - b).abs() < 1e-9,
         _ => false,
+    }
+}
+
+/// Where a round stands, as the refusal says it in Chinese.
+fn state_zh(state: RoundState) -> &'static str {
+    match state {
+        RoundState::Open => "处于受理阶段",
+        RoundState::Scoring => "处于评分阶段",
+        RoundState::Deliberation => "已进入合议",
+        RoundState::Finalised => "已定案",
     }
 }

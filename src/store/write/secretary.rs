@@ -1,8 +1,9 @@
 //! The secretary's writes: overrides, exports, the round's lifecycle and
 //! deliberation.
 
-use super::{Change, Writer, refuse};
+use super::{Change, Writer, missing, refuse};
 use crate::domain::*;
+use crate::i18n::say;
 use crate::store::audit;
 use crate::store::{Result, StoreError, read};
 use rusqlite::params;
@@ -18,13 +19,16 @@ impl Writer<'_> {
         outcome: Option<(Outcome, &str)>,
     ) -> Result<Change> {
         let Some(r) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         if r.state == RoundState::Finalised {
-            return refuse(format!("round {round} is finalised: reopen it first"));
+            return refuse(say(
+                format!("本轮({round})已定案:请先撤回定案"),
+                format!("round {round} is finalised: reopen it first"),
+            ));
         }
         if read::application(self.conn, app)?.is_none() {
-            return refuse(format!("application: no application {app:?}"));
+            return refuse(missing("application", "申报", "application", app));
         }
         self.not_recused(app)?;
         if r.kind == RoundKind::Assessment
@@ -32,8 +36,11 @@ impl Writer<'_> {
                 .iter()
                 .any(|a| a.application == app)
         {
-            return refuse(format!(
-                "{app} is not assessed in {round}: only a pilot's outcome can be overridden"
+            return refuse(say(
+                format!("{app} 不在 {round} 的考核范围内:只能调整试点的考核结果"),
+                format!(
+                    "{app} is not assessed in {round}: only a pilot's outcome can be overridden"
+                ),
             ));
         }
         let fits = |o: Outcome| match r.kind {
@@ -48,16 +55,27 @@ impl Writer<'_> {
             }
         };
         match outcome {
-            Some((o, _)) if !fits(o) => refuse(format!(
-                "outcome: a {} round decides {}, not {}",
-                r.kind.as_str(),
-                match r.kind {
-                    RoundKind::Selection => "selected, reserve or not_selected",
-                    RoundKind::Assessment => "continued, warned or exited",
-                },
-                o.as_str()
+            Some((o, _)) if !fits(o) => {
+                let (kind, o) = (r.kind.as_str(), o.as_str());
+                refuse(match r.kind {
+                    RoundKind::Selection => say(
+                        format!(
+                            "outcome:遴选轮次的结果为 selected(入选)、reserve(备选)或 not_selected(未入选),不能是 {o}"
+                        ),
+                        format!("outcome: a {kind} round decides selected, reserve or not_selected, not {o}"),
+                    ),
+                    RoundKind::Assessment => say(
+                        format!(
+                            "outcome:考核轮次的结果为 continued(继续试点)、warned(限期整改)或 exited(退出),不能是 {o}"
+                        ),
+                        format!("outcome: a {kind} round decides continued, warned or exited, not {o}"),
+                    ),
+                })
+            }
+            Some((_, reason)) if reason.trim().is_empty() => refuse(say(
+                "调整结果须写明理由",
+                "an override needs a written reason",
             )),
-            Some((_, reason)) if reason.trim().is_empty() => refuse("an override needs a written reason"),
             Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
                 conn.execute(
                     "INSERT INTO overrides (round_id, application_id, outcome, reason) VALUES (?1, ?2, ?3, ?4)
@@ -98,15 +116,23 @@ impl Writer<'_> {
     /// Finalising goes through [`Writer::finalise`].
     pub fn advance_round(&mut self, round: &str) -> Result<RoundState> {
         let Some(r) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         let next = match r.state {
             RoundState::Open => RoundState::Scoring,
             RoundState::Scoring => RoundState::Deliberation,
             RoundState::Deliberation => {
-                return refuse("the round is in deliberation: finalise it to go on");
+                return refuse(say(
+                    format!("本轮({round})已进入合议:须定案才能继续"),
+                    "the round is in deliberation: finalise it to go on",
+                ));
             }
-            RoundState::Finalised => return refuse("the round is finalised"),
+            RoundState::Finalised => {
+                return refuse(say(
+                    format!("本轮({round})已定案"),
+                    "the round is finalised",
+                ));
+            }
         };
         self.set_round_state(round, next)?;
         Ok(next)
@@ -122,12 +148,16 @@ impl Writer<'_> {
         decided_on: Option<chrono::NaiveDate>,
     ) -> Result<()> {
         let Some(r) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         if r.state != RoundState::Deliberation {
-            return refuse(format!(
-                "round {round} is in {}: only a round in deliberation can be finalised",
-                r.state.as_str()
+            let state = r.state.as_str();
+            let label = r.state.label(crate::i18n::Lang::Zh);
+            return refuse(say(
+                format!("本轮({round})目前{label}:只有进入合议的轮次才能定案"),
+                format!(
+                    "round {round} is in {state}: only a round in deliberation can be finalised"
+                ),
             ));
         }
         let by = self.actor.clone();
@@ -171,10 +201,13 @@ impl Writer<'_> {
     /// withdrawn (each withdrawal logged) and the state goes back.
     pub fn reopen_round(&mut self, round: &str) -> Result<usize> {
         let Some(r) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         if r.state != RoundState::Finalised {
-            return refuse(format!("round {round} is not finalised"));
+            return refuse(say(
+                format!("本轮({round})尚未定案"),
+                format!("round {round} is not finalised"),
+            ));
         }
         // Later rounds were settled on this one's decisions (who is a pilot,
         // which reserve was promoted): it cannot change under them.
@@ -189,9 +222,15 @@ impl Writer<'_> {
             .map(|o| o.id)
             .collect();
         if !later.is_empty() {
-            return refuse(format!(
-                "round {round} cannot be reopened: later rounds rest on its decisions ({})",
-                later.join(", ")
+            return refuse(say(
+                format!(
+                    "本轮({round})不能撤回定案:其后的轮次以其决定为依据({})",
+                    later.join("、")
+                ),
+                format!(
+                    "round {round} cannot be reopened: later rounds rest on its decisions ({})",
+                    later.join(", ")
+                ),
             ));
         }
         let apps: Vec<String> = {
@@ -228,9 +267,10 @@ impl Writer<'_> {
         if crate::domain::panel::recusal(&member, &application.prefecture, declared.as_ref())
             .is_some()
         {
-            return refuse(format!(
-                "{}: you are recused from this application and may not decide on it",
-                member.id
+            let who = &member.id;
+            return refuse(say(
+                format!("{who}:您须回避此申报,不能对其作出决定"),
+                format!("{who}: you are recused from this application and may not decide on it"),
             ));
         }
         Ok(())
@@ -238,10 +278,13 @@ impl Writer<'_> {
 
     fn deliberating(&self, round: &str) -> Result<Round> {
         let Some(r) = read::round(self.conn, round)? else {
-            return refuse(format!("round: no round {round:?}"));
+            return refuse(missing("round", "轮次", "round", round));
         };
         if r.state == RoundState::Finalised {
-            return refuse(format!("round {round} is finalised: reopen it first"));
+            return refuse(say(
+                format!("本轮({round})已定案:请先撤回定案"),
+                format!("round {round} is finalised: reopen it first"),
+            ));
         }
         Ok(r)
     }
@@ -274,7 +317,7 @@ impl Writer<'_> {
         self.deliberating(round)?;
         self.not_recused(app)?;
         if read::application(self.conn, app)?.is_none() {
-            return refuse(format!("application: no application {app:?}"));
+            return refuse(missing("application", "申报", "application", app));
         }
         self.audited(&audit::DELIBERATION, &[round, app], |conn| {
             conn.execute(
@@ -290,7 +333,7 @@ impl Writer<'_> {
         self.deliberating(round)?;
         self.not_recused(app)?;
         if read::application(self.conn, app)?.is_none() {
-            return refuse(format!("application: no application {app:?}"));
+            return refuse(missing("application", "申报", "application", app));
         }
         self.audited(&audit::DELIBERATION, &[round, app], |conn| {
             conn.execute(
@@ -314,20 +357,27 @@ impl Writer<'_> {
         let r = self.deliberating(round)?;
         self.not_recused(app)?;
         if !matches!(r.state, RoundState::Scoring | RoundState::Deliberation) {
-            return refuse("revisits are asked while scoring or in deliberation");
+            return refuse(say(
+                "只能在评分或合议阶段请专家复核",
+                "revisits are asked while scoring or in deliberation",
+            ));
         }
         if !read::is_assigned(self.conn, round, member, app)? {
-            return refuse(format!(
-                "member {member} is not assigned to {app} in round {round}"
+            return refuse(say(
+                format!("本轮({round})未分配成员 {member} 评审 {app}"),
+                format!("member {member} is not assigned to {app} in round {round}"),
             ));
         }
         let m = read::member(self.conn, member)?
-            .ok_or_else(|| StoreError::Refused(format!("no member {member:?}")))?;
+            .ok_or_else(|| StoreError::Refused(missing("", "成员", "member", member)))?;
         let a = read::application(self.conn, app)?
-            .ok_or_else(|| StoreError::Refused(format!("no application {app:?}")))?;
+            .ok_or_else(|| StoreError::Refused(missing("", "申报", "application", app)))?;
         let declared = read::conflict(self.conn, member, app)?;
         if panel::recusal(&m, &a.prefecture, declared.as_ref()).is_some() {
-            return refuse(format!("member {member} is recused from {app}"));
+            return refuse(say(
+                format!("成员 {member} 须回避 {app}"),
+                format!("member {member} is recused from {app}"),
+            ));
         }
         let change = self.audited(&audit::REVISIT, &[round, member, app], |conn| {
             conn.execute(
