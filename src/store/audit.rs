@@ -5,9 +5,8 @@
 //! back (a row changed in the sqlite3 shell) shows up as a mismatch.
 
 use super::Result;
+use super::sql::{Db, Param, Row, Value, args};
 use crate::i18n::say;
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -175,15 +174,16 @@ pub(crate) const AUDITED: &[&Entity] = &[
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn value_json(v: ValueRef<'_>) -> serde_json::Value {
+/// A cell as canonical JSON: the same whichever engine holds the row, so
+/// that the chain verifies after a copy between engines.
+fn value_json(v: &Value) -> serde_json::Value {
     match v {
-        ValueRef::Null => serde_json::Value::Null,
-        ValueRef::Integer(i) => i.into(),
-        ValueRef::Real(f) => serde_json::Number::from_f64(f)
+        Value::Null => serde_json::Value::Null,
+        Value::Int(i) => (*i).into(),
+        Value::Real(f) => serde_json::Number::from_f64(*f)
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-        ValueRef::Blob(b) => hex::encode(b).into(),
+        Value::Text(t) => t.clone().into(),
     }
 }
 
@@ -208,30 +208,28 @@ fn select_sql(e: &Entity, with_key: bool) -> String {
     sql
 }
 
-fn row_value(e: &Entity, row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+fn row_value(e: &Entity, row: &Row) -> Result<(String, String)> {
     let mut key = Vec::with_capacity(e.key.len());
     for i in 0..e.key.len() {
         // Keys are logged as text; a year key is an integer column.
-        key.push(match row.get_ref(i)? {
-            ValueRef::Integer(n) => n.to_string(),
-            _ => row.get::<_, String>(i)?,
+        key.push(match row.value(i) {
+            Value::Int(n) => n.to_string(),
+            _ => row.get::<String>(i)?,
         });
     }
     let mut obj = serde_json::Map::new();
     for (j, col) in e.cols.iter().enumerate() {
-        obj.insert(col.to_string(), value_json(row.get_ref(e.key.len() + j)?));
+        obj.insert(col.to_string(), value_json(row.value(e.key.len() + j)));
     }
     let refs: Vec<&str> = key.iter().map(String::as_str).collect();
     Ok((key_json(&refs), serde_json::Value::Object(obj).to_string()))
 }
 
 /// The row's canonical JSON, or None when there is no such row.
-pub(crate) fn row_json(conn: &Connection, e: &Entity, key: &[&str]) -> Result<Option<String>> {
-    let mut stmt = conn.prepare_cached(&select_sql(e, true))?;
-    let row = stmt
-        .query_row(rusqlite::params_from_iter(key.iter()), |r| row_value(e, r))
-        .optional()?;
-    Ok(row.map(|(_, v)| v))
+pub(crate) fn row_json(db: Db<'_>, e: &Entity, key: &[&str]) -> Result<Option<String>> {
+    let params: Vec<Param<'_>> = key.iter().map(|k| Param::Text(k)).collect();
+    let row = db.query_opt(&select_sql(e, true), &params)?;
+    Ok(row.map(|r| row_value(e, &r)).transpose()?.map(|(_, v)| v))
 }
 
 /// Whether a logged row equals the row found. A column a later migration
@@ -284,7 +282,7 @@ impl Entry<'_> {
 /// Appends one entry to the chain. Must run inside the write transaction
 /// that made the change.
 pub(crate) fn append(
-    conn: &Connection,
+    db: Db<'_>,
     at: &str,
     actor: &str,
     entity: &str,
@@ -292,15 +290,12 @@ pub(crate) fn append(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last = db.query_opt(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        args![],
+    )?;
     let (seq, prev) = match last {
-        Some((s, h)) => (s + 1, h),
+        Some(r) => (r.get::<i64>(0)? + 1, r.get::<String>(1)?),
         None => (1, GENESIS.to_string()),
     };
     let hash = Entry {
@@ -314,10 +309,10 @@ pub(crate) fn append(
         prev: &prev,
     }
     .hash();
-    conn.execute(
+    db.execute(
         "INSERT INTO audit_log (seq, at, actor, entity, key, old, new, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, actor, entity, key, old, new, prev, hash],
+        args![seq, at, actor, entity, key, old, new, &prev, &hash],
     )?;
     Ok(())
 }
@@ -401,26 +396,20 @@ impl VerifyReport {
 
 /// Checks the file's integrity, the chain's links, and that every audited
 /// row is what the chain says it last became.
-pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
+pub(crate) fn verify(db: Db<'_>) -> Result<VerifyReport> {
     let mut problems = Vec::new();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let integrity = db.integrity()?;
     if integrity != "ok" {
         problems.push(VerifyProblem::new("integrity", integrity.clone()));
     }
-    {
-        let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let table: String = row.get(0)?;
-            let parent: String = row.get(2)?;
-            problems.push(VerifyProblem::new(
-                "foreign_key",
-                say(
-                    format!("{table} 的一行引用了 {parent} 中不存在的行"),
-                    format!("a row of {table} refers to a missing row of {parent}"),
-                ),
-            ));
-        }
+    for (table, parent) in db.dangling_references()? {
+        problems.push(VerifyProblem::new(
+            "foreign_key",
+            say(
+                format!("{table} 的一行引用了 {parent} 中不存在的行"),
+                format!("a row of {table} refers to a missing row of {parent}"),
+            ),
+        ));
     }
 
     // Walk the chain.
@@ -429,13 +418,11 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut expected_seq = 1i64;
     let mut entries = 0i64;
     let mut hashes: BTreeMap<i64, String> = BTreeMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT seq, at, actor, entity, key, old, new, prev_hash, hash
-             FROM audit_log ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+    db.for_each(
+        "SELECT seq, at, actor, entity, key, old, new, prev_hash, hash
+         FROM audit_log ORDER BY seq",
+        args![],
+        |r| {
             entries += 1;
             let seq: i64 = r.get(0)?;
             let at: String = r.get(1)?;
@@ -490,19 +477,19 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
             expected_prev = hash;
             expected_seq = seq + 1;
             last.insert((entity, key), new);
-        }
-    }
+            Ok(())
+        },
+    )?;
 
     // Replay against the tables.
     let mut rows_checked = 0;
     for e in AUDITED {
         let mut current: BTreeMap<String, String> = BTreeMap::new();
-        let mut stmt = conn.prepare(&select_sql(e, false))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        db.for_each(&select_sql(e, false), args![], |r| {
             let (k, v) = row_value(e, r)?;
             current.insert(k, v);
-        }
+            Ok(())
+        })?;
         rows_checked += current.len();
         for (k, v) in &current {
             match last.get(&(e.name.to_string(), k.clone())) {
@@ -558,9 +545,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     // Heads recorded earlier must still be in the chain, at their place.
     let mut anchors_checked = 0;
     {
-        let mut stmt = conn.prepare("SELECT entry, hash FROM anchors ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        for r in db.query("SELECT entry, hash FROM anchors ORDER BY id", args![])? {
             let entry: i64 = r.get(0)?;
             let hash: String = r.get(1)?;
             if hashes.get(&entry) == Some(&hash) {
@@ -630,28 +615,26 @@ pub struct RecusalFactChange {
     pub what: String,
 }
 
-pub(crate) fn recusal_fact_changes(
-    conn: &Connection,
-    round: &str,
-) -> Result<Vec<RecusalFactChange>> {
+pub(crate) fn recusal_fact_changes(db: Db<'_>, round: &str) -> Result<Vec<RecusalFactChange>> {
     let prefix = format!(
         "[{}",
         serde_json::to_string(round).expect("a string serializes")
     );
-    let first: Option<i64> = conn.query_row(
-        "SELECT min(seq) FROM audit_log WHERE entity IN ('score', 'review')
-         AND substr(key, 1, length(?1)) = ?1",
-        [&prefix],
-        |r| r.get(0),
-    )?;
+    let first: Option<i64> = db
+        .value(
+            "SELECT min(seq) FROM audit_log WHERE entity IN ('score', 'review')
+             AND substr(key, 1, length(CAST(?1 AS TEXT))) = CAST(?1 AS TEXT)",
+            args![&prefix],
+        )?
+        .flatten();
     let Some(first) = first else {
         return Ok(Vec::new());
     };
-    let mut stmt = conn.prepare(
+    let rows = db.query(
         "SELECT seq, at, actor, entity, key, old, new FROM audit_log
          WHERE seq > ?1 AND entity IN ('member', 'conflict', 'application') ORDER BY seq",
+        args![first],
     )?;
-    let mut rows = stmt.query([first])?;
     let mut out = Vec::new();
     let field = |json: &Option<String>, name: &str| -> String {
         json.as_deref()
@@ -663,7 +646,7 @@ pub(crate) fn recusal_fact_changes(
             })
             .unwrap_or_else(|| "—".to_string())
     };
-    while let Some(r) = rows.next()? {
+    for r in rows {
         let entity: String = r.get(3)?;
         let old: Option<String> = r.get(5)?;
         let new: Option<String> = r.get(6)?;

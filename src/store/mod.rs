@@ -9,6 +9,7 @@
 mod audit;
 pub mod files;
 mod read;
+pub(crate) mod sql;
 mod write;
 
 pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
@@ -167,6 +168,11 @@ impl Store {
         })?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// The connection, through the engine-neutral SQL surface.
+    pub(crate) fn db(&self) -> sql::Db<'_> {
+        sql::Db::Sqlite(&self.conn)
     }
 
     pub fn path(&self) -> &Path {
@@ -331,7 +337,7 @@ impl Store {
 
     /// Changes to recusal facts logged after `round`'s first score.
     pub fn recusal_fact_changes(&self, round: &str) -> Result<Vec<RecusalFactChange>> {
-        audit::recusal_fact_changes(&self.conn, round)
+        audit::recusal_fact_changes(self.db(), round)
     }
 
     /// Every hash in the audit chain (for `verify --anchor`).

@@ -119,9 +119,9 @@ impl<'a> Writer<'a> {
         key: &[&str],
         apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
     ) -> Result<Change> {
-        let old = audit::row_json(self.conn, e, key)?;
+        let old = audit::row_json(self.db(), e, key)?;
         apply(self.conn)?;
-        let new = audit::row_json(self.conn, e, key)?;
+        let new = audit::row_json(self.db(), e, key)?;
         let change = match (&old, &new) {
             (a, b) if a == b => Change::Unchanged,
             (None, _) => Change::Inserted,
@@ -129,7 +129,7 @@ impl<'a> Writer<'a> {
         };
         if change != Change::Unchanged {
             audit::append(
-                self.conn,
+                self.db(),
                 &self.at,
                 &self.actor,
                 e.name,
@@ -141,27 +141,32 @@ impl<'a> Writer<'a> {
         Ok(change)
     }
 
+    /// The transaction, through the engine-neutral SQL surface.
+    pub(crate) fn db(&self) -> super::sql::Db<'_> {
+        super::sql::Db::Sqlite(self.conn)
+    }
+
     /// The panel member acting, if the actor is one (not the operator of
     /// the file, nor the sample loader).
     fn acting_member(&self) -> Result<Option<Member>> {
-        read::member(self.conn, &self.actor)
+        read::member(self.db(), &self.actor)
     }
 
     // ------------------------------------------------------------ reads
 
     pub fn call(&self, id: &str) -> Result<Option<Call>> {
-        read::call(self.conn, id)
+        read::call(self.db(), id)
     }
     pub fn calls(&self) -> Result<Vec<Call>> {
-        read::calls(self.conn)
+        read::calls(self.db())
     }
     pub fn round(&self, id: &str) -> Result<Option<Round>> {
-        read::round(self.conn, id)
+        read::round(self.db(), id)
     }
     pub fn application(&self, id: &str) -> Result<Option<Application>> {
-        read::application(self.conn, id)
+        read::application(self.db(), id)
     }
     pub fn member(&self, id: &str) -> Result<Option<Member>> {
-        read::member(self.conn, id)
+        read::member(self.db(), id)
     }
 }

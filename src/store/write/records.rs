@@ -18,7 +18,7 @@ impl Writer<'_> {
             return refuse(p.clone());
         }
         let text = to_json(call);
-        let old = read::call(self.conn, &call.info.id)?;
+        let old = read::call(self.db(), &call.info.id)?;
         let change = match &old {
             Some(o) if o == call => Change::Unchanged,
             Some(_) => {
@@ -47,7 +47,7 @@ impl Writer<'_> {
     /// After a call changes, every stored application and score must still
     /// fit it: a rubric cannot lose a criterion somebody has scored.
     fn check_call_still_fits(&self, call: &Call) -> Result<()> {
-        for app in read::applications(self.conn, &call.info.id)? {
+        for app in read::applications(self.db(), &call.info.id)? {
             if call.tier(&app.tier).is_none() {
                 let (tier, id) = (&app.tier, &app.id);
                 return refuse(say(
@@ -112,7 +112,7 @@ impl Writer<'_> {
     /// Adds (or updates) one round of a call already stored, e.g. the next
     /// year's assessment.
     pub fn add_round(&mut self, round: &Round) -> Result<Change> {
-        let Some(call) = read::call(self.conn, &round.call)? else {
+        let Some(call) = read::call(self.db(), &round.call)? else {
             return refuse(missing(
                 &format!("round {}", round.id),
                 "通知",
@@ -125,7 +125,7 @@ impl Writer<'_> {
 
     /// Records a pilot's actual investment in a year (same unit as the plan).
     pub fn put_actual(&mut self, application: &str, year: i32, amount: f64) -> Result<Change> {
-        if read::application(self.conn, application)?.is_none() {
+        if read::application(self.db(), application)?.is_none() {
             return refuse(missing("application", "申报", "application", application));
         }
         if !amount.is_finite() || amount < 0.0 {
@@ -152,7 +152,7 @@ impl Writer<'_> {
                 format!("round {id}: rubric {rubric:?} is not defined in call {call}"),
             ));
         }
-        if let Some(existing) = read::round(self.conn, &round.id)? {
+        if let Some(existing) = read::round(self.db(), &round.id)? {
             if existing.call != call.info.id {
                 let (id, call) = (&round.id, &existing.call);
                 return refuse(say(
@@ -200,7 +200,7 @@ impl Writer<'_> {
 
     /// Moves a round's state (logged).
     pub fn set_round_state(&mut self, round: &str, state: RoundState) -> Result<Change> {
-        if read::round(self.conn, round)?.is_none() {
+        if read::round(self.db(), round)?.is_none() {
             return refuse(missing("", "轮次", "round", round));
         }
         self.audited(&audit::ROUND, &[round], |c| {
@@ -216,7 +216,7 @@ impl Writer<'_> {
     /// Resolves the application's prefecture (id or name) and region against
     /// its call, checks every reference, and adds or replaces it.
     pub fn put_application(&mut self, app: &Application) -> Result<Change> {
-        let Some(call) = read::call(self.conn, &app.call)? else {
+        let Some(call) = read::call(self.db(), &app.call)? else {
             let call = &app.call;
             return refuse(say(
                 format!("call:找不到通知 {call:?}(请先导入通知)"),
@@ -280,7 +280,7 @@ impl Writer<'_> {
         if let Some(p) = app.check().first() {
             return refuse(p.clone());
         }
-        let old = read::application(self.conn, &app.id)?;
+        let old = read::application(self.db(), &app.id)?;
         if let Some(old) = &old {
             if old.call != app.call {
                 let (id, call) = (&app.id, &old.call);
@@ -307,7 +307,7 @@ impl Writer<'_> {
         if let (Change::Updated, Some(old), Some(actor)) = (change, &old, self.acting_member()?) {
             // Moving an application out of one's home 市州 would lift one's
             // own recusal (finding M5): not by the member recused from it.
-            let declared = read::conflict(self.conn, &actor.id, &old.id)?;
+            let declared = read::conflict(self.db(), &actor.id, &old.id)?;
             if crate::domain::panel::recusal(&actor, &old.prefecture, declared.as_ref()).is_some() {
                 let (who, id) = (&actor.id, &old.id);
                 return refuse(say(
@@ -377,7 +377,7 @@ impl Writer<'_> {
 
     /// Replaces an application's investment plan (from a tabular file).
     pub fn put_projects(&mut self, app_id: &str, projects: &[Project]) -> Result<Change> {
-        let Some(mut app) = read::application(self.conn, app_id)? else {
+        let Some(mut app) = read::application(self.db(), app_id)? else {
             return refuse(missing("application", "申报", "application", app_id));
         };
         if app.projects == projects {
@@ -415,7 +415,7 @@ impl Writer<'_> {
         member.roles.sort();
         member.roles.dedup();
         if let Some(home) = &member.home_prefecture {
-            let calls = read::calls(self.conn)?;
+            let calls = read::calls(self.db())?;
             let Some(p) = calls.iter().find_map(|c| c.prefecture(home)) else {
                 return refuse(say(
                     format!("home_prefecture:应为已导入通知中的市州,实际为 {home:?}"),
@@ -426,7 +426,7 @@ impl Writer<'_> {
             };
             member.home_prefecture = Some(p.id.clone());
         }
-        let old = read::member(self.conn, &member.id)?;
+        let old = read::member(self.db(), &member.id)?;
         let change = match &old {
             Some(o) if *o == member => Change::Unchanged,
             Some(_) => Change::Updated,
@@ -478,7 +478,7 @@ impl Writer<'_> {
         phc: Option<&str>,
         initial: bool,
     ) -> Result<Change> {
-        if read::member(self.conn, member)?.is_none() {
+        if read::member(self.db(), member)?.is_none() {
             return refuse(missing("member", "成员", "member", member));
         }
         let initial = initial.then_some(1);
@@ -493,10 +493,10 @@ impl Writer<'_> {
     }
 
     pub fn put_conflict(&mut self, c: &Conflict) -> Result<Change> {
-        if read::member(self.conn, &c.member)?.is_none() {
+        if read::member(self.db(), &c.member)?.is_none() {
             return refuse(missing("member", "成员", "member", &c.member));
         }
-        if read::application(self.conn, &c.application)?.is_none() {
+        if read::application(self.db(), &c.application)?.is_none() {
             return refuse(missing(
                 "application",
                 "申报",
@@ -504,7 +504,7 @@ impl Writer<'_> {
                 &c.application,
             ));
         }
-        let old = read::conflict(self.conn, &c.member, &c.application)?;
+        let old = read::conflict(self.db(), &c.member, &c.application)?;
         if self.actor == c.member && old.as_ref() != Some(c) {
             // A declared conflict is a recusal fact: a member declares it to
             // the secretary, who records it (finding M5).
@@ -524,10 +524,10 @@ impl Writer<'_> {
     }
 
     pub fn put_assignment(&mut self, a: &Assignment) -> Result<Change> {
-        let Some(round) = read::round(self.conn, &a.round)? else {
+        let Some(round) = read::round(self.db(), &a.round)? else {
             return refuse(missing("round", "轮次", "round", &a.round));
         };
-        let Some(member) = read::member(self.conn, &a.member)? else {
+        let Some(member) = read::member(self.db(), &a.member)? else {
             return refuse(missing("member", "成员", "member", &a.member));
         };
         if !member.has_role(Role::Reviewer) {
@@ -537,7 +537,7 @@ impl Writer<'_> {
                 format!("member: {who} is not a reviewer"),
             ));
         }
-        let Some(app) = read::application(self.conn, &a.application)? else {
+        let Some(app) = read::application(self.db(), &a.application)? else {
             return refuse(missing(
                 "application",
                 "申报",
@@ -568,7 +568,7 @@ impl Writer<'_> {
     // ------------------------------------------------------------ decisions
 
     pub fn put_prior_decision(&mut self, d: &PriorDecision) -> Result<Change> {
-        let calls = read::calls(self.conn)?;
+        let calls = read::calls(self.db())?;
         let Some(pref) = calls.iter().find_map(|c| c.prefecture(&d.prefecture)) else {
             let pref = &d.prefecture;
             return refuse(say(

@@ -156,7 +156,7 @@ impl Writer<'_> {
     /// even a dry run's "unchanged", would answer what they may not read.
     /// None for the member themselves and for the operator of the file.
     fn on_behalf(&self, t: &ScoringTarget) -> Result<Option<String>> {
-        let Some(actor) = read::member(self.conn, &self.actor)? else {
+        let Some(actor) = read::member(self.db(), &self.actor)? else {
             return Ok(None);
         };
         if actor.id == t.member.id {
@@ -170,11 +170,11 @@ impl Writer<'_> {
                 format!("{who}: a reviewer enters only their own reviews, not {whose}'s"),
             ));
         }
-        let declared = read::conflict(self.conn, &actor.id, &app.id)?;
+        let declared = read::conflict(self.db(), &actor.id, &app.id)?;
         let own = self.review_status(&[&t.round.id, &actor.id, &app.id])?;
         let standing = panel::Standing {
             recused: panel::recusal(&actor, &app.prefecture, declared.as_ref()).is_some(),
-            reviews_it: read::is_assigned(self.conn, &t.round.id, &actor.id, &app.id)?,
+            reviews_it: read::is_assigned(self.db(), &t.round.id, &actor.id, &app.id)?,
             own_submitted: own == Some(ReviewStatus::Submitted),
         };
         if standing.recused {
@@ -186,7 +186,7 @@ impl Writer<'_> {
                 ),
             ));
         }
-        let visible = read::call(self.conn, &t.round.call)?
+        let visible = read::call(self.db(), &t.round.call)?
             .map(|c| c.info.reviews_visible)
             .unwrap_or_default();
         if !panel::may_read_review(
@@ -235,11 +235,11 @@ impl Writer<'_> {
     /// Checks that `member` may score `app` in `round` now: the round takes
     /// scores, the member is assigned and not recused.
     pub fn scoring_target(&self, round: &str, member: &str, app: &str) -> Result<ScoringTarget> {
-        let Some(round) = read::round(self.conn, round)? else {
+        let Some(round) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         let revisiting = round.state == RoundState::Deliberation
-            && read::open_revisit(self.conn, &round.id, member, app)?.is_some();
+            && read::open_revisit(self.db(), &round.id, member, app)?.is_some();
         if !round.state.accepts_scores() && !revisiting {
             let (id, state) = (&round.id, round.state);
             return refuse(say(
@@ -250,20 +250,20 @@ impl Writer<'_> {
                 ),
             ));
         }
-        let Some(member) = read::member(self.conn, member)? else {
+        let Some(member) = read::member(self.db(), member)? else {
             return refuse(missing("member", "成员", "member", member));
         };
-        let Some(application) = read::application(self.conn, app)? else {
+        let Some(application) = read::application(self.db(), app)? else {
             return refuse(missing("application", "申报", "application", app));
         };
-        if !read::is_assigned(self.conn, &round.id, &member.id, &application.id)? {
+        if !read::is_assigned(self.db(), &round.id, &member.id, &application.id)? {
             let (who, app, id) = (&member.id, &application.id, &round.id);
             return refuse(say(
                 format!("本轮({id})未分配成员 {who} 评审 {app}"),
                 format!("member {who} is not assigned to {app} in round {id}"),
             ));
         }
-        let declared = read::conflict(self.conn, &member.id, &application.id)?;
+        let declared = read::conflict(self.db(), &member.id, &application.id)?;
         if let Some(r) = panel::recusal(&member, &application.prefecture, declared.as_ref()) {
             let why = match r {
                 panel::Recusal::Declared(reason) => say(
@@ -280,7 +280,7 @@ impl Writer<'_> {
                 format!("member {who} is recused from {app} ({why}) and cannot score it"),
             ));
         }
-        let call = read::call(self.conn, &round.call)?
+        let call = read::call(self.db(), &round.call)?
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
         let rubric = call.rubric(&round.rubric).cloned().ok_or_else(|| {
             StoreError::Corrupt(format!("round {} has no rubric {}", round.id, round.rubric))
@@ -512,7 +512,7 @@ impl Writer<'_> {
 
     /// A submission answers an open revisit request.
     fn close_revisit(&mut self, key: &[&str; 3]) -> Result<()> {
-        if read::open_revisit(self.conn, key[0], key[1], key[2])?.is_some() {
+        if read::open_revisit(self.db(), key[0], key[1], key[2])?.is_some() {
             self.audited(&audit::REVISIT, key, |conn| {
                 conn.execute(
                     "UPDATE revisits SET open = 0 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
@@ -558,10 +558,10 @@ impl Writer<'_> {
     /// (`after_own_submission` and one exists), so that only a revisit
     /// request may reopen the review.
     fn reopen_needs_revisit(&self, round: &Round, member: &str, app: &str) -> Result<bool> {
-        let visible = read::call(self.conn, &round.call)?
+        let visible = read::call(self.db(), &round.call)?
             .map(|c| c.info.reviews_visible)
             .unwrap_or_default();
-        let others_shown = read::reviews_of(self.conn, &round.id, app)?
+        let others_shown = read::reviews_of(self.db(), &round.id, app)?
             .iter()
             .any(|(m, status)| m != member && *status == ReviewStatus::Submitted);
         Ok(visible == ReviewsVisible::AfterOwnSubmission && others_shown)
@@ -618,11 +618,11 @@ impl Writer<'_> {
     /// member again: its round no longer takes scores and no revisit is
     /// open, or it is submitted and the member has seen the others' scores.
     fn needs_secretary(&self, round: &str, member: &str, app: &str) -> Result<bool> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return Ok(true);
         };
         let revisiting = r.state == RoundState::Deliberation
-            && read::open_revisit(self.conn, round, member, app)?.is_some();
+            && read::open_revisit(self.db(), round, member, app)?.is_some();
         if !r.state.accepts_scores() && !revisiting {
             return Ok(true);
         }

@@ -18,7 +18,7 @@ impl Writer<'_> {
         app: &str,
         outcome: Option<(Outcome, &str)>,
     ) -> Result<Change> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         if r.state == RoundState::Finalised {
@@ -27,12 +27,12 @@ impl Writer<'_> {
                 format!("round {round} is finalised: reopen it first"),
             ));
         }
-        if read::application(self.conn, app)?.is_none() {
+        if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
         self.not_recused(app)?;
         if r.kind == RoundKind::Assessment
-            && !read::assignments(self.conn, round)?
+            && !read::assignments(self.db(), round)?
                 .iter()
                 .any(|a| a.application == app)
         {
@@ -115,7 +115,7 @@ impl Writer<'_> {
     /// Moves a round one step forward: open → scoring → deliberation.
     /// Finalising goes through [`Writer::finalise`].
     pub fn advance_round(&mut self, round: &str) -> Result<RoundState> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         let next = match r.state {
@@ -147,7 +147,7 @@ impl Writer<'_> {
         decisions: &[Ruling],
         decided_on: Option<chrono::NaiveDate>,
     ) -> Result<()> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         if r.state != RoundState::Deliberation {
@@ -200,7 +200,7 @@ impl Writer<'_> {
     /// Reopens a finalised round for deliberation: its decisions are
     /// withdrawn (each withdrawal logged) and the state goes back.
     pub fn reopen_round(&mut self, round: &str) -> Result<usize> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         if r.state != RoundState::Finalised {
@@ -211,7 +211,7 @@ impl Writer<'_> {
         }
         // Later rounds were settled on this one's decisions (who is a pilot,
         // which reserve was promoted): it cannot change under them.
-        let later: Vec<String> = read::rounds(self.conn)?
+        let later: Vec<String> = read::rounds(self.db())?
             .into_iter()
             .filter(|o| o.call == r.call && o.id != r.id)
             .filter(|o| match (r.kind, o.kind) {
@@ -258,12 +258,12 @@ impl Writer<'_> {
     /// recused from (the operator, not a member, is never recused).
     fn not_recused(&self, app: &str) -> Result<()> {
         let (Some(member), Some(application)) = (
-            read::member(self.conn, &self.actor)?,
-            read::application(self.conn, app)?,
+            read::member(self.db(), &self.actor)?,
+            read::application(self.db(), app)?,
         ) else {
             return Ok(());
         };
-        let declared = read::conflict(self.conn, &member.id, app)?;
+        let declared = read::conflict(self.db(), &member.id, app)?;
         if crate::domain::panel::recusal(&member, &application.prefecture, declared.as_ref())
             .is_some()
         {
@@ -277,7 +277,7 @@ impl Writer<'_> {
     }
 
     fn deliberating(&self, round: &str) -> Result<Round> {
-        let Some(r) = read::round(self.conn, round)? else {
+        let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
         };
         if r.state == RoundState::Finalised {
@@ -316,7 +316,7 @@ impl Writer<'_> {
     pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
         self.deliberating(round)?;
         self.not_recused(app)?;
-        if read::application(self.conn, app)?.is_none() {
+        if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
         self.audited(&audit::DELIBERATION, &[round, app], |conn| {
@@ -332,7 +332,7 @@ impl Writer<'_> {
     pub fn set_discussion_note(&mut self, round: &str, app: &str, note: &str) -> Result<Change> {
         self.deliberating(round)?;
         self.not_recused(app)?;
-        if read::application(self.conn, app)?.is_none() {
+        if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
         self.audited(&audit::DELIBERATION, &[round, app], |conn| {
@@ -362,17 +362,17 @@ impl Writer<'_> {
                 "revisits are asked while scoring or in deliberation",
             ));
         }
-        if !read::is_assigned(self.conn, round, member, app)? {
+        if !read::is_assigned(self.db(), round, member, app)? {
             return refuse(say(
                 format!("本轮({round})未分配成员 {member} 评审 {app}"),
                 format!("member {member} is not assigned to {app} in round {round}"),
             ));
         }
-        let m = read::member(self.conn, member)?
+        let m = read::member(self.db(), member)?
             .ok_or_else(|| StoreError::Refused(missing("", "成员", "member", member)))?;
-        let a = read::application(self.conn, app)?
+        let a = read::application(self.db(), app)?
             .ok_or_else(|| StoreError::Refused(missing("", "申报", "application", app)))?;
-        let declared = read::conflict(self.conn, member, app)?;
+        let declared = read::conflict(self.db(), member, app)?;
         if panel::recusal(&m, &a.prefecture, declared.as_ref()).is_some() {
             return refuse(say(
                 format!("成员 {member} 须回避 {app}"),
