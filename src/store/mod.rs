@@ -384,7 +384,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         };
-        let mut writer = Writer::new(&tx, actor);
+        let mut writer = Writer::new(sql::Db::Sqlite(&tx), actor);
         let value = f(&mut writer)?;
         let log = writer.into_log();
         // A transaction that changed nothing is rolled back, so that a no-op

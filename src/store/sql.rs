@@ -113,66 +113,63 @@ pub(crate) enum Param<'a> {
     Text(&'a str),
 }
 
-impl<'a> From<&'a str> for Param<'a> {
-    fn from(s: &'a str) -> Self {
-        Param::Text(s)
+/// A value that can be bound to a statement.
+pub(crate) trait AsParam {
+    fn param(&self) -> Param<'_>;
+}
+
+impl AsParam for str {
+    fn param(&self) -> Param<'_> {
+        Param::Text(self)
     }
 }
-impl<'a> From<&'a String> for Param<'a> {
-    fn from(s: &'a String) -> Self {
-        Param::Text(s)
+impl AsParam for String {
+    fn param(&self) -> Param<'_> {
+        Param::Text(self)
     }
 }
-impl<'a> From<&&'a str> for Param<'a> {
-    fn from(s: &&'a str) -> Self {
-        Param::Text(s)
+impl AsParam for i64 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(*self)
     }
 }
-impl From<i64> for Param<'_> {
-    fn from(n: i64) -> Self {
-        Param::Int(n)
+impl AsParam for i32 {
+    fn param(&self) -> Param<'_> {
+        Param::Int((*self).into())
     }
 }
-impl From<i32> for Param<'_> {
-    fn from(n: i32) -> Self {
-        Param::Int(n.into())
+impl AsParam for usize {
+    fn param(&self) -> Param<'_> {
+        Param::Int(*self as i64)
     }
 }
-impl From<usize> for Param<'_> {
-    fn from(n: usize) -> Self {
-        Param::Int(n as i64)
+impl AsParam for f64 {
+    fn param(&self) -> Param<'_> {
+        Param::Real(*self)
     }
 }
-impl From<f64> for Param<'_> {
-    fn from(x: f64) -> Self {
-        Param::Real(x)
+impl AsParam for bool {
+    fn param(&self) -> Param<'_> {
+        Param::Int((*self).into())
     }
 }
-impl From<bool> for Param<'_> {
-    fn from(b: bool) -> Self {
-        Param::Int(b.into())
+impl<T: AsParam + ?Sized> AsParam for &T {
+    fn param(&self) -> Param<'_> {
+        (**self).param()
     }
 }
-impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Param::Null, Into::into)
-    }
-}
-impl<'a> From<&'a Option<String>> for Param<'a> {
-    fn from(v: &'a Option<String>) -> Self {
-        v.as_deref().map_or(Param::Null, Param::Text)
-    }
-}
-impl<'a> From<&'a Option<f64>> for Param<'a> {
-    fn from(v: &'a Option<f64>) -> Self {
-        v.map_or(Param::Null, Param::Real)
+impl<T: AsParam> AsParam for Option<T> {
+    fn param(&self) -> Param<'_> {
+        self.as_ref().map_or(Param::Null, AsParam::param)
     }
 }
 
 /// The parameters of a statement: `args![a, b, c]`.
 macro_rules! args {
     () => { &[] as &[$crate::store::sql::Param<'_>] };
-    ($($x:expr),+ $(,)?) => { &[$($crate::store::sql::Param::from($x)),+] as &[$crate::store::sql::Param<'_>] };
+    ($($x:expr),+ $(,)?) => {
+        &[$($crate::store::sql::AsParam::param(&$x)),+] as &[$crate::store::sql::Param<'_>]
+    };
 }
 pub(crate) use args;
 

@@ -10,10 +10,10 @@ mod secretary;
 pub use scoring::{Recovery, ScoringTarget};
 
 use super::audit::{self, Entity};
+use super::sql::Db;
 use super::{Result, StoreError, read};
 use crate::domain::*;
 use crate::i18n::say;
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -55,7 +55,7 @@ impl ChangeLog {
 }
 
 pub struct Writer<'a> {
-    conn: &'a Connection,
+    db: Db<'a>,
     actor: String,
     at: String,
     log: ChangeLog,
@@ -86,9 +86,9 @@ fn to_json<T: Serialize>(v: &T) -> String {
 }
 
 impl<'a> Writer<'a> {
-    pub(crate) fn new(conn: &'a Connection, actor: &str) -> Writer<'a> {
+    pub(crate) fn new(db: Db<'a>, actor: &str) -> Writer<'a> {
         Writer {
-            conn,
+            db,
             actor: actor.to_string(),
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             log: ChangeLog::default(),
@@ -104,7 +104,7 @@ impl<'a> Writer<'a> {
         &mut self,
         e: &Entity,
         key: &[&str],
-        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+        apply: impl FnOnce(super::sql::Db<'_>) -> Result<usize>,
     ) -> Result<Change> {
         let change = self.logged(e, key, apply)?;
         self.log.note(e.name, change);
@@ -117,10 +117,10 @@ impl<'a> Writer<'a> {
         &mut self,
         e: &Entity,
         key: &[&str],
-        apply: impl FnOnce(&Connection) -> rusqlite::Result<usize>,
+        apply: impl FnOnce(super::sql::Db<'_>) -> Result<usize>,
     ) -> Result<Change> {
         let old = audit::row_json(self.db(), e, key)?;
-        apply(self.conn)?;
+        apply(self.db())?;
         let new = audit::row_json(self.db(), e, key)?;
         let change = match (&old, &new) {
             (a, b) if a == b => Change::Unchanged,
@@ -142,8 +142,8 @@ impl<'a> Writer<'a> {
     }
 
     /// The transaction, through the engine-neutral SQL surface.
-    pub(crate) fn db(&self) -> super::sql::Db<'_> {
-        super::sql::Db::Sqlite(self.conn)
+    pub(crate) fn db(&self) -> Db<'a> {
+        self.db
     }
 
     /// The panel member acting, if the actor is one (not the operator of

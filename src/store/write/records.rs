@@ -4,8 +4,8 @@ use super::{Change, Writer, missing, refuse, to_json};
 use crate::domain::*;
 use crate::i18n::say;
 use crate::store::audit;
+use crate::store::sql::args;
 use crate::store::{Result, read};
-use rusqlite::params;
 
 impl Writer<'_> {
     // ------------------------------------------------------------ calls
@@ -22,17 +22,17 @@ impl Writer<'_> {
         let change = match &old {
             Some(o) if o == call => Change::Unchanged,
             Some(_) => {
-                self.conn.execute(
+                self.db().execute(
                     "UPDATE calls SET definition = ?2 WHERE id = ?1",
-                    params![call.info.id, text],
+                    args![call.info.id, text],
                 )?;
                 self.check_call_still_fits(call)?;
                 Change::Updated
             }
             None => {
-                self.conn.execute(
+                self.db().execute(
                     "INSERT INTO calls (id, definition) VALUES (?1, ?2)",
-                    params![call.info.id, text],
+                    args![call.info.id, text],
                 )?;
                 Change::Inserted
             }
@@ -56,14 +56,14 @@ impl Writer<'_> {
                 ));
             }
         }
-        let mut stmt = self.conn.prepare(
+        let rows = self.db().query(
             "SELECT r.id, r.rubric, a.tier, s.criterion_id, s.value, s.application_id
              FROM scores s JOIN rounds r ON r.id = s.round_id
              JOIN applications a ON a.id = s.application_id
              WHERE r.call_id = ?1",
+            args![call.info.id],
         )?;
-        let mut rows = stmt.query([&call.info.id])?;
-        while let Some(r) = rows.next()? {
+        for r in rows {
             let (round, rubric, tier, crit, value, app): (
                 String,
                 String,
@@ -135,11 +135,11 @@ impl Writer<'_> {
             ));
         }
         let y = year.to_string();
-        self.audited(&audit::ACTUAL, &[application, &y], |c| {
-            c.execute(
+        self.audited(&audit::ACTUAL, &[application, &y], |db| {
+            db.execute(
                 "INSERT INTO investment_actuals (application_id, year, amount) VALUES (?1, ?2, ?3)
                  ON CONFLICT(application_id, year) DO UPDATE SET amount = ?3",
-                params![application, year, amount],
+                args![application, year, amount],
             )
         })
     }
@@ -160,11 +160,13 @@ impl Writer<'_> {
                     format!("round {id} already belongs to call {call}"),
                 ));
             }
-            let scored: i64 = self.conn.query_row(
-                "SELECT count(*) FROM scores WHERE round_id = ?1",
-                [&round.id],
-                |r| r.get(0),
-            )?;
+            let scored: i64 = self
+                .db()
+                .value(
+                    "SELECT count(*) FROM scores WHERE round_id = ?1",
+                    args![round.id],
+                )?
+                .unwrap_or(0);
             if scored > 0 && (existing.rubric != round.rubric || existing.kind != round.kind) {
                 let (id, from, to) = (&round.id, &existing.rubric, &round.rubric);
                 return refuse(say(
@@ -176,13 +178,13 @@ impl Writer<'_> {
             }
         }
         let deadline = round.deadline.to_string();
-        self.audited(&audit::ROUND, &[&round.id], |c| {
-            c.execute(
+        self.audited(&audit::ROUND, &[&round.id], |db| {
+            db.execute(
                 "INSERT INTO rounds (id, call_id, kind, name, name_en, rubric, deadline, state, year, midterm)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(id) DO UPDATE SET kind = ?3, name = ?4, name_en = ?5,
                      rubric = ?6, deadline = ?7, year = ?9, midterm = ?10",
-                params![
+                args![
                     round.id,
                     call.info.id,
                     round.kind.as_str(),
@@ -203,10 +205,10 @@ impl Writer<'_> {
         if read::round(self.db(), round)?.is_none() {
             return refuse(missing("", "轮次", "round", round));
         }
-        self.audited(&audit::ROUND, &[round], |c| {
-            c.execute(
+        self.audited(&audit::ROUND, &[round], |db| {
+            db.execute(
                 "UPDATE rounds SET state = ?2 WHERE id = ?1",
-                params![round, state.as_str()],
+                args![round, state.as_str()],
             )
         })
     }
@@ -318,8 +320,8 @@ impl Writer<'_> {
         }
         if change != Change::Unchanged {
             let id = app.id.clone();
-            self.logged(&audit::APPLICATION, &[&id], |conn| {
-                conn.execute(
+            self.logged(&audit::APPLICATION, &[&id], |db| {
+                db.execute(
                     "INSERT INTO applications (id, call_id, name, name_en, tier, prefecture, region, flags,
                         submitted_on, route, government_approval, contact, leading_group_head,
                         leading_group_principal, sections, indicators)
@@ -328,7 +330,7 @@ impl Writer<'_> {
                         region = ?7, flags = ?8, submitted_on = ?9, route = ?10, government_approval = ?11,
                         contact = ?12, leading_group_head = ?13, leading_group_principal = ?14,
                         sections = ?15, indicators = ?16",
-                    params![
+                    args![
                         app.id,
                         app.call,
                         app.name,
@@ -355,22 +357,22 @@ impl Writer<'_> {
     }
 
     fn write_projects(&self, app: &str, projects: &[Project]) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM projects WHERE application_id = ?1", [app])?;
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO projects (application_id, seq, name, category, status, total, plan)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+        self.db()
+            .execute("DELETE FROM projects WHERE application_id = ?1", args![app])?;
         for (i, p) in projects.iter().enumerate() {
-            stmt.execute(params![
-                app,
-                i as i64,
-                p.name,
-                p.category,
-                p.status,
-                p.total,
-                to_json(&p.plan)
-            ])?;
+            self.db().execute(
+                "INSERT INTO projects (application_id, seq, name, category, status, total, plan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                args![
+                    app,
+                    i as i64,
+                    p.name,
+                    p.category,
+                    p.status,
+                    p.total,
+                    to_json(&p.plan)
+                ],
+            )?;
         }
         Ok(())
     }
@@ -394,12 +396,11 @@ impl Writer<'_> {
     }
 
     fn has_scores(&self, app: &str) -> Result<bool> {
-        let n: i64 = self.conn.query_row(
+        let n: Option<i64> = self.db().value(
             "SELECT count(*) FROM scores WHERE application_id = ?1",
-            [app],
-            |r| r.get(0),
+            args![app],
         )?;
-        Ok(n > 0)
+        Ok(n.unwrap_or(0) > 0)
     }
 
     // ------------------------------------------------------------ panel
@@ -448,13 +449,13 @@ impl Writer<'_> {
         }
         if change != Change::Unchanged {
             let id = member.id.clone();
-            self.logged(&audit::MEMBER, &[&id], |conn| {
-                conn.execute(
+            self.logged(&audit::MEMBER, &[&id], |db| {
+                db.execute(
                     "INSERT INTO members (id, name, name_en, department, home_prefecture, roles)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT(id) DO UPDATE SET name = ?2, name_en = ?3, department = ?4,
                         home_prefecture = ?5, roles = ?6",
-                    params![
+                    args![
                         member.id,
                         member.name,
                         member.name_en,
@@ -482,13 +483,16 @@ impl Writer<'_> {
             return refuse(missing("member", "成员", "member", member));
         }
         let initial = initial.then_some(1);
-        self.audited(&audit::PASSPHRASE, &[member], |conn| match phc {
-            Some(phc) => conn.execute(
+        self.audited(&audit::PASSPHRASE, &[member], |db| match phc {
+            Some(phc) => db.execute(
                 "INSERT INTO member_secrets (member_id, phc, initial) VALUES (?1, ?2, ?3)
                  ON CONFLICT(member_id) DO UPDATE SET phc = ?2, initial = ?3",
-                params![member, phc, initial],
+                args![member, phc, initial],
             ),
-            None => conn.execute("DELETE FROM member_secrets WHERE member_id = ?1", [member]),
+            None => db.execute(
+                "DELETE FROM member_secrets WHERE member_id = ?1",
+                args![member],
+            ),
         })
     }
 
@@ -514,11 +518,11 @@ impl Writer<'_> {
                 format!("{who}: no member records their own conflicts; the secretary does"),
             ));
         }
-        self.audited(&audit::CONFLICT, &[&c.member, &c.application], |conn| {
-            conn.execute(
+        self.audited(&audit::CONFLICT, &[&c.member, &c.application], |db| {
+            db.execute(
                 "INSERT INTO conflicts (member_id, application_id, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT(member_id, application_id) DO UPDATE SET reason = ?3",
-                params![c.member, c.application, c.reason],
+                args![c.member, c.application, c.reason],
             )
         })
     }
@@ -555,11 +559,11 @@ impl Writer<'_> {
         self.audited(
             &audit::ASSIGNMENT,
             &[&a.round, &a.member, &a.application],
-            |conn| {
-                conn.execute(
+            |db| {
+                db.execute(
                     "INSERT OR IGNORE INTO assignments (round_id, member_id, application_id)
                  VALUES (?1, ?2, ?3)",
-                    params![a.round, a.member, a.application],
+                    args![a.round, a.member, a.application],
                 )
             },
         )
@@ -589,8 +593,8 @@ impl Writer<'_> {
             ));
         }
         let pref = pref.id.clone();
-        self.audited(&audit::PRIOR_DECISION, &[&d.id], |conn| {
-            conn.execute(
+        self.audited(&audit::PRIOR_DECISION, &[&d.id], |db| {
+            db.execute(
                 "INSERT INTO prior_decisions (id, programme, round, kind, year, decided_on, applicant,
                     tier, prefecture, flags, outcome, grade, score, rank, rationale, decided_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
@@ -598,7 +602,7 @@ impl Writer<'_> {
                     decided_on = ?6, applicant = ?7, tier = ?8, prefecture = ?9, flags = ?10,
                     outcome = ?11, grade = ?12, score = ?13, rank = ?14, rationale = ?15,
                     decided_by = ?16",
-                params![
+                args![
                     d.id,
                     d.programme,
                     d.round,

@@ -5,8 +5,8 @@ use super::{Change, Writer, missing, refuse};
 use crate::domain::*;
 use crate::i18n::say;
 use crate::store::audit;
+use crate::store::sql::args;
 use crate::store::{Result, StoreError, read};
-use rusqlite::params;
 use std::collections::BTreeMap;
 
 impl Writer<'_> {
@@ -110,24 +110,24 @@ impl Writer<'_> {
         }
         // The review row comes first: scores hang off it.
         let overall = sheet.overall_comment.clone();
-        let review_change = self.audited(&audit::REVIEW, &key, |conn| {
-            conn.execute(
+        let review_change = self.audited(&audit::REVIEW, &key, |db| {
+            db.execute(
                 "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
                  VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
                  ON CONFLICT(round_id, member_id, application_id)
                  DO UPDATE SET status = ?4, overall_comment = coalesce(?5, overall_comment)",
-                params![key[0], key[1], key[2], status.as_str(), overall],
+                args![key[0], key[1], key[2], status.as_str(), overall],
             )
         })?;
         let mut changed = review_change != Change::Unchanged;
         for s in &sheet.scores {
-            let c = self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |conn| {
-                conn.execute(
+            let c = self.audited(&audit::SCORE, &[key[0], key[1], key[2], &s.criterion], |db| {
+                db.execute(
                     "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value, comment)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT(round_id, member_id, application_id, criterion_id)
                      DO UPDATE SET value = ?5, comment = ?6",
-                    params![key[0], key[1], key[2], s.criterion, s.value, s.comment],
+                    args![key[0], key[1], key[2], s.criterion, s.value, s.comment],
                 )
             })?;
             changed |= c != Change::Unchanged;
@@ -135,11 +135,11 @@ impl Writer<'_> {
         if let Some(by) = entered_by.filter(|_| changed) {
             // Recorded on the review itself, not only as the log's actor:
             // the matrix shows who typed in a paper sheet.
-            self.logged(&audit::REVIEW, &key, |conn| {
-                conn.execute(
+            self.logged(&audit::REVIEW, &key, |db| {
+                db.execute(
                     "UPDATE reviews SET entered_by = ?4
                      WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                    params![key[0], key[1], key[2], by],
+                    args![key[0], key[1], key[2], by],
                 )
             })?;
         }
@@ -295,55 +295,47 @@ impl Writer<'_> {
 
     /// Value and comment per criterion, as stored.
     fn stored_scores(&self, key: &[&str; 3]) -> Result<BTreeMap<String, (Option<f64>, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT criterion_id, value, comment FROM scores
-             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-        )?;
-        let rows = stmt
-            .query_map(params![key[0], key[1], key[2]], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok(self
+            .db()
+            .query_map(
+                "SELECT criterion_id, value, comment FROM scores
+                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                args![key[0], key[1], key[2]],
+                |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+            )?
+            .into_iter()
+            .collect())
     }
 
     fn overall_comment(&self, key: &[&str; 3]) -> Result<String> {
-        use rusqlite::OptionalExtension;
         Ok(self
-            .conn
-            .query_row(
+            .db()
+            .value(
                 "SELECT overall_comment FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                params![key[0], key[1], key[2]],
-                |r| r.get(0),
-            )
-            .optional()?
+                args![key[0], key[1], key[2]],
+            )?
             .unwrap_or_default())
     }
 
     /// The values a review holds now, by criterion id.
     fn stored_values(&self, key: &[&str; 3]) -> Result<BTreeMap<String, Option<f64>>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT criterion_id, value FROM scores
-             WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-        )?;
-        let values = stmt
-            .query_map(params![key[0], key[1], key[2]], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(values)
+        Ok(self
+            .db()
+            .query_map(
+                "SELECT criterion_id, value FROM scores
+                 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+                args![key[0], key[1], key[2]],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .into_iter()
+            .collect())
     }
 
     pub(super) fn review_status(&self, key: &[&str; 3]) -> Result<Option<ReviewStatus>> {
-        use rusqlite::OptionalExtension;
-        let status: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT status FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                params![key[0], key[1], key[2]],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let status: Option<String> = self.db().value(
+            "SELECT status FROM reviews WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
+            args![key[0], key[1], key[2]],
+        )?;
         Ok(status.as_deref().and_then(ReviewStatus::parse))
     }
 
@@ -364,11 +356,11 @@ impl Writer<'_> {
             }
             Some(ReviewStatus::Draft) => {}
             None => {
-                self.audited(&audit::REVIEW, &k, |conn| {
-                    conn.execute(
+                self.audited(&audit::REVIEW, &k, |db| {
+                    db.execute(
                         "INSERT INTO reviews (round_id, member_id, application_id, status)
                          VALUES (?1, ?2, ?3, 'draft')",
-                        params![k[0], k[1], k[2]],
+                        args![k[0], k[1], k[2]],
                     )
                 })?;
             }
@@ -412,28 +404,25 @@ impl Writer<'_> {
             }
         }
         let key = self.open_draft(&t)?;
-        self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |conn| {
-            conn.execute(
+        self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |db| {
+            db.execute(
                 "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(round_id, member_id, application_id, criterion_id) DO UPDATE SET value = ?5",
-                params![key[0], key[1], key[2], criterion, value],
+                args![key[0], key[1], key[2], criterion, value],
             )
         })
     }
 
     /// One criterion's stored value (None: blank or no row).
     fn stored_value(&self, key: &[&str; 3], criterion: &str) -> Result<Option<f64>> {
-        use rusqlite::OptionalExtension;
         Ok(self
-            .conn
-            .query_row(
+            .db()
+            .value::<Option<f64>>(
                 "SELECT value FROM scores WHERE round_id = ?1 AND member_id = ?2
                  AND application_id = ?3 AND criterion_id = ?4",
-                params![key[0], key[1], key[2], criterion],
-                |r| r.get::<_, Option<f64>>(0),
-            )
-            .optional()?
+                args![key[0], key[1], key[2], criterion],
+            )?
             .flatten())
     }
 
@@ -456,27 +445,27 @@ impl Writer<'_> {
         }
         let key = self.open_draft(&t)?;
         let change = if criterion.is_empty() {
-            self.audited(&audit::REVIEW, &[&key[0], &key[1], &key[2]], |conn| {
-                conn.execute(
+            self.audited(&audit::REVIEW, &[&key[0], &key[1], &key[2]], |db| {
+                db.execute(
                     "UPDATE reviews SET overall_comment = ?4
                      WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                    params![key[0], key[1], key[2], text],
+                    args![key[0], key[1], key[2], text],
                 )
             })?
         } else {
-            self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |conn| {
-                conn.execute(
+            self.audited(&audit::SCORE, &[&key[0], &key[1], &key[2], criterion], |db| {
+                db.execute(
                     "INSERT INTO scores (round_id, member_id, application_id, criterion_id, comment)
                      VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT(round_id, member_id, application_id, criterion_id) DO UPDATE SET comment = ?5",
-                    params![key[0], key[1], key[2], criterion, text],
+                    args![key[0], key[1], key[2], criterion, text],
                 )
             })?
         };
-        self.conn.execute(
+        self.db().execute(
             "DELETE FROM edit_buffers WHERE round_id = ?1 AND member_id = ?2
              AND application_id = ?3 AND criterion_id = ?4",
-            params![key[0], key[1], key[2], criterion],
+            args![key[0], key[1], key[2], criterion],
         )?;
         self.log.note("edit_buffer", Change::Updated);
         Ok(change)
@@ -499,11 +488,11 @@ impl Writer<'_> {
                 format!("blank: {}", blank.join("、")),
             ));
         }
-        let change = self.audited(&audit::REVIEW, &key, |conn| {
-            conn.execute(
+        let change = self.audited(&audit::REVIEW, &key, |db| {
+            db.execute(
                 "UPDATE reviews SET status = 'submitted'
                  WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                params![key[0], key[1], key[2]],
+                args![key[0], key[1], key[2]],
             )
         })?;
         self.close_revisit(&key)?;
@@ -513,10 +502,10 @@ impl Writer<'_> {
     /// A submission answers an open revisit request.
     fn close_revisit(&mut self, key: &[&str; 3]) -> Result<()> {
         if read::open_revisit(self.db(), key[0], key[1], key[2])?.is_some() {
-            self.audited(&audit::REVISIT, key, |conn| {
-                conn.execute(
+            self.audited(&audit::REVISIT, key, |db| {
+                db.execute(
                     "UPDATE revisits SET open = 0 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                    params![key[0], key[1], key[2]],
+                    args![key[0], key[1], key[2]],
                 )
             })?;
         }
@@ -545,11 +534,11 @@ impl Writer<'_> {
                  only the secretary can send this review back to you (revisit)",
             ));
         }
-        self.audited(&audit::REVIEW, &key, |conn| {
-            conn.execute(
+        self.audited(&audit::REVIEW, &key, |db| {
+            db.execute(
                 "UPDATE reviews SET status = 'draft'
                  WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                params![key[0], key[1], key[2]],
+                args![key[0], key[1], key[2]],
             )
         })
     }
@@ -582,12 +571,12 @@ impl Writer<'_> {
         text: &str,
     ) -> Result<()> {
         self.scoring_target(round, member, app)?;
-        self.conn.execute(
+        self.db().execute(
             "INSERT INTO edit_buffers (round_id, member_id, application_id, criterion_id, text, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(round_id, member_id, application_id, criterion_id)
              DO UPDATE SET text = ?5, updated_at = ?6",
-            params![round, member, app, criterion, text, self.at],
+            args![round, member, app, criterion, text, self.at],
         )?;
         self.log.note("edit_buffer", Change::Updated);
         Ok(())
@@ -603,10 +592,10 @@ impl Writer<'_> {
         app: &str,
         criterion: &str,
     ) -> Result<()> {
-        let n = self.conn.execute(
+        let n = self.db().execute(
             "DELETE FROM edit_buffers WHERE round_id = ?1 AND member_id = ?2
              AND application_id = ?3 AND criterion_id = ?4",
-            params![round, member, app, criterion],
+            args![round, member, app, criterion],
         )?;
         if n > 0 {
             self.log.note("edit_buffer", Change::Updated);
@@ -637,16 +626,12 @@ impl Writer<'_> {
     /// (only a revisit request can), and shown in the editor when it opens
     /// again.
     pub fn recover_edit_buffers(&mut self, member: &str) -> Result<Recovery> {
-        let pending: Vec<(String, String, String, String)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT round_id, application_id, criterion_id, text FROM edit_buffers
-                 WHERE member_id = ?1 ORDER BY updated_at",
-            )?;
-            stmt.query_map([member], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?
-        };
+        let pending: Vec<(String, String, String, String)> = self.db().query_map(
+            "SELECT round_id, application_id, criterion_id, text FROM edit_buffers
+             WHERE member_id = ?1 ORDER BY updated_at",
+            args![member],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         let mut recovery = Recovery::default();
         for (round, app, criterion, text) in pending {
             match self.set_comment(&round, member, &app, &criterion, &text) {

@@ -5,8 +5,8 @@ use super::{Change, Writer, missing, refuse};
 use crate::domain::*;
 use crate::i18n::say;
 use crate::store::audit;
+use crate::store::sql::args;
 use crate::store::{Result, StoreError, read};
-use rusqlite::params;
 
 impl Writer<'_> {
     /// Sets (or, with `None`, removes) the secretary's override of one line
@@ -76,17 +76,17 @@ impl Writer<'_> {
                 "调整结果须写明理由",
                 "an override needs a written reason",
             )),
-            Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
-                conn.execute(
+            Some((o, reason)) => self.audited(&audit::OVERRIDE, &[round, app], |db| {
+                db.execute(
                     "INSERT INTO overrides (round_id, application_id, outcome, reason) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, reason = ?4",
-                    params![round, app, o.as_str(), reason.trim()],
+                    args![round, app, o.as_str(), reason.trim()],
                 )
             }),
-            None => self.audited(&audit::OVERRIDE, &[round, app], |conn| {
-                conn.execute(
+            None => self.audited(&audit::OVERRIDE, &[round, app], |db| {
+                db.execute(
                     "DELETE FROM overrides WHERE round_id = ?1 AND application_id = ?2",
-                    params![round, app],
+                    args![round, app],
                 )
             }),
         }
@@ -102,10 +102,10 @@ impl Writer<'_> {
         sha256: &str,
     ) -> Result<Change> {
         let id = format!("{}-{}", self.at, &sha256[..sha256.len().min(12)]);
-        self.audited(&audit::EXPORT, &[&id], |conn| {
-            conn.execute(
+        self.audited(&audit::EXPORT, &[&id], |db| {
+            db.execute(
                 "INSERT OR IGNORE INTO exports (id, round_id, format, public, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, round, format, public, path, sha256],
+                args![id, round, format, public, path, sha256],
             )
         })
     }
@@ -170,15 +170,15 @@ impl Writer<'_> {
         for d in decisions {
             let due = d.due_on.map(|d| d.to_string());
             let facts = super::to_json(&d.facts);
-            self.audited(&audit::DECISION, &[round, &d.application], |conn| {
-                conn.execute(
+            self.audited(&audit::DECISION, &[round, &d.application], |db| {
+                db.execute(
                     "INSERT INTO decisions (round_id, application_id, outcome, grade, rationale,
                         decided_by, decided_at, score, due_on, facts)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT(round_id, application_id) DO UPDATE SET outcome = ?3, grade = ?4,
                         rationale = ?5, decided_by = ?6, decided_at = ?7, score = ?8, due_on = ?9,
                         facts = ?10",
-                    params![
+                    args![
                         round,
                         d.application,
                         d.outcome.as_str(),
@@ -233,18 +233,16 @@ impl Writer<'_> {
                 ),
             ));
         }
-        let apps: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT application_id FROM decisions WHERE round_id = ?1")?;
-            stmt.query_map([round], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let apps: Vec<String> = self.db().query_map(
+            "SELECT application_id FROM decisions WHERE round_id = ?1",
+            args![round],
+            |r| r.get(0),
+        )?;
         for app in &apps {
-            self.audited(&audit::DECISION, &[round, app], |conn| {
-                conn.execute(
+            self.audited(&audit::DECISION, &[round, app], |db| {
+                db.execute(
                     "DELETE FROM decisions WHERE round_id = ?1 AND application_id = ?2",
-                    params![round, app],
+                    args![round, app],
                 )
             })?;
         }
@@ -293,19 +291,18 @@ impl Writer<'_> {
     /// a later rewrite of the history before it fails `verify`. Not itself
     /// an audit entry: it is a statement about the chain.
     pub fn record_anchor(&mut self) -> Result<Option<(i64, String)>> {
-        use rusqlite::OptionalExtension;
         let head: Option<(i64, String)> = self
-            .conn
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+                args![],
+            )?
+            .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?)))
+            .transpose()?;
         if let Some((entry, hash)) = &head {
-            self.conn.execute(
+            self.db().execute(
                 "INSERT INTO anchors (entry, hash, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4)",
-                params![entry, hash, self.at, self.actor],
+                args![entry, hash, self.at, self.actor],
             )?;
             self.log.note("anchor", super::Change::Inserted);
         }
@@ -319,11 +316,11 @@ impl Writer<'_> {
         if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
-        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
-            conn.execute(
+        self.audited(&audit::DELIBERATION, &[round, app], |db| {
+            db.execute(
                 "INSERT INTO deliberations (round_id, application_id, discussed) VALUES (?1, ?2, ?3)
                  ON CONFLICT(round_id, application_id) DO UPDATE SET discussed = ?3",
-                params![round, app, discussed],
+                args![round, app, discussed],
             )
         })
     }
@@ -335,11 +332,11 @@ impl Writer<'_> {
         if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
-        self.audited(&audit::DELIBERATION, &[round, app], |conn| {
-            conn.execute(
+        self.audited(&audit::DELIBERATION, &[round, app], |db| {
+            db.execute(
                 "INSERT INTO deliberations (round_id, application_id, note) VALUES (?1, ?2, ?3)
                  ON CONFLICT(round_id, application_id) DO UPDATE SET note = ?3",
-                params![round, app, note],
+                args![round, app, note],
             )
         })
     }
@@ -379,19 +376,19 @@ impl Writer<'_> {
                 format!("member {member} is recused from {app}"),
             ));
         }
-        let change = self.audited(&audit::REVISIT, &[round, member, app], |conn| {
-            conn.execute(
+        let change = self.audited(&audit::REVISIT, &[round, member, app], |db| {
+            db.execute(
                 "INSERT INTO revisits (round_id, member_id, application_id, note, open) VALUES (?1, ?2, ?3, ?4, 1)
                  ON CONFLICT(round_id, member_id, application_id) DO UPDATE SET note = ?4, open = 1",
-                params![round, member, app, note],
+                args![round, member, app, note],
             )
         })?;
         let key = [round, member, app];
         if self.review_status(&key)? == Some(ReviewStatus::Submitted) {
-            self.audited(&audit::REVIEW, &key, |conn| {
-                conn.execute(
+            self.audited(&audit::REVIEW, &key, |db| {
+                db.execute(
                     "UPDATE reviews SET status = 'draft' WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
-                    params![key[0], key[1], key[2]],
+                    args![key[0], key[1], key[2]],
                 )
             })?;
         }
