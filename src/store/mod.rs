@@ -10,13 +10,14 @@ mod audit;
 pub mod files;
 mod read;
 pub(crate) mod sql;
+use sql::args;
 mod write;
 
 pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
 pub use read::{ReviewProgress, StoreCounts};
 pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -44,6 +45,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     Sqlite(#[from] rusqlite::Error),
+    Postgres(#[from] postgres::Error),
     TooNew {
         found: i64,
         known: i64,
@@ -75,6 +77,17 @@ impl std::fmt::Display for StoreError {
                 format!("cannot create {}: {source}", path.display()),
             ),
             StoreError::Sqlite(e) => say(format!("数据库错误:{e}"), format!("database error: {e}")),
+            StoreError::Postgres(e) => {
+                // The server's own message ("db error" alone says nothing).
+                let detail = match e.as_db_error() {
+                    Some(d) => format!("{} ({})", d.message(), d.code().code()),
+                    None => e.to_string(),
+                };
+                say(
+                    format!("PostgreSQL 错误:{detail}"),
+                    format!("PostgreSQL error: {detail}"),
+                )
+            }
             StoreError::TooNew { found, known } => say(
                 format!("数据库结构版本 {found} 比本程序所知({known})更新;请升级 jury"),
                 format!(
@@ -118,14 +131,41 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
-    conn: Connection,
+    engine: Engine,
+    /// The SQLite file, or the PostgreSQL URL as given.
     path: PathBuf,
 }
+
+/// The engine behind the store. Everything above `store` sees domain types
+/// only; the two engines differ in how they open, migrate, lock for a write,
+/// back up and notice others' changes.
+enum Engine {
+    Sqlite(Connection),
+    // Boxed: a connection with its runtime is large, and there is one.
+    Pg(Box<std::cell::RefCell<sql::PgConn>>),
+}
+
+/// Whether `--db` names a PostgreSQL server rather than a SQLite file.
+pub fn is_server_url(db: &Path) -> bool {
+    db.to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
+const PG_MIGRATIONS: &[&str] = &[include_str!("migrations/pg/0001_init.sql")];
+
+/// Serialises audited writes on PostgreSQL (the analogue of SQLite's
+/// `BEGIN IMMEDIATE`): the chain's head is read and extended under it.
+/// Taken at READ COMMITTED, so each write reads the head as committed.
+const PG_WRITE_LOCK: i64 = 0x6a75_7279; // "jury"
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. An up-to-date database is not written to.
     pub fn open(path: &Path) -> Result<Store> {
+        if is_server_url(path) {
+            return Store::open_pg(path);
+        }
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
             && !dir.exists()
@@ -148,7 +188,7 @@ impl Store {
             source,
         })?;
         let mut store = Store {
-            conn,
+            engine: Engine::Sqlite(conn),
             path: path.to_path_buf(),
         };
         // A database from a newer jury is refused before anything touches it.
@@ -170,9 +210,68 @@ impl Store {
         Ok(store)
     }
 
+    /// A PostgreSQL panel: connects, and brings the schema up to date under
+    /// the write lock (several members may start at once).
+    fn open_pg(url: &Path) -> Result<Store> {
+        let text = url.to_str().unwrap_or_default();
+        let client = postgres::Client::connect(text, postgres::NoTls)?;
+        let store = Store {
+            engine: Engine::Pg(Box::new(std::cell::RefCell::new(sql::PgConn::new(client)))),
+            path: url.to_path_buf(),
+        };
+        let db = store.db();
+        db.batch("BEGIN")?;
+        let migrated = (|| -> Result<()> {
+            db.execute("SELECT pg_advisory_xact_lock(?1)", args![PG_WRITE_LOCK])
+                .map(drop)?;
+            db.batch("CREATE TABLE IF NOT EXISTS jury_schema (version BIGINT NOT NULL)")?;
+            let found: i64 = db
+                .value("SELECT max(version) FROM jury_schema", args![])?
+                .flatten()
+                .unwrap_or(0);
+            let known = PG_MIGRATIONS.len() as i64;
+            if found > known {
+                return Err(StoreError::TooNew { found, known });
+            }
+            for (i, migration) in PG_MIGRATIONS.iter().enumerate().skip(found as usize) {
+                db.batch(migration)?;
+                db.execute(
+                    "INSERT INTO jury_schema (version) VALUES (?1)",
+                    args![(i + 1) as i64],
+                )?;
+            }
+            Ok(())
+        })();
+        match migrated {
+            Ok(()) => db.batch("COMMIT")?,
+            Err(e) => {
+                db.batch("ROLLBACK")?;
+                return Err(e);
+            }
+        }
+        Ok(store)
+    }
+
     /// The connection, through the engine-neutral SQL surface.
     pub(crate) fn db(&self) -> sql::Db<'_> {
-        sql::Db::Sqlite(&self.conn)
+        match &self.engine {
+            Engine::Sqlite(c) => sql::Db::Sqlite(c),
+            Engine::Pg(pg) => sql::Db::Pg(pg),
+        }
+    }
+
+    /// The SQLite connection, for what only SQLite does (pragmas, its
+    /// backup API); None on PostgreSQL.
+    fn sqlite(&self) -> Option<&Connection> {
+        match &self.engine {
+            Engine::Sqlite(c) => Some(c),
+            Engine::Pg(_) => None,
+        }
+    }
+
+    /// Whether this store is a PostgreSQL server.
+    pub fn is_server(&self) -> bool {
+        matches!(self.engine, Engine::Pg(_))
     }
 
     pub fn path(&self) -> &Path {
@@ -180,15 +279,15 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(3))?;
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let Engine::Sqlite(conn) = &self.engine else {
+            return Ok(());
+        };
+        conn.busy_timeout(Duration::from_secs(3))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            self.conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         }
-        self.conn.execute_batch(
+        conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;",
         )?;
@@ -196,9 +295,14 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match &self.engine {
+            Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            Engine::Pg(_) => Ok(self
+                .db()
+                .value("SELECT max(version) FROM jury_schema", args![])?
+                .flatten()
+                .unwrap_or(0)),
+        }
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -215,9 +319,10 @@ impl Store {
         if found > 0 {
             self.backup_before(&format!("before-migration-v{found}"))?;
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Engine::Sqlite(conn) = &mut self.engine else {
+            return Ok(());
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
@@ -244,8 +349,14 @@ impl Store {
             path: dest.to_path_buf(),
             source,
         })?;
+        let Some(conn) = self.sqlite() else {
+            return Err(StoreError::Refused(crate::i18n::say(
+                "PostgreSQL 上的评审组尚不能备份为 SQLite 文件(jury copy 尚未实现);请用服务器自身的备份。",
+                "a PostgreSQL panel cannot be backed up to a SQLite file yet (jury copy is not built yet); use the server's own backups.",
+            )));
+        };
         let mut target = Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+        let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
         Ok(())
     }
@@ -253,6 +364,11 @@ impl Store {
     /// A timestamped backup beside the database, in `<db>.backups/`,
     /// before something that cannot be undone by the audit log alone.
     pub fn backup_before(&self, what: &str) -> Result<PathBuf> {
+        if self.is_server() {
+            // The server's own backups and point-in-time recovery cover a
+            // PostgreSQL panel; there is no file beside it to copy.
+            return Ok(PathBuf::new());
+        }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         let name = self
             .path
@@ -325,14 +441,13 @@ impl Store {
 
     /// The audit chain's last entry and its hash (None: an empty log).
     pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
-        Ok(self
-            .conn
-            .query_row(
+        self.db()
+            .query_opt(
                 "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+                args![],
+            )?
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .transpose()
     }
 
     /// Changes to recusal facts logged after `round`'s first score.
@@ -342,17 +457,26 @@ impl Store {
 
     /// Every hash in the audit chain (for `verify --anchor`).
     pub fn audit_hashes(&self) -> Result<std::collections::BTreeSet<String>> {
-        let mut stmt = self.conn.prepare("SELECT hash FROM audit_log")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(self
+            .db()
+            .query_map("SELECT hash FROM audit_log", args![], |r| r.get(0))?
+            .into_iter()
+            .collect())
     }
 
     /// A number that changes whenever another connection commits: poll it to
     /// notice changes made by other processes (other reviewers, the secretary).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        match &self.engine {
+            Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?),
+            // Every change that matters to another screen is an audit
+            // entry: the chain's length moves with them (LISTEN/NOTIFY is
+            // the next step, issue 12).
+            Engine::Pg(_) => Ok(self
+                .db()
+                .value("SELECT coalesce(max(seq), 0) FROM audit_log", args![])?
+                .unwrap_or(0)),
+        }
     }
 
     /// Runs `f` in one write transaction: everything it does is committed
@@ -364,16 +488,19 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> std::result::Result<T, StoreError>,
     ) -> Result<(T, ChangeLog)> {
+        if let Engine::Pg(pg) = &self.engine {
+            return write_pg(sql::Db::Pg(pg), actor, commit, f);
+        }
+        let Engine::Sqlite(conn) = &mut self.engine else {
+            unreachable!("the PostgreSQL engine returned above");
+        };
         // Another process may hold the write lock: SQLite waits up to the
         // busy timeout, and we try again with growing pauses before giving
         // up with a plain message (never "database is locked").
         let mut pause = Duration::from_millis(25);
         let mut attempt = 0;
         let tx = loop {
-            match self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-            {
+            match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(tx) => break tx,
                 Err(e) if is_busy(&e) && attempt < BUSY_RETRIES => {
                     attempt += 1;
@@ -395,5 +522,37 @@ impl Store {
             tx.rollback()?;
         }
         Ok((value, log))
+    }
+}
+
+/// One write transaction on PostgreSQL: the write lock first (so the audit
+/// chain's head is read as the last writer left it), then `f`, then commit
+/// (or roll back on error, when asked to, or when nothing changed).
+fn write_pg<T>(
+    db: sql::Db<'_>,
+    actor: &str,
+    commit: bool,
+    f: impl FnOnce(&mut Writer<'_>) -> std::result::Result<T, StoreError>,
+) -> Result<(T, ChangeLog)> {
+    db.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+    let run = || -> Result<(T, ChangeLog)> {
+        db.execute("SELECT pg_advisory_xact_lock(?1)", args![PG_WRITE_LOCK])?;
+        let mut writer = Writer::new(db, actor);
+        let value = f(&mut writer)?;
+        Ok((value, writer.into_log()))
+    };
+    match run() {
+        Ok((value, log)) => {
+            db.batch(if commit && log.changed() {
+                "COMMIT"
+            } else {
+                "ROLLBACK"
+            })?;
+            Ok((value, log))
+        }
+        Err(e) => {
+            db.batch("ROLLBACK")?;
+            Err(e)
+        }
     }
 }

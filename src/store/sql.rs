@@ -177,6 +177,117 @@ pub(crate) use args;
 #[derive(Clone, Copy)]
 pub(crate) enum Db<'c> {
     Sqlite(&'c rusqlite::Connection),
+    Pg(&'c std::cell::RefCell<PgConn>),
+}
+
+/// A PostgreSQL connection with its prepared statements (the `postgres`
+/// crate prepares on every call otherwise: a second round trip each time).
+pub(crate) struct PgConn {
+    pub(crate) client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl PgConn {
+    pub(crate) fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client,
+            statements: Default::default(),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self.client.prepare(&dollar_placeholders(sql))?;
+        self.statements.insert(sql.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
+/// `?1` → `$1`: the one spelling the engines do not share. jury's SQL has
+/// no `?` inside string literals.
+fn dollar_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A parameter takes the type the server inferred for its place: jury's
+/// four kinds of value map onto PostgreSQL's (bigint, double precision,
+/// text), and NULL fits any.
+impl postgres::types::ToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
+        use postgres::types::{IsNull, Type};
+        match (self, ty) {
+            (Param::Null, _) => Ok(IsNull::Yes),
+            (Param::Int(n), &Type::INT8) => n.to_sql(ty, out),
+            (Param::Int(n), &Type::INT4) => i32::try_from(*n)?.to_sql(ty, out),
+            (Param::Int(n), &Type::INT2) => i16::try_from(*n)?.to_sql(ty, out),
+            (Param::Int(n), &Type::FLOAT8) => (*n as f64).to_sql(ty, out),
+            (Param::Int(n), &Type::BOOL) => (*n != 0).to_sql(ty, out),
+            (Param::Int(n), _) => n.to_string().as_str().to_sql(ty, out),
+            (Param::Real(x), &Type::FLOAT4) => (*x as f32).to_sql(ty, out),
+            (Param::Real(x), &Type::FLOAT8) => x.to_sql(ty, out),
+            (Param::Real(x), _) => x.to_string().as_str().to_sql(ty, out),
+            // Keys are logged and passed as text; a year key is an integer
+            // column.
+            (Param::Text(s), &Type::INT8) => s.parse::<i64>()?.to_sql(ty, out),
+            (Param::Text(s), &Type::INT4) => s.parse::<i32>()?.to_sql(ty, out),
+            (Param::Text(s), &Type::FLOAT8) => s.parse::<f64>()?.to_sql(ty, out),
+            (Param::Text(s), _) => s.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn pg_row(r: &postgres::Row) -> Result<Row> {
+    use postgres::types::Type;
+    let mut cells = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map(Value::Int),
+            Type::INT4 => r
+                .try_get::<_, Option<i32>>(i)?
+                .map(|n| Value::Int(n.into())),
+            Type::INT2 => r
+                .try_get::<_, Option<i16>>(i)?
+                .map(|n| Value::Int(n.into())),
+            Type::BOOL => r
+                .try_get::<_, Option<bool>>(i)?
+                .map(|b| Value::Int(b.into())),
+            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map(Value::Real),
+            Type::FLOAT4 => r
+                .try_get::<_, Option<f32>>(i)?
+                .map(|x| Value::Real(x.into())),
+            _ => r.try_get::<_, Option<String>>(i)?.map(Value::Text),
+        };
+        cells.push(v.unwrap_or(Value::Null));
+    }
+    Ok(Row { cells })
+}
+
+fn pg_params<'p>(args: &'p [Param<'_>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
+    args.iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
 }
 
 impl rusqlite::ToSql for Param<'_> {
@@ -207,12 +318,25 @@ fn sqlite_row(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
 }
 
 impl Db<'_> {
+    /// Runs statements with no parameters (schema, transaction control).
+    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Db::Pg(pg) => Ok(pg.borrow_mut().client.batch_execute(sql)?),
+        }
+    }
+
     /// Runs a statement that changes rows; the number changed.
     pub(crate) fn execute(&self, sql: &str, args: &[Param<'_>]) -> Result<usize> {
         match self {
             Db::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(args.iter()))?)
+            }
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                let stmt = pg.statement(sql)?;
+                Ok(pg.client.execute(&stmt, &pg_params(args))? as usize)
             }
         }
     }
@@ -231,6 +355,17 @@ impl Db<'_> {
                 let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
                     f(&sqlite_row(r, n)?)?;
+                }
+                Ok(())
+            }
+            Db::Pg(pg) => {
+                let rows = {
+                    let mut pg = pg.borrow_mut();
+                    let stmt = pg.statement(sql)?;
+                    pg.client.query(&stmt, &pg_params(args))?
+                };
+                for r in &rows {
+                    f(&pg_row(r)?)?;
                 }
                 Ok(())
             }
@@ -274,6 +409,7 @@ impl Db<'_> {
                     None => Ok(None),
                 }
             }
+            Db::Pg(_) => Ok(self.query(sql, args)?.into_iter().next()),
         }
     }
 
@@ -288,6 +424,8 @@ impl Db<'_> {
             Db::Sqlite(_) => Ok(self
                 .value::<String>("PRAGMA integrity_check", args![])?
                 .unwrap_or_else(|| "ok".into())),
+            // The server keeps its own pages; nothing to ask of it here.
+            Db::Pg(_) => Ok("ok".into()),
         }
     }
 
@@ -298,6 +436,19 @@ impl Db<'_> {
             Db::Sqlite(_) => self.query_map("PRAGMA foreign_key_check", args![], |r| {
                 Ok((r.get(0)?, r.get(2)?))
             }),
+            // Enforced by the server on every write; never deferred.
+            Db::Pg(_) => Ok(Vec::new()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_become_dollars_and_nothing_else_changes() {
+        assert_eq!(
+            super::dollar_placeholders("SELECT a FROM t WHERE b = ?1 AND c IN (?2, ?10) -- ?"),
+            "SELECT a FROM t WHERE b = $1 AND c IN ($2, $10) -- ?"
+        );
     }
 }

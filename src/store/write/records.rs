@@ -561,8 +561,8 @@ impl Writer<'_> {
             &[&a.round, &a.member, &a.application],
             |db| {
                 db.execute(
-                    "INSERT OR IGNORE INTO assignments (round_id, member_id, application_id)
-                 VALUES (?1, ?2, ?3)",
+                    "INSERT INTO assignments (round_id, member_id, application_id)
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                     args![a.round, a.member, a.application],
                 )
             },

@@ -115,7 +115,7 @@ impl Writer<'_> {
                 "INSERT INTO reviews (round_id, member_id, application_id, status, overall_comment)
                  VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
                  ON CONFLICT(round_id, member_id, application_id)
-                 DO UPDATE SET status = ?4, overall_comment = coalesce(?5, overall_comment)",
+                 DO UPDATE SET status = ?4, overall_comment = coalesce(?5, reviews.overall_comment)",
                 args![key[0], key[1], key[2], status.as_str(), overall],
             )
         })?;

@@ -104,7 +104,8 @@ impl Writer<'_> {
         let id = format!("{}-{}", self.at, &sha256[..sha256.len().min(12)]);
         self.audited(&audit::EXPORT, &[&id], |db| {
             db.execute(
-                "INSERT OR IGNORE INTO exports (id, round_id, format, public, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO exports (id, round_id, format, public, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT DO NOTHING",
                 args![id, round, format, public, path, sha256],
             )
         })

@@ -1,0 +1,161 @@
+//! The same panel on both engines (issue 12, first half): the sample's
+//! whole history — the selection scored and finalised, three years of
+//! assessment — written through jury onto a PostgreSQL server and into a
+//! SQLite file, then every reader-facing command compared, and the audit
+//! chain verified on the server.
+//!
+//! Runs against the server named by `JURY_TEST_PG` (a URL for a role that
+//! may create databases, e.g. `postgres://root@127.0.0.1/postgres`), each
+//! test in a fresh database of its own. Without it the test says it was
+//! skipped and how to run it; with `JURY_REQUIRE_PG=1` (CI) a missing or
+//! unreachable server fails instead.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A fresh database on the test server, dropped when the guard goes.
+struct PgDb {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+fn pg_db(tag: &str) -> Option<PgDb> {
+    let required = std::env::var("JURY_REQUIRE_PG").is_ok_and(|v| v == "1");
+    let Ok(admin) = std::env::var("JURY_TEST_PG") else {
+        assert!(
+            !required,
+            "JURY_REQUIRE_PG=1 but JURY_TEST_PG names no server"
+        );
+        eprintln!(
+            "SKIPPED: the PostgreSQL half (set JURY_TEST_PG=postgres://USER@HOST/DB, a role that may create databases, to run it)"
+        );
+        return None;
+    };
+    let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                !required,
+                "JURY_REQUIRE_PG=1 but {admin} does not answer: {e}"
+            );
+            eprintln!("SKIPPED: the PostgreSQL half ({admin} does not answer: {e})");
+            return None;
+        }
+    };
+    let name = format!("jury_test_{tag}_{}", std::process::id());
+    // One statement each: a multi-statement batch is one transaction, and
+    // neither may run inside one.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .expect("drop a leftover test database");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create a test database");
+    // The same server and role, the new database.
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    Some(PgDb { admin, name, url })
+}
+
+fn run(db: &Path, args: &[&str]) -> String {
+    let o = jury(db, args);
+    assert!(
+        o.status.success(),
+        "{args:?} on {}: {}",
+        db.display(),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+#[test]
+fn the_sample_history_reads_the_same_on_both_engines() {
+    let Some(pg) = pg_db("history") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lite = dir.path().join("panel.db");
+    let server = PathBuf::from(&pg.url);
+    for db in [&lite, &server] {
+        run(db, &["demo", "--complete"]);
+    }
+    let mut compared = 0;
+    for who in ["m01", "m05", "m07"] {
+        for args in [
+            vec!["matrix", "--json"],
+            vec!["matrix", "--method", "z_score", "--json"],
+            vec!["propose", "--json"],
+            vec!["matrix", "--round", "sel-2016", "--json"],
+            vec!["propose", "--round", "asm-2018", "--json"],
+            vec!["search", "长沙", "--json", "--limit", "100"],
+            vec!["search", "grade:不合格", "--json"],
+            vec!["timeline", "county-xiangxiang", "--json"],
+            vec!["eligibility", "--json"],
+            vec!["members", "--json"],
+        ] {
+            let mut a = vec!["--as", who];
+            a.extend_from_slice(&args);
+            let (x, y) = (jury(&lite, &a), jury(&server, &a));
+            assert_eq!(x.status.success(), y.status.success(), "{who} {args:?}");
+            assert!(
+                stdout(&x) == stdout(&y),
+                "{who} {args:?} differs between SQLite and PostgreSQL"
+            );
+            compared += 1;
+        }
+    }
+    // status differs only in the engine's own schema numbering.
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| !l.contains("schema_version"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(run(&lite, &["status", "--json"])),
+        strip(run(&server, &["status", "--json"]))
+    );
+    // The chain holds on the server too.
+    assert!(run(&server, &["verify"]).contains("OK"));
+    assert!(compared >= 30);
+}
+
+#[test]
+fn a_write_refused_on_the_server_changes_nothing_and_says_why() {
+    let Some(pg) = pg_db("refused") else {
+        return;
+    };
+    let server = PathBuf::from(&pg.url);
+    run(&server, &["demo", "--stage", "selection"]);
+    let before = run(&server, &["status", "--json"]);
+    // m05 is recused from 汨罗市: a score from them is refused whole.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("s.csv");
+    std::fs::write(
+        &sheet,
+        "round,member,application,criterion,value\nsel-2016,m05,county-ningxiang,base,20\nsel-2016,m05,county-miluo,base,20\n",
+    )
+    .unwrap();
+    let o = jury(&server, &["--as", "m05", "import", sheet.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("recused"), "{}", stderr(&o));
+    assert_eq!(
+        run(&server, &["status", "--json"]),
+        before,
+        "all or nothing"
+    );
+    assert!(run(&server, &["verify"]).contains("OK"));
+}
