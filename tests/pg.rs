@@ -159,3 +159,46 @@ fn a_write_refused_on_the_server_changes_nothing_and_says_why() {
     );
     assert!(run(&server, &["verify"]).contains("OK"));
 }
+
+#[test]
+fn a_panel_copies_from_a_file_to_a_server_and_back_and_verifies() {
+    let Some(pg) = pg_db("copy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("panel.db");
+    run(&file, &["demo"]);
+    let server = PathBuf::from(&pg.url);
+    let out = run(
+        &file,
+        &["copy", file.to_str().unwrap(), server.to_str().unwrap()],
+    );
+    assert!(out.contains("audit_log"), "{out}");
+    // Not into a database that already holds a panel.
+    let o = jury(
+        &file,
+        &["copy", file.to_str().unwrap(), server.to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    // The server panel's portable backup is a SQLite file.
+    let back = dir.path().join("back.db");
+    run(&server, &["backup", back.to_str().unwrap()]);
+    for db in [&file, &server, &back] {
+        assert!(run(db, &["verify"]).contains("OK"), "{}", db.display());
+    }
+    let status = |db: &Path| {
+        run(db, &["status", "--json"])
+            .lines()
+            .filter(|l| !l.contains("schema_version"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(status(&file), status(&server));
+    assert_eq!(status(&file), status(&back));
+    for db in [&server, &back] {
+        assert_eq!(
+            run(&file, &["--as", "m01", "propose", "--json"]),
+            run(db, &["--as", "m01", "propose", "--json"])
+        );
+    }
+}

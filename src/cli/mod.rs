@@ -275,6 +275,15 @@ pub enum Command {
         /// Where to write the copy.
         path: PathBuf,
     },
+    /// Copy a whole panel into an empty database, between any two engines
+    /// (a SQLite file or a postgres:// URL each): every row and the audit
+    /// chain, verified where it lands.
+    Copy {
+        /// The panel to copy (file or URL).
+        from: PathBuf,
+        /// An empty database (a new file, or an empty PostgreSQL database).
+        to: PathBuf,
+    },
     /// Replace the database with a backup, after an integrity check and a
     /// verify of the backup; the current file is backed up first.
     Restore {
@@ -797,6 +806,33 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             secretary_viewer(&store, &cli.as_member, "backup", lang)?;
             store.backup_to(&path)?;
             println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Copy { from, to } => {
+            let source = open(&Some(from.clone()), lang)?;
+            secretary_viewer(&source, &cli.as_member, "copy", lang)?;
+            let mut target = open(&Some(to.clone()), lang)?;
+            let copied = source.copy_into(&mut target)?;
+            let report = target.verify()?;
+            for (table, n) in &copied {
+                println!("{table:<20} {n:>8}");
+            }
+            if !report.ok() {
+                anyhow::bail!(
+                    "{}: {}",
+                    to.display(),
+                    lang.pick(
+                        "复制后的校验未通过(jury verify 查看详情)",
+                        "the copy fails verify (see jury verify)"
+                    )
+                );
+            }
+            println!(
+                "{} {} → {}",
+                lang.pick("已复制,校验通过:", "Copied and verified:"),
+                from.display(),
+                to.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { path } => {

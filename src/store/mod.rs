@@ -7,6 +7,8 @@
 //! another engine can stand behind the same interface.
 
 mod audit;
+mod copy;
+pub use copy::Copied;
 pub mod files;
 mod read;
 pub(crate) mod sql;
@@ -260,15 +262,6 @@ impl Store {
         }
     }
 
-    /// The SQLite connection, for what only SQLite does (pragmas, its
-    /// backup API); None on PostgreSQL.
-    fn sqlite(&self) -> Option<&Connection> {
-        match &self.engine {
-            Engine::Sqlite(c) => Some(c),
-            Engine::Pg(_) => None,
-        }
-    }
-
     /// Whether this store is a PostgreSQL server.
     pub fn is_server(&self) -> bool {
         matches!(self.engine, Engine::Pg(_))
@@ -336,6 +329,11 @@ impl Store {
     /// A consistent copy of the live database, through SQLite's online
     /// backup API (other processes may keep writing meanwhile).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let conn = match &self.engine {
+            Engine::Sqlite(conn) => conn,
+            // A server panel's portable backup is a SQLite file: a copy.
+            Engine::Pg(_) => return self.copy_to_new_file(dest),
+        };
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
         {
@@ -349,15 +347,22 @@ impl Store {
             path: dest.to_path_buf(),
             source,
         })?;
-        let Some(conn) = self.sqlite() else {
-            return Err(StoreError::Refused(crate::i18n::say(
-                "PostgreSQL 上的评审组尚不能备份为 SQLite 文件(jury copy 尚未实现);请用服务器自身的备份。",
-                "a PostgreSQL panel cannot be backed up to a SQLite file yet (jury copy is not built yet); use the server's own backups.",
-            )));
-        };
         let mut target = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// A server panel into a new SQLite file (its portable backup).
+    fn copy_to_new_file(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Refused(crate::i18n::say(
+                format!("{}:已存在;备份写入新文件。", dest.display()),
+                format!("{}: exists; a backup goes into a new file.", dest.display()),
+            )));
+        }
+        let mut target = Store::open(dest)?;
+        self.copy_into(&mut target)?;
         Ok(())
     }
 
@@ -488,11 +493,9 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> std::result::Result<T, StoreError>,
     ) -> Result<(T, ChangeLog)> {
-        if let Engine::Pg(pg) = &self.engine {
-            return write_pg(sql::Db::Pg(pg), actor, commit, f);
-        }
-        let Engine::Sqlite(conn) = &mut self.engine else {
-            unreachable!("the PostgreSQL engine returned above");
+        let conn = match &mut self.engine {
+            Engine::Pg(pg) => return write_pg(sql::Db::Pg(pg), actor, commit, f),
+            Engine::Sqlite(conn) => conn,
         };
         // Another process may hold the write lock: SQLite waits up to the
         // busy timeout, and we try again with growing pauses before giving
@@ -522,6 +525,32 @@ impl Store {
             tx.rollback()?;
         }
         Ok((value, log))
+    }
+}
+
+impl Store {
+    /// Runs `f` in one transaction under the write lock, without the
+    /// writer's rules or the audit chain (for `copy`, which moves rows that
+    /// are already logged): committed if `f` succeeds, else rolled back.
+    pub(crate) fn write_raw<T>(&mut self, f: impl FnOnce(sql::Db<'_>) -> Result<T>) -> Result<T> {
+        let db = self.db();
+        match &self.engine {
+            Engine::Sqlite(_) => db.batch("BEGIN IMMEDIATE")?,
+            Engine::Pg(_) => {
+                db.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+                db.execute("SELECT pg_advisory_xact_lock(?1)", args![PG_WRITE_LOCK])?;
+            }
+        }
+        match f(db) {
+            Ok(v) => {
+                db.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                db.batch("ROLLBACK")?;
+                Err(e)
+            }
+        }
     }
 }
 
