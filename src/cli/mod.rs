@@ -505,7 +505,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Command::Init => {
             let store = open(&cli.db, lang)?;
-            println!("{}", store.path().display());
+            println!("{}", crate::store::shown(store.path()));
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -820,7 +820,7 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             if !report.ok() {
                 anyhow::bail!(
                     "{}: {}",
-                    to.display(),
+                    crate::store::shown(&to),
                     lang.pick(
                         "复制后的校验未通过(jury verify 查看详情)",
                         "the copy fails verify (see jury verify)"
@@ -830,8 +830,8 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             println!(
                 "{} {} → {}",
                 lang.pick("已复制,校验通过:", "Copied and verified:"),
-                from.display(),
-                to.display()
+                crate::store::shown(&from),
+                crate::store::shown(&to)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -1057,5 +1057,5 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn display_path(p: &Path) -> String {
-    p.display().to_string()
+    crate::store::shown(p)
 }

@@ -277,6 +277,7 @@ pub fn status(
         .count();
     if as_json {
         return print_json(&json!({
+            "engine": store.engine(),
             "schema_version": store.schema_version()?,
             "calls": call_json,
             "rounds": rounds_json,

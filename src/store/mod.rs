@@ -153,6 +153,25 @@ pub fn is_server_url(db: &Path) -> bool {
         .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
+/// `--db` as it may be shown: a server URL without its password.
+pub fn shown(db: &Path) -> String {
+    let text = db.display().to_string();
+    if !is_server_url(db) {
+        return text;
+    }
+    // scheme://user:password@host… → scheme://user:***@host…
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text;
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => text,
+    }
+}
+
 /// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
 const PG_MIGRATIONS: &[&str] = &[include_str!("migrations/pg/0001_init.sql")];
 
@@ -259,6 +278,14 @@ impl Store {
         match &self.engine {
             Engine::Sqlite(c) => sql::Db::Sqlite(c),
             Engine::Pg(pg) => sql::Db::Pg(pg),
+        }
+    }
+
+    /// The engine's name, as reports give it.
+    pub fn engine(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Pg(_) => "postgresql",
         }
     }
 
@@ -583,5 +610,22 @@ fn write_pg<T>(
             db.batch("ROLLBACK")?;
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_server_url_is_shown_without_its_password() {
+        let shown = |s: &str| super::shown(std::path::Path::new(s));
+        assert_eq!(
+            shown("postgres://jury:s3cret@db.example/panel"),
+            "postgres://jury:***@db.example/panel"
+        );
+        assert_eq!(
+            shown("postgres://jury@db/panel"),
+            "postgres://jury@db/panel"
+        );
+        assert_eq!(shown("/srv/jury/panel.db"), "/srv/jury/panel.db");
     }
 }
