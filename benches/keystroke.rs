@@ -1,6 +1,10 @@
 //! Keystroke-to-frame latency with 10,000 applications in the queue.
 //!
 //!     cargo bench --bench keystroke
+//!     JURY_TEST_PG=postgres://postgres@127.0.0.1/postgres cargo bench --bench keystroke
+//!
+//! The second also runs every case on a fresh PostgreSQL database on that
+//! server, after the SQLite file, so the engines can be read side by side.
 //!
 //! Queue navigation: handle the key, then draw a full 120×40 frame into a
 //! TestBackend. Score entry: the same, plus the real database write the key
@@ -45,8 +49,27 @@ fn press(app: &mut App, store: &mut Store, code: KeyCode) {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.db");
-    let mut store = Store::open(&path).unwrap();
+    println!("== SQLite (a WAL file)");
+    bench(Store::open(&dir.path().join("bench.db")).unwrap());
+    if let Ok(admin) = std::env::var("JURY_TEST_PG") {
+        let name = format!("jury_bench_{}", std::process::id());
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = std::path::PathBuf::from(format!("{base}/{name}"));
+        println!("== PostgreSQL (a local server)");
+        bench(Store::open(&url).unwrap());
+        client
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
+    } else {
+        println!("(PostgreSQL skipped: set JURY_TEST_PG to a URL that may create databases)");
+    }
+}
+
+fn bench(mut store: Store) {
     jury::cli::load_sample(&mut store, "bench").unwrap();
 
     // 10,000 applications assigned to one reviewer: copies of the sample
