@@ -210,7 +210,15 @@ impl Sight {
                     if partial && f.method == "z_score" {
                         d.score = None;
                     }
-                    d.rationale = f.rationale(d.score, d.grade.as_deref(), lang, &name);
+                    // The grade as the reader's language names it (the
+                    // decision keeps the band's Chinese name).
+                    let grade = d.grade.as_deref().map(|g| {
+                        call.rubric(&round.rubric)
+                            .and_then(|r| r.grades.iter().find(|b| b.name == g))
+                            .map(|b| crate::i18n::name_in(lang, &b.name, &b.name_en).to_string())
+                            .unwrap_or_else(|| g.to_string())
+                    });
+                    d.rationale = f.rationale(d.score, grade.as_deref(), lang, &name);
                     f.rank
                 }
                 None if partial => {
