@@ -227,6 +227,7 @@ pub struct Recovery {
 pub struct ScoringTarget {
     pub round: Round,
     pub member: Member,
+    /// Its facts only: `projects` is left empty (a score needs none).
     pub application: Application,
     pub rubric: Rubric,
 }
@@ -253,7 +254,8 @@ impl Writer<'_> {
         let Some(member) = read::member(self.db(), member)? else {
             return refuse(missing("member", "成员", "member", member));
         };
-        let Some(application) = read::application(self.db(), app)? else {
+        // Tier and 市州 decide; the investment plan is not read.
+        let Some(application) = read::application_facts(self.db(), app)? else {
             return refuse(missing("application", "申报", "application", app));
         };
         if !read::is_assigned(self.db(), &round.id, &member.id, &application.id)? {
