@@ -287,3 +287,38 @@ fn eight_writers_at_once_lose_nothing_and_keep_the_chain() {
     assert!(report.ok(), "{:?}", report.problems.first());
     assert!(report.audit_entries >= 4000, "{}", report.audit_entries);
 }
+
+/// An open screen on one connection learns of another's write (the TUI
+/// polls `data_version`; on a server it counts LISTEN/NOTIFY messages, which
+/// carry nothing a listener could read).
+#[test]
+fn another_connections_write_is_heard() {
+    let Some(pg) = pg_db("notify") else {
+        return;
+    };
+    let server = PathBuf::from(&pg.url);
+    run(&server, &["demo", "--stage", "selection"]);
+    let watcher = jury::store::Store::open(&server).unwrap();
+    let before = watcher.data_version().unwrap();
+    assert_eq!(watcher.data_version().unwrap(), before, "nothing yet");
+    let o = jury(
+        &server,
+        &[
+            "--as",
+            "m01",
+            "discuss",
+            "county-miluo",
+            "--note",
+            "下次会上再议",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while watcher.data_version().unwrap() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notification heard"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -173,7 +173,10 @@ pub fn shown(db: &Path) -> String {
 }
 
 /// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
-const PG_MIGRATIONS: &[&str] = &[include_str!("migrations/pg/0001_init.sql")];
+const PG_MIGRATIONS: &[&str] = &[
+    include_str!("migrations/pg/0001_init.sql"),
+    include_str!("migrations/pg/0002_notify.sql"),
+];
 
 /// Serialises audited writes on PostgreSQL (the analogue of SQLite's
 /// `BEGIN IMMEDIATE`): the chain's head is read and extended under it.
@@ -502,12 +505,8 @@ impl Store {
         match &self.engine {
             Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?),
             // Every change that matters to another screen is an audit
-            // entry: the chain's length moves with them (LISTEN/NOTIFY is
-            // the next step, issue 12).
-            Engine::Pg(_) => Ok(self
-                .db()
-                .value("SELECT coalesce(max(seq), 0) FROM audit_log", args![])?
-                .unwrap_or(0)),
+            // entry, and each notifies listeners (migration pg/0002).
+            Engine::Pg(pg) => pg.borrow_mut().changes_heard(),
         }
     }
 

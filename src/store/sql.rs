@@ -185,6 +185,8 @@ pub(crate) enum Db<'c> {
 pub(crate) struct PgConn {
     pub(crate) client: postgres::Client,
     statements: std::collections::HashMap<String, postgres::Statement>,
+    /// Change notifications heard so far (None: not listening yet).
+    heard: Option<i64>,
 }
 
 impl PgConn {
@@ -192,7 +194,35 @@ impl PgConn {
         PgConn {
             client,
             statements: Default::default(),
+            heard: None,
         }
+    }
+
+    /// A number that moves when any connection commits an audited change:
+    /// the count of `jury_changed` notifications heard since listening
+    /// began (the first call starts listening). Waits at most 1 ms.
+    pub(crate) fn changes_heard(&mut self) -> Result<i64> {
+        let heard = match self.heard {
+            Some(n) => n,
+            None => {
+                self.client.batch_execute("LISTEN jury_changed")?;
+                0
+            }
+        };
+        let mut new = 0;
+        let mut pending = self.client.notifications();
+        // `iter()` reads only what the connection's runtime has already
+        // taken off the socket, and nothing drives that runtime between
+        // queries: a 1 ms wait lets it read what has arrived.
+        let mut it = pending.timeout_iter(std::time::Duration::from_millis(1));
+        use postgres::fallible_iterator::FallibleIterator;
+        while let Some(n) = it.next()? {
+            if n.channel() == "jury_changed" {
+                new += 1;
+            }
+        }
+        self.heard = Some(heard + new);
+        Ok(heard + new)
     }
 
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
