@@ -322,3 +322,138 @@ fn another_connections_write_is_heard() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// The store functions the trust work added, on the server: a secretary's
+/// paper sheet names who entered it and is refused where they are recused,
+/// nobody lifts their own recusal, a peeked review cannot be reopened
+/// alone, recusal facts changed after scoring are listed, a recorded head
+/// is checked, and the passphrase lock with an initial phrase holds.
+#[test]
+fn the_trust_rules_hold_on_the_server() {
+    let Some(pg) = pg_db("trust") else {
+        return;
+    };
+    let server = PathBuf::from(&pg.url);
+    run(&server, &["demo", "--stage", "selection"]);
+    let dir = tempfile::tempdir().unwrap();
+    let h = "round,member,application,criterion,value,comment,status";
+    let mut forge = format!("{h}\n");
+    for (c, v) in [
+        ("base", 25),
+        ("features", 10),
+        ("approach", 20),
+        ("targets", 10),
+        ("investment", 20),
+        ("safeguards", 15),
+    ] {
+        forge.push_str(&format!(
+            "sel-2016,m06,cluster-changzhutan,{c},{v},,submitted\n"
+        ));
+    }
+    let sheet = dir.path().join("forge.csv");
+    std::fs::write(&sheet, forge).unwrap();
+    // m07 is recused from 长株潭: refused; m01 enters it and is named.
+    assert!(
+        !jury(&server, &["--as", "m07", "import", sheet.to_str().unwrap()])
+            .status
+            .success()
+    );
+    run(&server, &["--as", "m01", "import", sheet.to_str().unwrap()]);
+    let store = jury::store::Store::open(&server).unwrap();
+    let r = store
+        .reviews("sel-2016")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.member == "m06" && r.application == "cluster-changzhutan")
+        .unwrap();
+    assert_eq!(r.entered_by.as_deref(), Some("m01"));
+    // m06 has now been shown the others' scores: no reopening alone.
+    let mut store = store;
+    assert!(
+        store
+            .write("m06", true, |w| w.reopen_review(
+                "sel-2016",
+                "m06",
+                "cluster-changzhutan"
+            ))
+            .is_err()
+    );
+    drop(store);
+    // No self-lift; the operator's change is listed for the secretary.
+    let panel = dir.path().join("move.toml");
+    std::fs::write(
+        &panel,
+        "kind = \"panel\"\n[[members]]\nid = \"m01\"\nname = \"陈宏\"\ndepartment = \"省发展和改革委员会规划处\"\nhome_prefecture = \"怀化\"\nroles = [\"secretary\"]\n",
+    )
+    .unwrap();
+    assert!(
+        !jury(&server, &["--as", "m01", "import", panel.to_str().unwrap()])
+            .status
+            .success()
+    );
+    run(&server, &["import", panel.to_str().unwrap()]);
+    let m = run(&server, &["matrix", "--json"]);
+    assert!(m.contains("changsha → huaihua"), "recusal changes listed");
+    // A recorded head is checked at every verify.
+    run(&server, &["verify", "--record"]);
+    assert!(run(&server, &["verify", "--json"]).contains("\"anchors_checked\": 1"));
+    // The lock: the secretary first, an initial phrase for m06, replaced.
+    let env = |pairs: &[(&str, &str)], args: &[&str]| {
+        let mut c = std::process::Command::new(BIN);
+        c.arg("--db").arg(&server).args(["--lang", "en"]).args(args);
+        for (k, v) in pairs {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    assert!(
+        env(
+            &[("JURY_NEW_PASSPHRASE", "m01-secret-pass")],
+            &["--as", "m01", "passphrase"]
+        )
+        .status
+        .success()
+    );
+    let o = env(
+        &[("JURY_PASSPHRASE", "m01-secret-pass")],
+        &["--as", "m01", "passphrase", "--member", "m06", "--issue"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let initial = stdout(&o)
+        .split_whitespace()
+        .find(|w| w.len() == 19 && w.matches('-').count() == 3)
+        .unwrap()
+        .to_string();
+    assert!(
+        !env(&[("JURY_PASSPHRASE", &initial)], &["--as", "m06", "status"])
+            .status
+            .success()
+    );
+    assert!(
+        env(
+            &[
+                ("JURY_PASSPHRASE", &initial),
+                ("JURY_NEW_PASSPHRASE", "m06-own-phrase")
+            ],
+            &["--as", "m06", "passphrase"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        env(
+            &[("JURY_PASSPHRASE", "m06-own-phrase")],
+            &["--as", "m06", "status"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        env(
+            &[("JURY_PASSPHRASE", "m01-secret-pass")],
+            &["--as", "m01", "verify"]
+        )
+        .status
+        .success()
+    );
+}
