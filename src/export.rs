@@ -241,10 +241,7 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
 
 /// A grade as decided (the band's Chinese name) in the interface language.
 pub fn grade_label(call: &Call, round: &Round, grade: &str, lang: Lang) -> String {
-    call.rubric(&round.rubric)
-        .and_then(|r| r.grades.iter().find(|g| g.name == grade))
-        .map(|g| name_in(lang, &g.name, &g.name_en).to_string())
-        .unwrap_or_else(|| sanitize(grade))
+    sanitize(&call.grade_name(&round.rubric, grade, lang))
 }
 
 fn headers(doc: &ListDoc, lang: Lang) -> Vec<&'static str> {

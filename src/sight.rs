@@ -212,12 +212,10 @@ impl Sight {
                     }
                     // The grade as the reader's language names it (the
                     // decision keeps the band's Chinese name).
-                    let grade = d.grade.as_deref().map(|g| {
-                        call.rubric(&round.rubric)
-                            .and_then(|r| r.grades.iter().find(|b| b.name == g))
-                            .map(|b| crate::i18n::name_in(lang, &b.name, &b.name_en).to_string())
-                            .unwrap_or_else(|| g.to_string())
-                    });
+                    let grade = d
+                        .grade
+                        .as_deref()
+                        .map(|g| call.grade_name(&round.rubric, g, lang));
                     d.rationale = f.rationale(d.score, grade.as_deref(), lang, &name);
                     f.rank
                 }

@@ -332,6 +332,15 @@ impl Call {
     pub fn tier(&self, id: &str) -> Option<&Tier> {
         self.tiers.iter().find(|t| t.id == id)
     }
+    /// A grade band as the language names it (decisions keep the band's
+    /// Chinese name); an unknown grade as given.
+    pub fn grade_name(&self, rubric: &str, grade: &str, lang: crate::i18n::Lang) -> String {
+        self.rubric(rubric)
+            .and_then(|r| r.grades.iter().find(|g| g.name == grade))
+            .map(|g| crate::i18n::name_in(lang, &g.name, &g.name_en).to_string())
+            .unwrap_or_else(|| grade.to_string())
+    }
+
     pub fn rubric(&self, id: &str) -> Option<&Rubric> {
         self.rubrics.iter().find(|r| r.id == id)
     }

@@ -303,13 +303,7 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
             Span::styled(lang.pick(" 取消", " cancel"), t.text()),
         ]),
     ];
-    let widest = lines
-        .iter()
-        .map(|l| width(&l.to_string()))
-        .max()
-        .unwrap_or(40);
-    let w = u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(4);
-    let area = centered(f.area(), w.max(40), 7);
+    let area = fitted(f.area(), &lines, 7);
     clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
@@ -530,13 +524,7 @@ fn conflict(f: &mut Frame, app: &App, name: &str, mine: Option<f64>, theirs: Opt
             Span::styled(lang.pick(" 用我的覆盖", " overwrite with mine"), t.text()),
         ]),
     ];
-    let widest = lines
-        .iter()
-        .map(|l| width(&l.to_string()))
-        .max()
-        .unwrap_or(40);
-    let w = u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(4);
-    let area = centered(f.area(), w.max(40), 8);
+    let area = fitted(f.area(), &lines, 8);
     clear(f, area);
     let block = Block::bordered()
         .title(Span::styled(
@@ -545,4 +533,16 @@ fn conflict(f: &mut Frame, app: &App, name: &str, mine: Option<f64>, theirs: Opt
         ))
         .border_style(t.border(true));
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A centred box wide enough for its widest line (by display width, plus
+/// border and padding), at least 40 columns, `height` rows.
+fn fitted(screen: ratatui::layout::Rect, lines: &[Line<'_>], height: u16) -> ratatui::layout::Rect {
+    let widest = lines
+        .iter()
+        .map(|l| width(&l.to_string()))
+        .max()
+        .unwrap_or(40);
+    let w = u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(4);
+    centered(screen, w.max(40), height)
 }
