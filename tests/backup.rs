@@ -95,6 +95,7 @@ fn every_earlier_schema_upgrades() {
         include_str!("../src/store/migrations/0005_passphrases.sql"),
         include_str!("../src/store/migrations/0006_assessments.sql"),
         include_str!("../src/store/migrations/0007_trust.sql"),
+        include_str!("../src/store/migrations/0008_read_views.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -216,6 +217,9 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
          CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+         DROP VIEW decisions_read;
+         DROP VIEW audit_head;
+         DROP VIEW review_progress;
          DROP TABLE investment_actuals;
          DROP TABLE anchors;
          ALTER TABLE decisions DROP COLUMN facts;

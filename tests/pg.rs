@@ -11,64 +11,9 @@
 //! unreachable server fails instead.
 
 mod common;
+use common::pg::*;
 use common::*;
 use std::path::{Path, PathBuf};
-
-/// A fresh database on the test server, dropped when the guard goes.
-struct PgDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-fn pg_db(tag: &str) -> Option<PgDb> {
-    let required = std::env::var("JURY_REQUIRE_PG").is_ok_and(|v| v == "1");
-    let Ok(admin) = std::env::var("JURY_TEST_PG") else {
-        assert!(
-            !required,
-            "JURY_REQUIRE_PG=1 but JURY_TEST_PG names no server"
-        );
-        eprintln!(
-            "SKIPPED: the PostgreSQL half (set JURY_TEST_PG=postgres://USER@HOST/DB, a role that may create databases, to run it)"
-        );
-        return None;
-    };
-    let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                !required,
-                "JURY_REQUIRE_PG=1 but {admin} does not answer: {e}"
-            );
-            eprintln!("SKIPPED: the PostgreSQL half ({admin} does not answer: {e})");
-            return None;
-        }
-    };
-    let name = format!("jury_test_{tag}_{}", std::process::id());
-    // One statement each: a multi-statement batch is one transaction, and
-    // neither may run inside one.
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .expect("drop a leftover test database");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("create a test database");
-    // The same server and role, the new database.
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
-    Some(PgDb { admin, name, url })
-}
 
 fn run(db: &Path, args: &[&str]) -> String {
     let o = jury(db, args);

@@ -7,7 +7,7 @@
 use crate::auth::SignIn;
 use crate::domain::{Member, Role};
 use crate::i18n::Lang;
-use crate::store::Store;
+use crate::store::{Session, Store};
 
 #[derive(Debug, Clone)]
 pub enum Viewer {
@@ -23,6 +23,48 @@ impl Viewer {
             Viewer::Operator => None,
             Viewer::Member(m) => Some(m),
         }
+    }
+}
+
+/// On a PostgreSQL server the acting member is the session's own database
+/// role: `--as` is filled in from it, and may not name anyone else. The
+/// administrator's session (a superuser, or the panel's owner role) keeps
+/// `--as` as given, and a role that is neither is refused before any
+/// command runs (except `init`, which makes the roles). Elsewhere `--as`
+/// stays as given.
+pub fn server_member(cli: &super::Cli, lang: Lang) -> anyhow::Result<Option<String>> {
+    let Some(db) = cli.db.as_deref().filter(|d| crate::store::is_server_url(d)) else {
+        return Ok(cli.as_member.clone());
+    };
+    if matches!(cli.command, Some(super::Command::Init)) {
+        return Ok(cli.as_member.clone());
+    }
+    let store = Store::open(db)?;
+    match store.session()? {
+        // An auditor reads what the operator does and may write nothing.
+        Session::Operator | Session::Auditor(_) => Ok(cli.as_member.clone()),
+        Session::Member(me) => match &cli.as_member {
+            Some(other) if *other != me => anyhow::bail!(
+                "--as {other}: {} {me}{}",
+                lang.pick(
+                    "在服务器上,您以本人的数据库角色登录,身份为",
+                    "on the server you are signed in as your own database role, which is member"
+                ),
+                lang.pick(
+                    ",不能以他人身份操作。",
+                    ", and may not act as anyone else."
+                )
+            ),
+            _ => Ok(Some(me)),
+        },
+        Session::Stranger(role) => anyhow::bail!(
+            "{} {role} {}",
+            lang.pick("数据库角色", "database role"),
+            lang.pick(
+                "不是本评审组的成员:管理员用 jury --db URL roles 为成员建立角色。",
+                "is not a member of this panel: the administrator gives members their roles with jury --db URL roles."
+            )
+        ),
     }
 }
 
@@ -51,6 +93,15 @@ pub fn sign_in(
     as_member: &Option<String>,
     lang: Lang,
 ) -> anyhow::Result<(Viewer, Option<SignIn>)> {
+    if let (Session::Member(me), Some(id)) = (store.session()?, as_member)
+        && me == *id
+    {
+        // Signed in by the server (peer or password authentication).
+        let member = store
+            .member(id)?
+            .ok_or_else(|| anyhow::anyhow!("--as: {id:?}"))?;
+        return Ok((Viewer::Member(member), None));
+    }
     let locked = !store.locked_members()?.is_empty();
     match as_member {
         Some(id) => {

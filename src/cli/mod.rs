@@ -101,8 +101,22 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         member: Option<String>,
     },
-    /// Create the database (or bring its schema up to date) and print its path.
+    /// Create the database (or bring its schema up to date) and print its
+    /// path. On a PostgreSQL server, also hand the tables to an owner role
+    /// no client logs in as, and create the panel's group roles.
     Init,
+    /// On a PostgreSQL server: one login role per panel member (created or
+    /// updated; a removed member's role loses its login and groups), with
+    /// the grants each needs. Run by the administrator after `init` and
+    /// whenever the panel changes.
+    Roles {
+        /// Also a login role (not a member) that reads everything, to
+        /// verify the audit chain; repeatable.
+        #[arg(long, value_name = "ROLE")]
+        auditor: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Import files or folders of call, panel, application, score-sheet,
     /// investment-plan and prior-decision files, all or nothing.
     Import {
@@ -420,7 +434,8 @@ fn actor(cli_as: &Option<String>) -> String {
     }
 }
 
-fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
+fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
+    cli.as_member = access::server_member(&cli, lang)?;
     let actor = actor(&cli.as_member);
     let Some(command) = cli.command else {
         let db = match &cli.db {
@@ -504,8 +519,17 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init => {
-            let store = open(&cli.db, lang)?;
+            let mut store = open(&cli.db, lang)?;
             println!("{}", crate::store::shown(store.path()));
+            if let Some(owner) = store.init_server()? {
+                println!("{} {owner}", lang.pick("所有者角色:", "owner role:"));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Roles { auditor, json } => {
+            let mut store = open(&cli.db, lang)?;
+            let done = store.sync_roles(&auditor)?;
+            report::roles(&done, json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {

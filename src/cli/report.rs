@@ -14,9 +14,52 @@ fn print_json(v: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `jury roles` did.
+pub fn roles(done: &[crate::store::MemberRole], as_json: bool, lang: Lang) -> anyhow::Result<()> {
+    if as_json {
+        return print_json(&json!({ "roles": done }));
+    }
+    let rows: Vec<Vec<String>> = done
+        .iter()
+        .map(|r| {
+            let change = match r.change {
+                "created" => lang.pick("新建", "created"),
+                "revoked" => lang.pick("已撤销", "revoked"),
+                _ => lang.pick("已更新", "updated"),
+            };
+            let kind = match (&r.member, r.secretary) {
+                (None, _) => lang.pick("审计", "auditor"),
+                (Some(_), true) => lang.pick("秘书", "secretary"),
+                (Some(_), false) => lang.pick("成员", "member"),
+            };
+            vec![
+                r.member.clone().unwrap_or_default(),
+                r.role.clone(),
+                kind.to_string(),
+                change.to_string(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(
+            &[
+                lang.pick("成员", "member"),
+                lang.pick("数据库角色", "database role"),
+                lang.pick("权限组", "group"),
+                lang.pick("变更", "change"),
+            ],
+            &rows,
+            &[],
+        )
+    );
+    Ok(())
+}
+
 pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
     let members = store.members()?;
     let conflicts = store.conflicts()?;
+    let db_roles = store.db_roles()?;
     if as_json {
         let list: Vec<Value> = members
             .iter()
@@ -34,6 +77,9 @@ pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
                     "home_prefecture": m.home_prefecture,
                     "roles": m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
                     "conflicts": declared,
+                    // The member's login role on a server (null on SQLite,
+                    // or before `jury roles`).
+                    "db_role": db_roles.get(&m.id),
                 })
             })
             .collect();

@@ -290,10 +290,7 @@ pub(crate) fn append(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
-    let last = db.query_opt(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-        args![],
-    )?;
+    let last = db.query_opt("SELECT seq, hash FROM audit_head", args![])?;
     let (seq, prev) = match last {
         Some(r) => (r.get::<i64>(0)? + 1, r.get::<String>(1)?),
         None => (1, GENESIS.to_string()),

@@ -122,6 +122,7 @@ impl Store {
     /// Copies this whole panel into `target`, which must hold none (no
     /// call, no audit entry). All or nothing.
     pub fn copy_into(&self, target: &mut Store) -> Result<Copied> {
+        self.require_reads_all("copy")?;
         let (src, dst) = (self.db(), target.db());
         let held: i64 = dst
             .value("SELECT count(*) FROM audit_log", args![])?

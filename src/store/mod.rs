@@ -11,6 +11,8 @@ mod copy;
 pub use copy::Copied;
 pub mod files;
 mod read;
+mod roles;
+pub use roles::{MemberRole, Session};
 pub(crate) mod sql;
 use sql::args;
 mod write;
@@ -32,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_passphrases.sql"),
     include_str!("migrations/0006_assessments.sql"),
     include_str!("migrations/0007_trust.sql"),
+    include_str!("migrations/0008_read_views.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -85,6 +88,15 @@ impl std::fmt::Display for StoreError {
                     Some(d) => format!("{} ({})", d.message(), d.code().code()),
                     None => e.to_string(),
                 };
+                // 42501: a grant or a row-level policy said no.
+                if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                    return f.write_str(&say(
+                        format!("服务器拒绝:您的角色无权这样做({detail});未做任何更改"),
+                        format!(
+                            "the server refused: your role may not do this ({detail}); nothing was changed"
+                        ),
+                    ));
+                }
                 say(
                     format!("PostgreSQL 错误:{detail}"),
                     format!("PostgreSQL error: {detail}"),
@@ -176,6 +188,7 @@ pub fn shown(db: &Path) -> String {
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/0001_init.sql"),
     include_str!("migrations/pg/0002_notify.sql"),
+    include_str!("migrations/pg/0003_visibility.sql"),
 ];
 
 /// Serialises audited writes on PostgreSQL (the analogue of SQLite's
@@ -248,7 +261,28 @@ impl Store {
         let migrated = (|| -> Result<()> {
             db.execute("SELECT pg_advisory_xact_lock(?1)", args![PG_WRITE_LOCK])
                 .map(drop)?;
-            db.batch("CREATE TABLE IF NOT EXISTS jury_schema (version BIGINT NOT NULL)")?;
+            // Asked before created: a member may not create tables.
+            let fresh = db
+                .value::<Option<String>>("SELECT to_regclass('jury_schema')::text", args![])?
+                .flatten()
+                .is_none();
+            if fresh {
+                db.batch("CREATE TABLE jury_schema (version BIGINT NOT NULL)")?;
+            } else if let Some(role) = db.value::<String>(
+                "SELECT session_user::text
+                 WHERE NOT has_table_privilege('jury_schema', 'SELECT')",
+                args![],
+            )? {
+                // A role the panel never granted anything: say so plainly.
+                return Err(StoreError::Refused(crate::i18n::say(
+                    format!(
+                        "数据库角色 {role} 不是本评审组的成员:管理员用 jury --db URL roles 为成员建立角色。"
+                    ),
+                    format!(
+                        "database role {role} is not a member of this panel: the administrator gives members their roles with jury --db URL roles."
+                    ),
+                )));
+            }
             let found: i64 = db
                 .value("SELECT max(version) FROM jury_schema", args![])?
                 .flatten()
@@ -256,6 +290,36 @@ impl Store {
             let known = PG_MIGRATIONS.len() as i64;
             if found > known {
                 return Err(StoreError::TooNew { found, known });
+            }
+            if found < known && found >= 3 {
+                // Once `jury init` has named an owner, what a migration
+                // creates is the owner's, and only its members may migrate.
+                let owner: Option<String> = db.value(
+                    "SELECT value FROM jury.settings WHERE key = 'owner'
+                       AND pg_has_role(current_user, value, 'MEMBER')",
+                    args![],
+                )?;
+                let named: Option<String> = db.value(
+                    "SELECT value FROM jury.settings WHERE key = 'owner'",
+                    args![],
+                )?;
+                match (owner, named) {
+                    (Some(owner), _) => db.batch(&format!(
+                        "SET LOCAL ROLE \"{}\"",
+                        owner.replace('"', "\"\"")
+                    ))?,
+                    (None, Some(_)) => {
+                        return Err(StoreError::Refused(crate::i18n::say(
+                            format!(
+                                "服务器上的库结构为第 {found} 版,本程序需要第 {known} 版:请管理员运行 jury --db URL init 升级"
+                            ),
+                            format!(
+                                "the server's schema is version {found} and this jury needs {known}: the administrator upgrades it with jury --db URL init"
+                            ),
+                        )));
+                    }
+                    (None, None) => {}
+                }
             }
             for (i, migration) in PG_MIGRATIONS.iter().enumerate().skip(found as usize) {
                 db.batch(migration)?;
@@ -477,10 +541,7 @@ impl Store {
     /// The audit chain's last entry and its hash (None: an empty log).
     pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
         self.db()
-            .query_opt(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                args![],
-            )?
+            .query_opt("SELECT seq, hash FROM audit_head", args![])?
             .map(|r| Ok((r.get(0)?, r.get(1)?)))
             .transpose()
     }

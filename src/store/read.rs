@@ -438,7 +438,7 @@ pub(crate) fn decisions(db: Db<'_>, round: &str) -> Result<Vec<Decision>> {
     db.query_map(
         "SELECT application_id, outcome, grade, rationale, decided_by, decided_at, score, due_on,
                 facts
-         FROM decisions WHERE round_id = ?1 ORDER BY application_id",
+         FROM decisions_read WHERE round_id = ?1 ORDER BY application_id",
         args![round],
         |r| {
             let outcome: Option<String> = r.get(1)?;
@@ -602,12 +602,17 @@ impl Store {
             scores: count(c, "scores")?,
             decisions: count(c, "decisions")?,
             prior_decisions: count(c, "prior_decisions")?,
-            audit_entries: count(c, "audit_log")?,
+            // The head's number, not a count of rows: on a server a member may
+            // not read every entry, but the chain's length is no secret.
+            audit_entries: c
+                .value::<i64>("SELECT seq FROM audit_head", args![])?
+                .unwrap_or(0) as usize,
         })
     }
 
     /// Checks integrity, the audit chain, and that the tables match the log.
     pub fn verify(&self) -> Result<super::VerifyReport> {
+        self.require_reads_all("verify")?;
         super::audit::verify(self.db())
     }
 
@@ -625,10 +630,21 @@ impl Store {
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();
+        // Statuses only, through the view every member may read (on a
+        // server the reviews themselves are filtered per reader).
         let reviews: BTreeMap<(String, String), ReviewStatus> = self
-            .reviews(&round.id)?
+            .db()
+            .query_map(
+                "SELECT member_id, application_id, status FROM review_progress WHERE round_id = ?1",
+                args![round.id],
+                |r| {
+                    let status: String = r.get(2)?;
+                    let status = ReviewStatus::parse(&status)
+                        .ok_or_else(|| corrupt("review status", &status))?;
+                    Ok(((r.get(0)?, r.get(1)?), status))
+                },
+            )?
             .into_iter()
-            .map(|r| ((r.member, r.application), r.status))
             .collect();
         let mut p = ReviewProgress::default();
         for a in self.assignments(&round.id)? {

@@ -610,6 +610,16 @@ fn poll_search(app: &mut App) -> bool {
 }
 
 fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
+    // On a server the session's own role is the member: the picker cannot
+    // make it anyone else (the policies would refuse their writes anyway).
+    if let crate::store::Session::Member(me) = store.session()?
+        && me != id
+    {
+        anyhow::bail!(crate::i18n::say(
+            format!("在服务器上您的身份为 {me},不能以 {id} 登录"),
+            format!("on the server you are {me}, and may not sign in as {id}"),
+        ));
+    }
     let member = store
         .member(id)?
         .ok_or_else(|| anyhow::anyhow!("no member {id:?}"))?;

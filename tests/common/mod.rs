@@ -2,6 +2,7 @@
 //! directories, and the real `jury` binary.
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod pty;
 
 use std::path::{Path, PathBuf};

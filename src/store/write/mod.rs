@@ -111,6 +111,39 @@ impl<'a> Writer<'a> {
         Ok(change)
     }
 
+    /// `audited` for an UPDATE or DELETE of a row known to exist: a
+    /// statement that touched no row was refused by the server's row-level
+    /// policies (they filter silently), and is reported as a refusal, never
+    /// as success.
+    fn audited_existing(
+        &mut self,
+        e: &Entity,
+        key: &[&str],
+        apply: impl FnOnce(super::sql::Db<'_>) -> Result<usize>,
+    ) -> Result<Change> {
+        let mut rows = 0;
+        let change = self.logged(e, key, |db| {
+            rows = apply(db)?;
+            Ok(rows)
+        })?;
+        if rows == 0 {
+            return Err(StoreError::Refused(crate::i18n::say(
+                format!(
+                    "服务器拒绝:您的角色无权更改这一行({} {});未做任何更改",
+                    e.name,
+                    key.join("/")
+                ),
+                format!(
+                    "the server refused: your role may not change this row ({} {}); nothing was changed",
+                    e.name,
+                    key.join("/")
+                ),
+            )));
+        }
+        self.log.note(e.name, change);
+        Ok(change)
+    }
+
     /// Runs `apply` on an audited row and logs the change, if any, without
     /// counting it (for writes whose caller counts a larger record).
     fn logged(

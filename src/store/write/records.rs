@@ -205,7 +205,7 @@ impl Writer<'_> {
         if read::round(self.db(), round)?.is_none() {
             return refuse(missing("", "轮次", "round", round));
         }
-        self.audited(&audit::ROUND, &[round], |db| {
+        self.audited_existing(&audit::ROUND, &[round], |db| {
             db.execute(
                 "UPDATE rounds SET state = ?2 WHERE id = ?1",
                 args![round, state.as_str()],

@@ -447,7 +447,7 @@ impl Writer<'_> {
         }
         let key = self.open_draft(&t)?;
         let change = if criterion.is_empty() {
-            self.audited(&audit::REVIEW, &[&key[0], &key[1], &key[2]], |db| {
+            self.audited_existing(&audit::REVIEW, &[&key[0], &key[1], &key[2]], |db| {
                 db.execute(
                     "UPDATE reviews SET overall_comment = ?4
                      WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
@@ -490,7 +490,7 @@ impl Writer<'_> {
                 format!("blank: {}", blank.join("、")),
             ));
         }
-        let change = self.audited(&audit::REVIEW, &key, |db| {
+        let change = self.audited_existing(&audit::REVIEW, &key, |db| {
             db.execute(
                 "UPDATE reviews SET status = 'submitted'
                  WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
@@ -504,7 +504,7 @@ impl Writer<'_> {
     /// A submission answers an open revisit request.
     fn close_revisit(&mut self, key: &[&str; 3]) -> Result<()> {
         if read::open_revisit(self.db(), key[0], key[1], key[2])?.is_some() {
-            self.audited(&audit::REVISIT, key, |db| {
+            self.audited_existing(&audit::REVISIT, key, |db| {
                 db.execute(
                     "UPDATE revisits SET open = 0 WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
                     args![key[0], key[1], key[2]],
@@ -536,7 +536,7 @@ impl Writer<'_> {
                  only the secretary can send this review back to you (revisit)",
             ));
         }
-        self.audited(&audit::REVIEW, &key, |db| {
+        self.audited_existing(&audit::REVIEW, &key, |db| {
             db.execute(
                 "UPDATE reviews SET status = 'draft'
                  WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",

@@ -161,6 +161,17 @@ impl Writer<'_> {
                 ),
             ));
         }
+        let hidden = crate::store::roles::hidden_on_server(self.db(), round)?;
+        if hidden > 0 {
+            return refuse(say(
+                format!(
+                    "在服务器上您看不到本轮 {hidden} 份申请的评分(回避或尚未提交本人评分):名单须依据全部评分确定,请由能看到全部评分的秘书定案,或由管理员连接以 --as 代为定案"
+                ),
+                format!(
+                    "on the server you may not read the scores of {hidden} application(s) of this round (recused, or not yet submitted your own): the list is settled from every score, so a secretary who may read them all settles it, or the administrator's connection does with --as"
+                ),
+            ));
+        }
         let by = self.actor.clone();
         // The decision's date: when the panel decided, which is now unless
         // a round decided earlier is being recorded (the audit entry still
@@ -240,7 +251,7 @@ impl Writer<'_> {
             |r| r.get(0),
         )?;
         for app in &apps {
-            self.audited(&audit::DECISION, &[round, app], |db| {
+            self.audited_existing(&audit::DECISION, &[round, app], |db| {
                 db.execute(
                     "DELETE FROM decisions WHERE round_id = ?1 AND application_id = ?2",
                     args![round, app],
@@ -294,10 +305,7 @@ impl Writer<'_> {
     pub fn record_anchor(&mut self) -> Result<Option<(i64, String)>> {
         let head: Option<(i64, String)> = self
             .db()
-            .query_opt(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                args![],
-            )?
+            .query_opt("SELECT seq, hash FROM audit_head", args![])?
             .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?)))
             .transpose()?;
         if let Some((entry, hash)) = &head {
@@ -386,7 +394,7 @@ impl Writer<'_> {
         })?;
         let key = [round, member, app];
         if self.review_status(&key)? == Some(ReviewStatus::Submitted) {
-            self.audited(&audit::REVIEW, &key, |db| {
+            self.audited_existing(&audit::REVIEW, &key, |db| {
                 db.execute(
                     "UPDATE reviews SET status = 'draft' WHERE round_id = ?1 AND member_id = ?2 AND application_id = ?3",
                     args![key[0], key[1], key[2]],

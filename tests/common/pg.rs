@@ -1,0 +1,103 @@
+//! The PostgreSQL half's fixtures: a fresh database per test on the server
+//! named by `JURY_TEST_PG`, its roles, and connections as a member's role.
+
+use std::path::PathBuf;
+
+/// A fresh database on the test server, dropped when the guard goes.
+pub struct PgDb {
+    pub admin: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+            // Roles are the cluster's, not the database's: `jury init` and
+            // `jury roles` named theirs after it.
+            drop_roles(&mut c, &self.name);
+        }
+    }
+}
+
+pub fn pg_db(tag: &str) -> Option<PgDb> {
+    let required = std::env::var("JURY_REQUIRE_PG").is_ok_and(|v| v == "1");
+    let Ok(admin) = std::env::var("JURY_TEST_PG") else {
+        assert!(
+            !required,
+            "JURY_REQUIRE_PG=1 but JURY_TEST_PG names no server"
+        );
+        eprintln!(
+            "SKIPPED: the PostgreSQL half (set JURY_TEST_PG=postgres://USER@HOST/DB, a role that may create databases, to run it)"
+        );
+        return None;
+    };
+    let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                !required,
+                "JURY_REQUIRE_PG=1 but {admin} does not answer: {e}"
+            );
+            eprintln!("SKIPPED: the PostgreSQL half ({admin} does not answer: {e})");
+            return None;
+        }
+    };
+    let name = format!("jury_test_{tag}_{}", std::process::id());
+    // One statement each: a multi-statement batch is one transaction, and
+    // neither may run inside one.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .expect("drop a leftover test database");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create a test database");
+    // The same server and role, the new database.
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    Some(PgDb { admin, name, url })
+}
+
+/// Drops the roles named after database `name` (`{name}_…`).
+fn drop_roles(c: &mut postgres::Client, name: &str) {
+    let pattern = format!("{}\\_%", name.replace('_', "\\_"));
+    let roles: Vec<String> = c
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
+            &[&pattern],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    for r in roles {
+        let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS \"{r}\""));
+    }
+}
+
+impl PgDb {
+    pub fn path(&self) -> PathBuf {
+        PathBuf::from(&self.url)
+    }
+
+    /// The same database, as login role `role` (the test server trusts
+    /// local connections, as peer authentication would a member's account).
+    pub fn as_role(&self, role: &str) -> PathBuf {
+        let (scheme, rest) = self.url.split_once("://").expect("a URL");
+        let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+        PathBuf::from(format!("{scheme}://{role}@{host}"))
+    }
+
+    /// Member `id`'s role, as `jury roles` names it.
+    pub fn member_role(&self, id: &str) -> String {
+        format!("{}_{id}", self.name)
+    }
+
+    /// A client connected as `role`, as `psql` would be.
+    pub fn client_as(&self, role: &str) -> postgres::Client {
+        postgres::Client::connect(self.as_role(role).to_str().unwrap(), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect as {role}: {e}"))
+    }
+}

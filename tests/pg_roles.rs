@@ -1,0 +1,302 @@
+//! Members as database roles (issue 12): on a PostgreSQL server each
+//! member signs in as their own login role, and the server's row-level
+//! policies show them what jury would, and nothing more, whether they ask
+//! through jury or connect with a client of their own.
+//!
+//! Every connection here that checks a rule is a member's own role: a
+//! superuser (the test server's administrator) bypasses every policy.
+//! Skipped, saying so, without `JURY_TEST_PG` (see tests/pg.rs).
+
+mod common;
+use common::pg::*;
+use common::*;
+use std::path::Path;
+
+fn run(db: &Path, args: &[&str]) -> String {
+    let o = jury(db, args);
+    assert!(
+        o.status.success(),
+        "{args:?} on {}: {}",
+        db.display(),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// The sample's history on a server, made a panel of roles.
+fn panel_with_roles(pg: &PgDb, args: &[&str]) {
+    let admin = pg.path();
+    run(&admin, args);
+    run(&admin, &["init"]);
+    run(&admin, &["roles"]);
+}
+
+#[test]
+fn each_member_reads_through_their_own_role_what_jury_shows_them() {
+    let Some(pg) = pg_db("sight") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lite = dir.path().join("panel.db");
+    run(&lite, &["demo", "--complete"]);
+    panel_with_roles(&pg, &["demo", "--complete"]);
+    let members = run(&pg.path(), &["members", "--json"]);
+    assert!(members.contains(&format!("\"db_role\": \"{}\"", pg.member_role("m02"))));
+    let mut compared = 0;
+    for who in ["m01", "m02", "m03", "m05", "m07"] {
+        let server = pg.as_role(&pg.member_role(who));
+        for args in [
+            vec!["matrix", "--json"],
+            vec!["matrix", "--method", "z_score", "--json"],
+            vec!["propose", "--json"],
+            vec!["propose", "--round", "asm-2018", "--json"],
+            vec!["search", "长沙", "--json", "--limit", "100"],
+            vec!["timeline", "county-xiangxiang", "--json"],
+            vec!["eligibility", "--json"],
+            vec!["status", "--json"],
+        ] {
+            let mut on_file = vec!["--as", who];
+            on_file.extend_from_slice(&args);
+            let (x, y) = (jury(&lite, &on_file), jury(&server, &args));
+            assert_eq!(
+                x.status.success(),
+                y.status.success(),
+                "{who} {args:?}: {} / {}",
+                stderr(&x),
+                stderr(&y)
+            );
+            let strip = |s: String| {
+                s.lines()
+                    .filter(|l| !l.contains("schema_version") && !l.contains("\"engine\""))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert!(
+                strip(stdout(&x)) == strip(stdout(&y)),
+                "{who} {args:?} differs between the file (--as) and the server (own role):\n{}\n---\n{}",
+                stdout(&x),
+                stdout(&y)
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 40);
+}
+
+#[test]
+fn as_cannot_name_anyone_else_and_a_stranger_is_refused() {
+    let Some(pg) = pg_db("asrole") else {
+        return;
+    };
+    panel_with_roles(&pg, &["demo", "--stage", "selection"]);
+    let m02 = pg.as_role(&pg.member_role("m02"));
+    let o = jury(&m02, &["--as", "m03", "status"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("may not act as anyone else"),
+        "{}",
+        stderr(&o)
+    );
+    // Naming oneself is fine.
+    run(&m02, &["--as", "m02", "status"]);
+    // A role the panel does not know.
+    let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    let stranger = format!("{}_visitor", pg.name);
+    admin
+        .batch_execute(&format!("CREATE ROLE {stranger} LOGIN"))
+        .unwrap();
+    // Without CONNECT (revoked from PUBLIC by `init`) the server turns it
+    // away; with it, jury does.
+    let o = jury(&pg.as_role(&stranger), &["status"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("permission denied for database"),
+        "{}",
+        stderr(&o)
+    );
+    admin
+        .batch_execute(&format!(
+            "GRANT CONNECT ON DATABASE {} TO {stranger}",
+            pg.name
+        ))
+        .unwrap();
+    let o = jury(&pg.as_role(&stranger), &["status"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is not a member of this panel"),
+        "{}",
+        stderr(&o)
+    );
+    // A member may not verify (the policies would show them a partial
+    // chain), nor administer roles; an auditor role verifies.
+    let o = jury(&m02, &["verify"]);
+    assert!(!o.status.success());
+    let m01 = pg.as_role(&pg.member_role("m01"));
+    let o = jury(&m01, &["verify"]);
+    assert!(stderr(&o).contains("reads every row"), "{}", stderr(&o));
+    assert!(!jury(&m01, &["roles"]).status.success());
+    let auditor = format!("{}_audit", pg.name);
+    run(&pg.path(), &["roles", "--auditor", &auditor]);
+    assert!(run(&pg.as_role(&auditor), &["verify"]).contains("OK"));
+}
+
+/// What a member tries with a client of their own (`psql`), bypassing jury.
+#[test]
+fn the_server_says_no_to_a_member_with_their_own_client() {
+    let Some(pg) = pg_db("psql") else {
+        return;
+    };
+    panel_with_roles(&pg, &["demo", "--stage", "selection"]);
+    let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    let count =
+        |c: &mut postgres::Client, sql: &str| -> i64 { c.query_one(sql, &[]).unwrap().get(0) };
+    // The facts, as the administrator sees them.
+    let drafts_of_others: i64 = count(
+        &mut admin,
+        "SELECT count(*) FROM scores s JOIN reviews r USING (round_id, member_id, application_id)
+         WHERE r.status = 'draft' AND s.member_id <> 'm06'",
+    );
+    assert!(drafts_of_others > 0, "the sample has drafts");
+    let recused_scores: i64 = count(
+        &mut admin,
+        "SELECT count(*) FROM scores WHERE application_id IN
+           (SELECT id FROM applications WHERE prefecture = 'huaihua'
+            UNION SELECT application_id FROM conflicts WHERE member_id = 'm06')",
+    );
+    assert!(
+        recused_scores > 0,
+        "m06 is recused from scored applications"
+    );
+
+    let mut m06 = pg.client_as(&pg.member_role("m06"));
+    // Others' unsubmitted scores: none.
+    assert_eq!(
+        count(
+            &mut m06,
+            "SELECT count(*) FROM scores s JOIN reviews r USING (round_id, member_id, application_id)
+             WHERE r.status = 'draft' AND s.member_id <> 'm06'"
+        ),
+        0
+    );
+    // Nothing of an application they are recused from: scores, reviews,
+    // the audit entries about them.
+    for sql in [
+        "SELECT count(*) FROM scores WHERE application_id IN
+           (SELECT id FROM applications WHERE prefecture = 'huaihua'
+            UNION SELECT application_id FROM conflicts WHERE member_id = 'm06')",
+        "SELECT count(*) FROM reviews WHERE application_id IN
+           (SELECT id FROM applications WHERE prefecture = 'huaihua')",
+        "SELECT count(*) FROM audit_log WHERE entity IN ('score', 'review')
+           AND (key::jsonb ->> 2) IN (SELECT id FROM applications WHERE prefecture = 'huaihua')",
+    ] {
+        assert_eq!(count(&mut m06, sql), 0, "{sql}");
+    }
+    // The audit log is append-only for them: no update, delete, truncate.
+    for sql in [
+        "UPDATE audit_log SET actor = 'm06'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let e = m06.batch_execute(sql).expect_err(sql);
+        assert!(
+            e.to_string().contains("permission denied") || format!("{e:?}").contains("42501"),
+            "{sql}: {e:?}"
+        );
+    }
+    // Another member's scores: an update or delete touches nothing, an
+    // insert is refused; their own decisions and secrets are out of reach.
+    assert_eq!(
+        m06.execute("UPDATE scores SET value = 0 WHERE member_id <> 'm06'", &[])
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        m06.execute("DELETE FROM scores WHERE member_id <> 'm06'", &[])
+            .unwrap(),
+        0
+    );
+    let e = m06
+        .batch_execute(
+            "INSERT INTO scores (round_id, member_id, application_id, criterion_id, value)
+             VALUES ('sel-2016', 'm02', 'county-liling', 'base', 30)",
+        )
+        .expect_err("insert as another member");
+    assert!(format!("{e:?}").contains("42501"), "{e:?}");
+    for sql in [
+        "INSERT INTO decisions (round_id, application_id, outcome, decided_by, decided_at)
+         VALUES ('sel-2016', 'county-liling', 'selected', 'm06', '2017-01-01')",
+        "UPDATE rounds SET state = 'finalised'",
+        "SELECT phc FROM member_secrets WHERE member_id <> 'm06'",
+        "INSERT INTO audit_log (seq, at, actor, entity, key, prev_hash, hash)
+         VALUES (999999, 'now', 'm01', 'x', '[]', '', '')",
+    ] {
+        let refused = match m06.execute(sql, &[]) {
+            Err(_) => true,
+            Ok(n) => n == 0,
+        };
+        assert!(refused, "{sql}");
+    }
+    // A member cannot make themselves anyone else, nor the owner.
+    assert!(
+        m06.batch_execute(&format!("SET ROLE {}", pg.member_role("m01")))
+            .is_err()
+    );
+    assert!(
+        m06.batch_execute(&format!("SET ROLE {}_owner", pg.name))
+            .is_err()
+    );
+    // Nothing changed: the chain verifies.
+    assert!(run(&pg.path(), &["verify"]).contains("OK"));
+}
+
+/// A member's write the policies filter out is a refusal, never a silent
+/// success; the same member's own writes go through and are audited as
+/// theirs.
+#[test]
+fn a_members_writes_on_the_server_are_theirs_alone() {
+    let Some(pg) = pg_db("ownwrite") else {
+        return;
+    };
+    panel_with_roles(&pg, &["demo", "--stage", "selection"]);
+    let m05 = pg.as_role(&pg.member_role("m05"));
+    let mut store = jury::store::Store::open(&m05).unwrap();
+    // A draft of m05's own (the sample leaves four).
+    store
+        .write("m05", true, |w| {
+            w.set_score_value("sel-2016", "m05", "county-lixian", "base", Some(20.0), None)
+        })
+        .unwrap();
+    drop(store);
+    // Someone else's draft, through jury's own store on m06's session (as
+    // if m06's jury were altered to claim to be m05): the server refuses.
+    let m06 = pg.as_role(&pg.member_role("m06"));
+    let mut store = jury::store::Store::open(&m06).unwrap();
+    let e = store
+        .write("m05", true, |w| {
+            w.set_score_value("sel-2016", "m05", "county-lixian", "base", Some(1.0), None)
+        })
+        .expect_err("m06 writing m05's review");
+    assert!(e.to_string().contains("server refused"), "{e}");
+    drop(store);
+    let admin = jury::store::Store::open(&pg.path()).unwrap();
+    let r = admin
+        .reviews("sel-2016")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.member == "m05" && r.application == "county-lixian")
+        .unwrap();
+    let base = r.scores.iter().find(|s| s.criterion == "base").unwrap();
+    assert_eq!(base.value, Some(20.0));
+    assert!(admin.verify().unwrap().ok());
+    // A finalise from a session that cannot read every score is refused
+    // with the reason; the administrator's connection settles it as m01.
+    run(&pg.path(), &["--as", "m01", "advance"]);
+    let m01 = pg.as_role(&pg.member_role("m01"));
+    let o = jury(&m01, &["finalise", "--allow-missing"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("may not read the scores"),
+        "{}",
+        stderr(&o)
+    );
+}
