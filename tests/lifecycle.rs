@@ -52,9 +52,15 @@ fn submit_everything(db: &Path, dir: &Path, member: &str) {
     assert!(o.status.success(), "{member}: {}", stderr(&o));
 }
 
-#[test]
-fn from_scoring_to_a_finalised_balanced_list_and_back() {
-    let (dir, db) = sample_db();
+on_both_engines!(
+    from_scoring_to_a_finalised_balanced_list_and_back,
+    deliberation_marks_notes_and_a_revisit_that_reopens_one_review,
+);
+
+fn from_scoring_to_a_finalised_balanced_list_and_back(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     for m in ["m05", "m06", "m07"] {
         submit_everything(&db, dir.path(), m);
     }
@@ -169,20 +175,13 @@ fn from_scoring_to_a_finalised_balanced_list_and_back() {
     // Finalising writes one decision per application and freezes the round.
     let o = jury(&db, &["finalise"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 36);
-    let rationale: String = conn
-        .query_row(
-            "SELECT rationale FROM decisions WHERE application_id = 'town-xinhua-shuiche'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    assert_eq!(sql_i64(&db, "SELECT count(*) FROM decisions"), 36);
+    let rationale = sql_text(
+        &db,
+        "SELECT rationale FROM decisions WHERE application_id = 'town-xinhua-shuiche'",
+    )
+    .unwrap();
     assert!(rationale.contains("秘书调整"), "{rationale}");
-    drop(conn);
     assert!(jury(&db, &["verify"]).status.success());
     let o = jury(
         &db,
@@ -199,26 +198,19 @@ fn from_scoring_to_a_finalised_balanced_list_and_back() {
 
     // Reopening is explicit and logged; the decisions are withdrawn.
     assert!(jury(&db, &["reopen-round"]).status.success());
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 0);
-    let withdrawals: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE entity = 'decision' AND new IS NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    assert_eq!(sql_i64(&db, "SELECT count(*) FROM decisions"), 0);
+    let withdrawals = sql_i64(
+        &db,
+        "SELECT count(*) FROM audit_log WHERE entity = 'decision' AND new IS NULL",
+    );
     assert_eq!(withdrawals, 36);
-    drop(conn);
     assert!(jury(&db, &["verify"]).status.success());
 }
 
-#[test]
-fn deliberation_marks_notes_and_a_revisit_that_reopens_one_review() {
-    let (dir, db) = sample_db();
+fn deliberation_marks_notes_and_a_revisit_that_reopens_one_review(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     for m in ["m05", "m06", "m07"] {
         submit_everything(&db, dir.path(), m);
     }

@@ -39,28 +39,150 @@ pub fn json(o: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
 }
 
-/// A temporary directory with a database loaded from sample-data.
-pub fn sample_db() -> (tempfile::TempDir, PathBuf) {
+/// Which engine a test runs on (see `on_both_engines!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Where a test works: a temporary directory for its files, and its
+/// database: a SQLite file in that directory, or a fresh database of its
+/// own on the test server (dropped with the place).
+pub struct Place {
+    dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub engine: Engine,
+    _server: Option<pg::PgDb>,
+}
+
+impl Place {
+    /// The temporary directory (for files in and out).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// An empty place on `engine`; None when the PostgreSQL half is skipped
+/// (said on stderr; under `JURY_REQUIRE_PG=1` it fails instead).
+pub fn place(engine: Engine) -> Option<Place> {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jury.db");
+    match engine {
+        Engine::Sqlite => Some(Place {
+            db: dir.path().join("jury.db"),
+            dir,
+            engine,
+            _server: None,
+        }),
+        Engine::Postgres => {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let server = pg::pg_db(&format!("t{n}"))?;
+            Some(Place {
+                db: server.path(),
+                dir,
+                engine,
+                _server: Some(server),
+            })
+        }
+    }
+}
+
+/// A place on `engine` with the sample imported.
+pub fn sample_on(engine: Engine) -> Option<(Place, PathBuf)> {
+    let place = place(engine)?;
+    let db = place.db.clone();
     let out = jury(&db, &["import", sample_dir().to_str().unwrap()]);
     assert!(
         out.status.success(),
         "sample import failed: {}",
         stderr(&out)
     );
-    (dir, db)
+    Some((place, db))
+}
+
+/// A temporary directory with a SQLite database loaded from sample-data.
+pub fn sample_db() -> (Place, PathBuf) {
+    sample_on(Engine::Sqlite).expect("SQLite is always there")
+}
+
+/// Runs each named `fn NAME(engine: Engine)` as two tests,
+/// `sqlite::NAME` and `postgres::NAME` (the latter skipped, saying so,
+/// without a test server).
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(super::common::Engine::Sqlite) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(super::common::Engine::Postgres) } )*
+        }
+    };
 }
 
 /// The bytes of the database file and of its WAL (if any), to show that a
 /// failed command changed nothing.
 /// Digests rather than bytes, so a failing assertion prints two short lines.
+/// On a server: a digest of every row of every table, in order.
 pub fn snapshot(db: &Path) -> (String, Option<String>) {
     use sha2::{Digest, Sha256};
     let digest = |b: Vec<u8>| hex::encode(Sha256::digest(&b));
+    if let Some(url) = db.to_str().filter(|u| u.starts_with("postgres")) {
+        return (pg::digest_rows(url), None);
+    }
     let wal = PathBuf::from(format!("{}-wal", db.display()));
     (
         digest(std::fs::read(db).unwrap()),
         std::fs::read(wal).ok().map(digest),
     )
+}
+
+/// The single integer a query gives, on either engine (the test's own look
+/// into the database, as its administrator).
+pub fn sql_i64(db: &Path, sql: &str) -> i64 {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            c.query_one(sql, &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .get(0)
+        }
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// The single text (or NULL) a query gives, on either engine.
+pub fn sql_text(db: &Path, sql: &str) -> Option<String> {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            c.query_one(sql, &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .get(0)
+        }
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// Runs statements as the database's administrator, on either engine
+/// (tampering tests: what a hostile operator could do behind jury's back).
+pub fn sql_batch(db: &Path, sql: &str) {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            c.batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
 }

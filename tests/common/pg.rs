@@ -101,3 +101,31 @@ impl PgDb {
             .unwrap_or_else(|e| panic!("connect as {role}: {e}"))
     }
 }
+
+/// A digest of every row of every table of the database at `url` (as its
+/// administrator), to show that a refused command changed nothing.
+pub fn digest_rows(url: &str) -> String {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let tables: Vec<String> = c
+        .query(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables
+             WHERE schemaname IN ('public', 'jury') ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut all = String::new();
+    for t in tables {
+        let d: Option<String> = c
+            .query_one(
+                &format!("SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {t} x"),
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        all.push_str(&format!("{t}={}\n", d.unwrap_or_default()));
+    }
+    all
+}
