@@ -11,7 +11,7 @@ use common::pty::{DOWN, ENTER, Tui};
 use common::*;
 use std::collections::BTreeMap;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use std::thread;
@@ -42,9 +42,16 @@ fn spawn(db: &std::path::Path, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-#[test]
-fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change() {
-    let (dir, db) = sample_db();
+on_both_engines!(
+    killed_writers_leave_a_verifiable_database_with_every_acknowledged_change,
+    finalising_is_all_or_nothing_under_kill,
+    killed_while_scoring_in_the_terminal_keeps_every_value_it_showed,
+);
+
+fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let n = kills();
     let mut killed = 0;
     // Per application, the values written to m06's base score in order,
@@ -138,47 +145,50 @@ fn copy_db(from: &Path, to: &Path) {
     }
 }
 
-/// A round's state and how many decisions it has.
-fn round_state(db: &Path, round: &str) -> (String, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let state = conn
-        .query_row("SELECT state FROM rounds WHERE id = ?1", [round], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let decisions = conn
-        .query_row(
-            "SELECT count(*) FROM decisions WHERE round_id = ?1",
-            [round],
-            |r| r.get(0),
-        )
-        .unwrap();
-    (state, decisions)
+/// A copy of the template for one run: a file beside it, or a database
+/// made from it on the server (kept alive by the returned guard).
+fn copy_of(place: &Place, name: &str) -> (PathBuf, Option<common::pg::PgDb>) {
+    match &place.server {
+        None => {
+            let db = place.path().join(format!("{name}.db"));
+            copy_db(&place.db, &db);
+            (db, None)
+        }
+        Some(server) => {
+            let copy = server.clone_as(name);
+            (copy.path(), Some(copy))
+        }
+    }
 }
 
-#[test]
-fn finalising_is_all_or_nothing_under_kill() {
+/// A round's state and how many decisions it has.
+fn round_state(db: &Path, round: &str) -> (String, i64) {
+    (
+        sql_text(db, &format!("SELECT state FROM rounds WHERE id = '{round}'")).unwrap(),
+        sql_i64(
+            db,
+            &format!("SELECT count(*) FROM decisions WHERE round_id = '{round}'"),
+        ),
+    )
+}
+
+fn finalising_is_all_or_nothing_under_kill(engine: Engine) {
     // The demo with every review complete, its current round moved on to
     // deliberation: ready to finalise.
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("template.db");
+    let Some(place) = place(engine) else {
+        return;
+    };
+    let template = place.db.clone();
     assert!(jury(&template, &["demo", "--complete"]).status.success());
     assert!(
         jury(&template, &["--as", "m01", "advance"])
             .status
             .success()
     );
-    let round: String = rusqlite::Connection::open(&template)
-        .unwrap()
-        .query_row(
-            "SELECT id FROM rounds WHERE state = 'deliberation'",
-            [],
-            |r| r.get(0),
-        )
+    let round = sql_text(&template, "SELECT id FROM rounds WHERE state = 'deliberation'")
         .expect("one round in deliberation");
     // What finalising makes when nothing interrupts it.
-    let whole = dir.path().join("whole.db");
-    copy_db(&template, &whole);
+    let (whole, _kept) = copy_of(&place, "whole");
     let started = Instant::now();
     let out = jury(&whole, &["--as", "m01", "finalise", "--round", &round]);
     // Starting up takes the first part of a run, writing the last: the
@@ -192,8 +202,7 @@ fn finalising_is_all_or_nothing_under_kill() {
     let runs = kills().div_ceil(2);
     let (mut killed, mut finalised) = (0, 0);
     for i in 0..runs {
-        let db = dir.path().join(format!("f{i}.db"));
-        copy_db(&template, &db);
+        let (db, _kept) = copy_of(&place, &format!("f{i}"));
         let mut child = spawn(&db, &["--as", "m01", "finalise", "--round", &round]);
         std::thread::sleep(Duration::from_millis(whole_ms / 2) + pause(i, window));
         if child.try_wait().unwrap().is_none() {
@@ -306,18 +315,20 @@ fn newest_shown(steps: &[Step], after: Option<usize>, upto: usize, screen: &str)
 /// m06's stored values in round sel-2016, by criterion; panics if m06 has
 /// scores on more than one application (only one was opened).
 fn stored_values(db: &Path) -> [Option<f64>; 6] {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT application_id, criterion_id, value FROM scores
-             WHERE round_id = 'sel-2016' AND member_id = 'm06'",
+    let rows: Vec<(String, String, Option<f64>)> = sql_rows(
+        db,
+        "SELECT application_id, criterion_id, CAST(value AS TEXT) FROM scores
+         WHERE round_id = 'sel-2016' AND member_id = 'm06'",
+    )
+    .into_iter()
+    .map(|r| {
+        (
+            r[0].clone().unwrap(),
+            r[1].clone().unwrap(),
+            r[2].as_deref().map(|v| v.parse().unwrap()),
         )
-        .unwrap();
-    let rows: Vec<(String, String, Option<f64>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    })
+    .collect();
     let mut apps: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     apps.dedup();
     assert!(apps.len() <= 1, "m06 scored one application: {rows:?}");
@@ -340,9 +351,10 @@ fn stored_values(db: &Path) -> [Option<f64>; 6] {
 /// Afterwards the database holds exactly the values after some keystroke:
 /// not before the last one the screen showed (nothing acknowledged is lost),
 /// not after the last one sent (nothing invented); and `jury verify` passes.
-#[test]
-fn killed_while_scoring_in_the_terminal_keeps_every_value_it_showed() {
-    let (dir, template) = sample_db();
+fn killed_while_scoring_in_the_terminal_keeps_every_value_it_showed(engine: Engine) {
+    let Some((place, _)) = sample_on(engine) else {
+        return;
+    };
     let runs = if std::env::var_os("JURY_KILLS").is_some() {
         kills()
     } else {
@@ -356,8 +368,7 @@ fn killed_while_scoring_in_the_terminal_keeps_every_value_it_showed() {
     let (mut mid_scoring, mut digit_in_flight, mut lost_in_flight, mut unseen, mut checked) =
         (0, 0, 0, 0, 0);
     for i in 0..runs {
-        let db = dir.path().join(format!("tui-{i}.db"));
-        copy_db(&template, &db);
+        let (db, _kept) = copy_of(&place, &format!("tui{i}"));
         let paced = i % 2 == 0;
         let at = pause(i, steps.len() as u64 * SLOT).as_millis() as u64;
         let last = (at / SLOT) as usize;

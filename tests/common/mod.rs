@@ -53,7 +53,8 @@ pub struct Place {
     dir: tempfile::TempDir,
     pub db: PathBuf,
     pub engine: Engine,
-    _server: Option<pg::PgDb>,
+    /// The server's database, on PostgreSQL.
+    pub server: Option<pg::PgDb>,
 }
 
 impl Place {
@@ -72,7 +73,7 @@ pub fn place(engine: Engine) -> Option<Place> {
             db: dir.path().join("jury.db"),
             dir,
             engine,
-            _server: None,
+            server: None,
         }),
         Engine::Postgres => {
             static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -82,7 +83,7 @@ pub fn place(engine: Engine) -> Option<Place> {
                 db: server.path(),
                 dir,
                 engine,
-                _server: Some(server),
+                server: Some(server),
             })
         }
     }
@@ -184,5 +185,29 @@ pub fn sql_batch(db: &Path, sql: &str) {
             .unwrap()
             .execute_batch(sql)
             .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// Every row a query gives, on either engine; every column must be text
+/// (cast in the query: `CAST(value AS TEXT)` reads the same on both).
+pub fn sql_rows(db: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            c.query(sql, &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .iter()
+                .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
+                .collect()
+        }
+        None => {
+            let conn = rusqlite::Connection::open(db).unwrap();
+            let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let n = stmt.column_count();
+            stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        }
     }
 }

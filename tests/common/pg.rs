@@ -129,3 +129,23 @@ pub fn digest_rows(url: &str) -> String {
     }
     all
 }
+
+impl PgDb {
+    /// A new database made from this one (`CREATE DATABASE … TEMPLATE`),
+    /// dropped with its guard: the server's own copy, as a file is copied.
+    /// Nobody may be connected to this one meanwhile.
+    pub fn clone_as(&self, suffix: &str) -> PgDb {
+        let name = format!("{}_{suffix}", self.name);
+        let mut c = postgres::Client::connect(&self.admin, postgres::NoTls).expect("connect");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", self.name))
+            .unwrap_or_else(|e| panic!("copy {} to {name}: {e}", self.name));
+        let base = self.url.rsplit_once('/').map_or(self.url.as_str(), |(b, _)| b);
+        PgDb {
+            admin: self.admin.clone(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
