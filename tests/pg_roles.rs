@@ -300,3 +300,100 @@ fn a_members_writes_on_the_server_are_theirs_alone() {
         stderr(&o)
     );
 }
+
+/// Eight members, each signed in as their own role, write at once: 500
+/// audited score writes each, through the policies. Nothing is lost,
+/// nothing refused, and the chain holds (the advisory write lock at READ
+/// COMMITTED serialises the appends).
+#[test]
+fn eight_member_roles_writing_at_once_lose_nothing() {
+    let Some(pg) = pg_db("eight") else {
+        return;
+    };
+    let admin = pg.path();
+    run(&admin, &["demo", "--stage", "selection"]);
+    // Eight more reviewers, from no 市州, each on the same six applications.
+    const APPS: [&str; 6] = [
+        "county-miluo",
+        "county-shaodong",
+        "county-cili",
+        "county-xiangxiang",
+        "town-xinhua-shuiche",
+        "cluster-changzhutan",
+    ];
+    let members: Vec<String> = (8..16).map(|i| format!("m{i:02}")).collect();
+    let mut panel = String::from("kind = \"panel\"\n");
+    for m in &members {
+        panel.push_str(&format!(
+            "[[members]]\nid = \"{m}\"\nname = \"专家{m}\"\ndepartment = \"省住房和城乡建设厅\"\nroles = [\"reviewer\"]\n\n"
+        ));
+        panel.push_str(&format!(
+            "[[assignments]]\nround = \"sel-2016\"\nmember = \"{m}\"\napplications = {APPS:?}\n\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("more.toml");
+    std::fs::write(&file, panel).unwrap();
+    run(&admin, &["import", file.to_str().unwrap()]);
+    run(&admin, &["init"]);
+    run(&admin, &["roles"]);
+    let before = jury::store::Store::open(&admin).unwrap().verify().unwrap().audit_entries;
+    const CRITERIA: [&str; 6] = [
+        "base",
+        "features",
+        "approach",
+        "targets",
+        "investment",
+        "safeguards",
+    ];
+    let threads: Vec<_> = members
+        .iter()
+        .map(|m| {
+            let (m, url) = (m.clone(), pg.as_role(&pg.member_role(m)));
+            std::thread::spawn(move || {
+                let mut store = jury::store::Store::open(&url).unwrap();
+                let mut last = std::collections::BTreeMap::new();
+                for k in 0..500usize {
+                    let app = APPS[k % APPS.len()];
+                    let criterion = CRITERIA[(k / APPS.len()) % CRITERIA.len()];
+                    // Each visit to a cell writes a new value: every write
+                    // is a change, and an audit entry.
+                    let value = ((k / 36 + k) % 9) as f64 * 0.5;
+                    store
+                        .write(&m, true, |w| {
+                            w.set_score_value("sel-2016", &m, app, criterion, Some(value), None)
+                        })
+                        .unwrap_or_else(|e| panic!("{m}, write {k}: {e}"));
+                    last.insert((m.clone(), app, criterion), value);
+                }
+                last
+            })
+        })
+        .collect();
+    let mut expected = std::collections::BTreeMap::new();
+    for t in threads {
+        expected.extend(t.join().expect("a writer panicked"));
+    }
+    let store = jury::store::Store::open(&admin).unwrap();
+    let reviews = store.reviews("sel-2016").unwrap();
+    for ((member, app, criterion), value) in &expected {
+        let stored = reviews
+            .iter()
+            .find(|r| &r.member == member && r.application == *app)
+            .and_then(|r| r.scores.iter().find(|s| s.criterion == *criterion))
+            .and_then(|s| s.value);
+        assert_eq!(stored, Some(*value), "{member} {app} {criterion}");
+    }
+    assert_eq!(expected.len(), 8 * 36);
+    let report = store.verify().unwrap();
+    assert!(report.ok(), "{:?}", report.problems.first());
+    // One entry per write, and one per review each member opened.
+    assert_eq!(report.audit_entries - before, 8 * 500 + 8 * 6);
+    // Each entry names its writer: the role's member, nobody else.
+    let mut c = pg.client_as(&pg.member_role("m08"));
+    let theirs: i64 = c
+        .query_one("SELECT count(*) FROM audit_log WHERE actor = 'm08'", &[])
+        .unwrap()
+        .get(0);
+    assert!(theirs >= 36, "m08 reads their own entries: {theirs}");
+}
