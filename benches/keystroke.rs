@@ -50,27 +50,61 @@ fn press(app: &mut App, store: &mut Store, code: KeyCode) {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     println!("== SQLite (a WAL file)");
-    bench(Store::open(&dir.path().join("bench.db")).unwrap());
+    let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
+    setup(&mut store);
+    measure(store);
     if let Ok(admin) = std::env::var("JURY_TEST_PG") {
-        let name = format!("jury_bench_{}", std::process::id());
         let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = std::path::PathBuf::from(format!("{base}/{name}"));
-        println!("== PostgreSQL (a local server)");
-        bench(Store::open(&url).unwrap());
-        client
-            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .unwrap();
+        for as_member in [false, true] {
+            let name = format!("jury_bench_{}_{}", std::process::id(), u8::from(as_member));
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
+            let url = std::path::PathBuf::from(format!("{base}/{name}"));
+            let mut store = Store::open(&url).unwrap();
+            setup(&mut store);
+            if as_member {
+                // The reviewer signs in as their own role: every read and
+                // write goes through the row-level policies.
+                println!("== PostgreSQL, as member m06's own role (row-level security)");
+                store.init_server().unwrap();
+                store.sync_roles(&[]).unwrap();
+                drop(store);
+                let (scheme, rest) = base.split_once("://").unwrap();
+                let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+                let member = format!("{scheme}://{name}_m06@{host}/{name}");
+                measure(Store::open(std::path::Path::new(&member)).unwrap());
+            } else {
+                println!("== PostgreSQL (a local server, as its administrator)");
+                measure(store);
+            }
+            client
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .unwrap();
+            let roles: Vec<String> = client
+                .query(
+                    "SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
+                    &[&format!("{name}\\_%")],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            for r in roles {
+                client
+                    .batch_execute(&format!("DROP ROLE \"{r}\""))
+                    .unwrap();
+            }
+        }
     } else {
         println!("(PostgreSQL skipped: set JURY_TEST_PG to a URL that may create databases)");
     }
 }
 
-fn bench(mut store: Store) {
-    jury::cli::load_sample(&mut store, "bench").unwrap();
+/// The sample, and 10,000 more applications in m06's queue.
+fn setup(store: &mut Store) {
+    jury::cli::load_sample(store, "bench").unwrap();
 
     // 10,000 applications assigned to one reviewer: copies of the sample
     // applications under new ids (m06 is not from these prefectures... except
@@ -97,7 +131,10 @@ fn bench(mut store: Store) {
         "setup: {APPLICATIONS} applications in {:.1} s",
         t0.elapsed().as_secs_f64()
     );
+}
 
+/// Sign-in, queue navigation, filtering and score entry as m06.
+fn measure(mut store: Store) {
     let area = Rect::new(0, 0, 120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut app = jury::tui::build_app(&store, Lang::Zh, Some("dark"), None).unwrap();
