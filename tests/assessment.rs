@@ -7,12 +7,14 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn history_db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
+/// The sample history (`jury demo`) in a fresh place on `engine`; None when
+/// the PostgreSQL half is skipped.
+fn history_on(engine: Engine) -> Option<(Place, std::path::PathBuf)> {
+    let place = place(engine)?;
+    let db = place.db.clone();
     let out = jury(&db, &["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    (dir, db)
+    Some((place, db))
 }
 
 /// `jury --lang zh ARGS` (the common helper runs in English).
@@ -47,10 +49,22 @@ fn line<'a>(propose: &'a Value, app: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{app} not on the list"))
 }
 
-#[test]
-fn the_sample_history_holds_grades_warnings_exits_and_promotions() {
+on_both_engines!(
+    the_sample_history_holds_grades_warnings_exits_and_promotions,
+    a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it,
+    overrides_of_an_assessment_are_its_own_outcomes_and_keep_the_reserve_out,
+    actuals_come_in_by_csv_and_show_as_completion_against_the_plan,
+    assessment_results_export_with_grades_and_deadlines,
+    actuals_come_in_from_a_workbook_too,
+    rounds_go_in_order_and_stay_put_once_later_ones_rest_on_them,
+    an_assessment_override_is_for_its_pilots_and_not_by_the_recused,
+);
+
+fn the_sample_history_holds_grades_warnings_exits_and_promotions(engine: Engine) {
     use jury::domain::Outcome;
-    let (_dir, db) = history_db();
+    let Some((_dir, db)) = history_on(engine) else {
+        return;
+    };
     // 2017: 汨罗市 fails, and is warned to rectify within six months of the
     // round's closing date (2018-03-31).
     let d = decision(&db, "asm-2017", "county-miluo");
@@ -101,9 +115,10 @@ fn the_sample_history_holds_grades_warnings_exits_and_promotions() {
     assert!(jury(&db, &["verify"]).status.success());
 }
 
-#[test]
-fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it() {
-    let (dir, db) = history_db();
+fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it(engine: Engine) {
+    let Some((dir, db)) = history_on(engine) else {
+        return;
+    };
     assert!(jury(&db, &["demo", "--complete"]).status.success());
     // The operator's view (the secretary, m01, is recused from 长沙's).
     let p = json(&jury(&db, &["propose", "--json"]));
@@ -180,9 +195,10 @@ fn a_second_failing_year_is_proposed_for_exit_with_the_reserve_replacing_it() {
     assert!(jury(&db, &["verify"]).status.success());
 }
 
-#[test]
-fn overrides_of_an_assessment_are_its_own_outcomes_and_keep_the_reserve_out() {
-    let (_dir, db) = history_db();
+fn overrides_of_an_assessment_are_its_own_outcomes_and_keep_the_reserve_out(engine: Engine) {
+    let Some((_dir, db)) = history_on(engine) else {
+        return;
+    };
     assert!(jury(&db, &["demo", "--complete"]).status.success());
     assert!(jury(&db, &["--as", "m01", "advance"]).status.success());
     let before = snapshot(&db);
@@ -235,9 +251,10 @@ fn overrides_of_an_assessment_are_its_own_outcomes_and_keep_the_reserve_out() {
     );
 }
 
-#[test]
-fn actuals_come_in_by_csv_and_show_as_completion_against_the_plan() {
-    let (dir, db) = history_db();
+fn actuals_come_in_by_csv_and_show_as_completion_against_the_plan(engine: Engine) {
+    let Some((dir, db)) = history_on(engine) else {
+        return;
+    };
     let m = json(&jury(&db, &["--as", "m01", "matrix", "--json"]));
     let row = m["rows"]
         .as_array()
@@ -298,10 +315,11 @@ fn actuals_come_in_by_csv_and_show_as_completion_against_the_plan() {
     assert!(jury(&db, &["verify"]).status.success());
 }
 
-#[test]
-fn assessment_results_export_with_grades_and_deadlines() {
+fn assessment_results_export_with_grades_and_deadlines(engine: Engine) {
     use calamine::Reader;
-    let (dir, db) = history_db();
+    let Some((dir, db)) = history_on(engine) else {
+        return;
+    };
     let csv = dir.path().join("asm-2017.csv");
     let out = jury_zh(
         &db,
@@ -402,9 +420,10 @@ fn assessment_results_export_with_grades_and_deadlines() {
     assert_eq!(miluo[6].to_string(), "不合格");
 }
 
-#[test]
-fn actuals_come_in_from_a_workbook_too() {
-    let (dir, db) = history_db();
+fn actuals_come_in_from_a_workbook_too(engine: Engine) {
+    let Some((dir, db)) = history_on(engine) else {
+        return;
+    };
     let path = dir.path().join("实际投资.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("2019年").unwrap();
@@ -424,9 +443,10 @@ fn actuals_come_in_from_a_workbook_too() {
     );
 }
 
-#[test]
-fn rounds_go_in_order_and_stay_put_once_later_ones_rest_on_them() {
-    let (_dir, db) = history_db();
+fn rounds_go_in_order_and_stay_put_once_later_ones_rest_on_them(engine: Engine) {
+    let Some((_dir, db)) = history_on(engine) else {
+        return;
+    };
     let before = snapshot(&db);
     // 2019 is still being scored: 2020 cannot be opened on a guess.
     let out = jury(&db, &["assess", "--year", "2020"]);
@@ -452,9 +472,10 @@ fn rounds_go_in_order_and_stay_put_once_later_ones_rest_on_them() {
     assert_eq!(snapshot(&db), before);
 }
 
-#[test]
-fn an_assessment_override_is_for_its_pilots_and_not_by_the_recused() {
-    let (_dir, db) = history_db();
+fn an_assessment_override_is_for_its_pilots_and_not_by_the_recused(engine: Engine) {
+    let Some((_dir, db)) = history_on(engine) else {
+        return;
+    };
     assert!(jury(&db, &["demo", "--complete"]).status.success());
     assert!(jury(&db, &["--as", "m01", "advance"]).status.success());
     let before = snapshot(&db);

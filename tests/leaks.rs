@@ -17,31 +17,54 @@ use std::process::Output;
 
 const CHANGSHA: [&str; 3] = ["county-liuyang", "county-ningxiang", "town-liuyang-dayao"];
 
-/// A database made by `jury demo ARGS` in a fresh folder.
-fn demo(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("panel.db");
+/// A database made by `jury demo ARGS` in a fresh place on `engine`; None
+/// when the PostgreSQL half is skipped.
+fn demo(engine: Engine, args: &[&str]) -> Option<(Place, PathBuf)> {
+    let dir = place(engine)?;
+    let db = dir.db.clone();
     let mut a = vec!["demo"];
     a.extend_from_slice(args);
     let out = jury(&db, &a);
     assert!(out.status.success(), "{}", stderr(&out));
-    (dir, db)
+    Some((dir, db))
 }
 
-/// A copy of a database (file and WAL) to edit behind jury's back.
-fn copy(db: &Path, dir: &Path, name: &str) -> PathBuf {
-    let to = dir.join(name);
-    std::fs::copy(db, &to).unwrap();
-    let wal = PathBuf::from(format!("{}-wal", db.display()));
-    if wal.exists() {
-        std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
+/// A copy of a database (file and WAL) to edit behind jury's back; on a
+/// server, a second database the panel is copied into with `jury copy`
+/// (kept while the returned place lives).
+fn copy(db: &Path, dir: &Place, name: &str) -> (PathBuf, Option<Place>) {
+    match dir.engine {
+        Engine::Sqlite => {
+            let to = dir.path().join(name);
+            std::fs::copy(db, &to).unwrap();
+            let wal = PathBuf::from(format!("{}-wal", db.display()));
+            if wal.exists() {
+                std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
+            }
+            (to, None)
+        }
+        Engine::Postgres => {
+            let to = place(Engine::Postgres).expect("the server answered a moment ago");
+            let o = jury(db, &["copy", db.to_str().unwrap(), to.db.to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            (to.db.clone(), Some(to))
+        }
     }
-    to
 }
 
+/// One statement behind jury's back, as the database's administrator, on
+/// either engine; it must change some row.
 fn sql(db: &Path, statement: &str) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let n = conn.execute(statement, []).unwrap();
+    let n = match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
+            .unwrap()
+            .execute(statement, &[])
+            .unwrap_or_else(|e| panic!("{statement}: {e}")),
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .execute(statement, [])
+            .unwrap_or_else(|e| panic!("{statement}: {e}")) as u64,
+    };
     assert!(n > 0, "{statement} changed nothing");
 }
 
@@ -66,11 +89,27 @@ fn jury_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     c.output().unwrap()
 }
 
+on_both_engines!(
+    another_members_score_sheet_leaves_out_what_the_exporter_may_not_read,
+    no_figure_a_recused_secretary_sees_moves_when_a_hidden_score_does,
+    rationales_name_no_rank_and_no_application_hidden_from_the_reader,
+    list_reasons_never_name_an_application_hidden_from_the_secretary,
+    discussion_notes_and_marks_are_hidden_from_the_recused,
+    a_reviewer_who_is_also_secretary_reads_others_only_after_their_own,
+    a_reviewer_who_has_seen_the_others_cannot_reopen_alone,
+    nobody_lifts_their_own_recusal,
+    a_secretary_enters_paper_sheets_only_for_what_they_may_read_and_is_named,
+    a_locked_panel_needs_every_members_passphrase,
+    verify_shows_no_value_of_a_row_the_reader_is_recused_from,
+    the_audit_head_on_an_export_anchors_the_history,
+);
+
 // ------------------------------------------------------------------ H1
 
-#[test]
-fn another_members_score_sheet_leaves_out_what_the_exporter_may_not_read() {
-    let (dir, db) = demo(&["--stage", "selection"]);
+fn another_members_score_sheet_leaves_out_what_the_exporter_may_not_read(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     let out = dir.path().join("m02.csv");
     let o = jury(
         &db,
@@ -139,11 +178,12 @@ fn z_view(db: &Path) -> (Vec<ZRow>, Value, Value) {
     (rows, m["reviewer_stats"].clone(), m["alpha"].clone())
 }
 
-#[test]
-fn no_figure_a_recused_secretary_sees_moves_when_a_hidden_score_does() {
-    let (dir, db) = demo(&["--stage", "selection", "--complete"]);
-    let a = copy(&db, dir.path(), "a.db");
-    let b = copy(&db, dir.path(), "b.db");
+fn no_figure_a_recused_secretary_sees_moves_when_a_hidden_score_does(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+        return;
+    };
+    let (a, _a) = copy(&db, &dir, "a.db");
+    let (b, _b) = copy(&db, &dir, "b.db");
     sql(
         &b,
         "UPDATE scores SET value = value - 10 WHERE member_id = 'm02'
@@ -194,9 +234,10 @@ fn search(db: &Path, who: Option<&str>, q: &str) -> Vec<Value> {
         .clone()
 }
 
-#[test]
-fn rationales_name_no_rank_and_no_application_hidden_from_the_reader() {
-    let (dir, db) = demo(&["--complete"]);
+fn rationales_name_no_rank_and_no_application_hidden_from_the_reader(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--complete"]) else {
+        return;
+    };
     // The 2019 assessment finalised: the current round.
     for step in ["advance", "finalise"] {
         let o = jury(&db, &["--as", "m01", step]);
@@ -251,9 +292,10 @@ fn rationales_name_no_rank_and_no_application_hidden_from_the_reader() {
     let _ = dir;
 }
 
-#[test]
-fn list_reasons_never_name_an_application_hidden_from_the_secretary() {
-    let (_dir, db) = demo(&["--complete"]);
+fn list_reasons_never_name_an_application_hidden_from_the_secretary(engine: Engine) {
+    let Some((_dir, db)) = demo(engine, &["--complete"]) else {
+        return;
+    };
     let p = ok_json(&jury(&db, &["--as", "m01", "propose", "--json"]));
     let lines: Vec<&Value> = p["tiers"]
         .as_array()
@@ -274,9 +316,10 @@ fn list_reasons_never_name_an_application_hidden_from_the_secretary() {
 
 // ------------------------------------------------------------------ M2
 
-#[test]
-fn discussion_notes_and_marks_are_hidden_from_the_recused() {
-    let (_dir, db) = demo(&["--stage", "selection", "--complete"]);
+fn discussion_notes_and_marks_are_hidden_from_the_recused(engine: Engine) {
+    let Some((_dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+        return;
+    };
     let o = jury(
         &db,
         &[
@@ -305,9 +348,10 @@ fn discussion_notes_and_marks_are_hidden_from_the_recused() {
 
 // ------------------------------------------------------------------ M3
 
-#[test]
-fn a_reviewer_who_is_also_secretary_reads_others_only_after_their_own() {
-    let (_dir, db) = demo(&["--stage", "selection"]);
+fn a_reviewer_who_is_also_secretary_reads_others_only_after_their_own(engine: Engine) {
+    let Some((_dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     // m07 has submitted nothing in the selection.
     let m = ok_json(&jury(&db, &["--as", "m07", "matrix", "--json"]));
     let reviewers: Vec<&str> = m["reviewers"]
@@ -359,7 +403,9 @@ fn a_reviewer_who_is_also_secretary_reads_others_only_after_their_own() {
         );
     }
     // The timeline shows m07 no live panel score (demo: 2019 being scored).
-    let (_d2, pilots) = demo(&[]);
+    let Some((_d2, pilots)) = demo(engine, &[]) else {
+        return;
+    };
     let t = ok_json(&jury(
         &pilots,
         &["--as", "m07", "timeline", "county-miluo", "--json"],
@@ -383,9 +429,10 @@ fn a_reviewer_who_is_also_secretary_reads_others_only_after_their_own() {
 
 // ------------------------------------------------------------------ M4
 
-#[test]
-fn a_reviewer_who_has_seen_the_others_cannot_reopen_alone() {
-    let (dir, db) = demo(&["--stage", "selection"]);
+fn a_reviewer_who_has_seen_the_others_cannot_reopen_alone(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     let csv = dir.path().join("zero.csv");
     let mut text = String::from("round,member,application,criterion,value,comment,status\n");
     for c in [
@@ -428,9 +475,10 @@ fn a_reviewer_who_has_seen_the_others_cannot_reopen_alone() {
 
 // ------------------------------------------------------------------ M5, M6
 
-#[test]
-fn nobody_lifts_their_own_recusal() {
-    let (dir, db) = demo(&["--stage", "selection", "--complete"]);
+fn nobody_lifts_their_own_recusal(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+        return;
+    };
     let before = snapshot(&db);
     let panel = dir.path().join("move.toml");
     std::fs::write(
@@ -466,9 +514,10 @@ fn nobody_lifts_their_own_recusal() {
     );
 }
 
-#[test]
-fn a_secretary_enters_paper_sheets_only_for_what_they_may_read_and_is_named() {
-    let (dir, db) = demo(&["--stage", "selection"]);
+fn a_secretary_enters_paper_sheets_only_for_what_they_may_read_and_is_named(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     let h = "round,member,application,criterion,value,comment,status";
     let write = |name: &str, rows: &str| {
         let p = dir.path().join(name);
@@ -543,9 +592,10 @@ fn a_secretary_enters_paper_sheets_only_for_what_they_may_read_and_is_named() {
 
 // ------------------------------------------------------------------ H4
 
-#[test]
-fn a_locked_panel_needs_every_members_passphrase() {
-    let (_dir, db) = demo(&["--stage", "selection"]);
+fn a_locked_panel_needs_every_members_passphrase(engine: Engine) {
+    let Some((_dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     // A reviewer cannot lock the panel against its secretary.
     let o = jury_env(
         &db,
@@ -654,10 +704,11 @@ fn a_locked_panel_needs_every_members_passphrase() {
 
 // ------------------------------------------------------------------ L1
 
-#[test]
-fn verify_shows_no_value_of_a_row_the_reader_is_recused_from() {
-    let (dir, db) = demo(&["--stage", "selection", "--complete"]);
-    let t = copy(&db, dir.path(), "t.db");
+fn verify_shows_no_value_of_a_row_the_reader_is_recused_from(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+        return;
+    };
+    let (t, _t) = copy(&db, &dir, "t.db");
     sql(
         &t,
         "UPDATE scores SET value = 13.5 WHERE member_id = 'm02'
@@ -693,11 +744,13 @@ fn verify_shows_no_value_of_a_row_the_reader_is_recused_from() {
 
 // ------------------------------------------------------------------ L2
 
+// SQLite-only: file modes of the database file, its WAL and its backups.
 #[cfg(unix)]
 #[test]
 fn the_file_its_wal_and_its_backups_are_the_owners_alone() {
     use std::os::unix::fs::PermissionsExt;
-    let (dir, db) = demo(&["--stage", "selection"]);
+    let (dir, db) =
+        demo(Engine::Sqlite, &["--stage", "selection"]).expect("SQLite is always there");
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&db), 0o600);
     let backup = dir.path().join("copy.db");
@@ -722,9 +775,10 @@ fn the_file_its_wal_and_its_backups_are_the_owners_alone() {
     );
 }
 
-#[test]
-fn the_audit_head_on_an_export_anchors_the_history() {
-    let (dir, db) = demo(&["--stage", "selection"]);
+fn the_audit_head_on_an_export_anchors_the_history(engine: Engine) {
+    let Some((dir, db)) = demo(engine, &["--stage", "selection"]) else {
+        return;
+    };
     let out = dir.path().join("list.json");
     let o = jury(&db, &["export", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -49,9 +49,20 @@ fn submitted_by(db: &std::path::Path, member: &str) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn status_shows_each_member_only_what_the_rules_allow() {
-    let (_dir, db) = sample_db();
+on_both_engines!(
+    status_shows_each_member_only_what_the_rules_allow,
+    the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals,
+    score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary,
+    the_review_screen_hides_others_until_submission_and_recused_applications_entirely,
+    a_passphrase_locks_the_panel_and_guards_its_member,
+    the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase,
+    search_and_demo_keep_to_the_rules_on_the_pilots_years,
+);
+
+fn status_shows_each_member_only_what_the_rules_allow(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let all = shown(&jury(&db, &["status", "--json"]));
     assert_eq!(
         all.len(),
@@ -94,9 +105,10 @@ fn status_shows_each_member_only_what_the_rules_allow() {
     assert!(all.iter().any(|(_, a)| a == "county-liuyang"));
 }
 
-#[test]
-fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals() {
-    let (dir, db) = sample_db();
+fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     for args in [
         vec!["matrix"],
         vec!["propose"],
@@ -243,9 +255,10 @@ fn the_secretarys_commands_refuse_reviewers_and_mask_the_secretarys_recusals() {
     );
 }
 
-#[test]
-fn score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary() {
-    let (dir, db) = sample_db();
+fn score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let sheet = dir.path().join("m05.csv");
     let sheet_arg = sheet.to_str().unwrap();
     let take = |who: &str| {
@@ -292,11 +305,14 @@ fn score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary() {
     assert!(!out.status.success());
 }
 
-#[test]
-fn the_review_screen_hides_others_until_submission_and_recused_applications_entirely() {
+fn the_review_screen_hides_others_until_submission_and_recused_applications_entirely(
+    engine: Engine,
+) {
     use jury::i18n::Lang;
     use jury::tui::review::Others;
-    let (_dir, db) = sample_db();
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let store = jury::store::Store::open(&db).unwrap();
     let round = store.round("sel-2016").unwrap().unwrap();
     let call = store.call(&round.call).unwrap().unwrap();
@@ -348,9 +364,10 @@ fn with_passphrase(db: &std::path::Path, phrase: &str, args: &[&str]) -> std::pr
         .unwrap()
 }
 
-#[test]
-fn a_passphrase_locks_the_panel_and_guards_its_member() {
-    let (_dir, db) = sample_db();
+fn a_passphrase_locks_the_panel_and_guards_its_member(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     // The first passphrase is the secretary's (no current one to give yet).
     let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -378,12 +395,33 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
 
-    // The hash is stored and audited; the phrase itself is nowhere in the file.
-    let bytes = std::fs::read(&db).unwrap();
-    let wal = std::fs::read(format!("{}-wal", db.display())).unwrap_or_default();
-    let needle = "湘江北去".as_bytes();
-    for b in [&bytes, &wal] {
-        assert!(!b.windows(needle.len()).any(|w| w == needle));
+    // The hash is stored and audited; the phrase itself is nowhere in the file
+    // (on a server: in no row of any table).
+    match engine {
+        Engine::Sqlite => {
+            let bytes = std::fs::read(&db).unwrap();
+            let wal = std::fs::read(format!("{}-wal", db.display())).unwrap_or_default();
+            let needle = "湘江北去".as_bytes();
+            for b in [&bytes, &wal] {
+                assert!(!b.windows(needle.len()).any(|w| w == needle));
+            }
+        }
+        Engine::Postgres => {
+            let tables = sql_text(
+                &db,
+                "SELECT string_agg(quote_ident(schemaname) || '.' || quote_ident(tablename), ',')
+                 FROM pg_tables WHERE schemaname IN ('public', 'jury')",
+            )
+            .unwrap();
+            assert!(tables.contains("member_secrets"), "{tables}");
+            for t in tables.split(',') {
+                let n = sql_i64(
+                    &db,
+                    &format!("SELECT count(*) FROM {t} x WHERE x::text LIKE '%湘江北去%'"),
+                );
+                assert_eq!(n, 0, "the phrase is in {t}");
+            }
+        }
     }
     let out = with_passphrase(&db, "湘江北去 新口令", &["--as", "m01", "verify"]);
     assert!(out.status.success(), "{}", stdout(&out));
@@ -401,11 +439,12 @@ fn a_passphrase_locks_the_panel_and_guards_its_member() {
     );
 }
 
-#[test]
-fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase() {
+fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase(engine: Engine) {
     use jury::tui::app::{Effect, Popup, Screen};
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let (_dir, db) = sample_db();
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut store = jury::store::Store::open(&db).unwrap();
@@ -471,10 +510,11 @@ fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase() {
     assert!(!initial && jury::auth::verify(&phc, "湘江北去 新口令"));
 }
 
-#[test]
-fn search_and_demo_keep_to_the_rules_on_the_pilots_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
+fn search_and_demo_keep_to_the_rules_on_the_pilots_years(engine: Engine) {
+    let Some(p) = place(engine) else {
+        return;
+    };
+    let db = p.db.clone();
     assert!(jury(&db, &["demo"]).status.success());
     // m01 (长沙) is recused from 浏阳市: its earlier decisions show as
     // outcomes only, with no score, grade or rationale.

@@ -133,10 +133,53 @@ fn surfaces(db: &Path, dir: &Path, reader: &str, p: &Panel) -> Vec<(String, Stri
     out
 }
 
-#[test]
-fn no_surface_shows_a_reader_a_review_the_rules_hide() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("panel.db");
+/// The (member, application) pairs a query gives, on either engine, as
+/// the database's administrator.
+fn pairs(db: &Path, sql: &str) -> Vec<(String, String)> {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
+            .unwrap()
+            .query(sql, &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect(),
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect(),
+    }
+}
+
+/// Runs one statement as the administrator, on either engine, and says
+/// how many rows it changed.
+fn execute(db: &Path, sql: &str) -> u64 {
+    match db.to_str().filter(|u| u.starts_with("postgres")) {
+        Some(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
+            .unwrap()
+            .execute(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+        None => rusqlite::Connection::open(db)
+            .unwrap()
+            .execute(sql, [])
+            .unwrap_or_else(|e| panic!("{sql}: {e}")) as u64,
+    }
+}
+
+on_both_engines!(
+    no_surface_shows_a_reader_a_review_the_rules_hide,
+    a_hidden_score_moves_no_figure_the_reader_sees,
+);
+
+fn no_surface_shows_a_reader_a_review_the_rules_hide(engine: Engine) {
+    let Some(dir) = place(engine) else {
+        return;
+    };
+    let db = dir.db.clone();
     assert!(
         jury(&db, &["demo", "--stage", "selection"])
             .status
@@ -144,22 +187,14 @@ fn no_surface_shows_a_reader_a_review_the_rules_hide() {
     );
     // Every comment made a canary naming its review (behind jury's back:
     // `verify` will fail, which is no matter here).
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(
+    sql_batch(
+        &db,
         "UPDATE scores SET comment = 'CANARY' || member_id || application_id || criterion_id;
          UPDATE reviews SET overall_comment = 'CANARY' || member_id || application_id || 'overall';
          UPDATE scores SET comment = replace(comment, '-', '_');
          UPDATE reviews SET overall_comment = replace(overall_comment, '-', '_');",
-    )
-    .unwrap();
-    let reviews: Vec<(String, String)> = conn
-        .prepare("SELECT member_id, application_id FROM reviews")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    drop(conn);
+    );
+    let reviews = pairs(&db, "SELECT member_id, application_id FROM reviews");
     let p = panel(&db);
     let mut checked = 0;
     for reader in ["m06", "m05", "m07", "m01"] {
@@ -234,8 +269,7 @@ fn steady(outputs: Vec<(String, String)>, dir: &Path) -> Vec<(String, String)> {
 /// Every figure a reader sees is computed from what they may read: a
 /// hidden score changed behind jury's back moves nothing they see, on any
 /// surface, under any aggregation method (finding H2 and its kin).
-#[test]
-fn a_hidden_score_moves_no_figure_the_reader_sees() {
+fn a_hidden_score_moves_no_figure_the_reader_sees(engine: Engine) {
     // (reader, demo stage, a submitted review hidden from them: member, app)
     let cases = [
         ("m01", true, "m02", "county-ningxiang"),
@@ -244,31 +278,47 @@ fn a_hidden_score_moves_no_figure_the_reader_sees() {
         ("m06", false, "m02", "cluster-changlijin"),
     ];
     for (reader, complete, author, app) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("a.db");
+        let Some(dir) = place(engine) else {
+            return;
+        };
+        let db = dir.db.clone();
         let mut args = vec!["demo", "--stage", "selection"];
         if complete {
             args.push("--complete");
         }
         assert!(jury(&db, &args).status.success());
-        let b = dir.path().join("b.db");
-        let o = jury(&db, &["backup", b.to_str().unwrap()]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        // The copy to edit: a backup file; on a server, a second database
+        // the panel is copied into (a server's backup is a SQLite file).
+        let (b, _server_b) = match engine {
+            Engine::Sqlite => {
+                let b = dir.path().join("b.db");
+                let o = jury(&db, &["backup", b.to_str().unwrap()]);
+                assert!(o.status.success(), "{}", stderr(&o));
+                (b, None)
+            }
+            Engine::Postgres => {
+                let to = place(engine).expect("the server answered a moment ago");
+                let o = jury(
+                    &db,
+                    &["copy", db.to_str().unwrap(), to.db.to_str().unwrap()],
+                );
+                assert!(o.status.success(), "{}", stderr(&o));
+                (to.db.clone(), Some(to))
+            }
+        };
         let p = panel(&db);
         assert!(
             !p.may_read(reader, author, app) && p.state(author, app) == "submitted",
             "{reader} must not read {author}'s submitted review of {app}"
         );
-        let conn = rusqlite::Connection::open(&b).unwrap();
-        let n = conn
-            .execute(
-                "UPDATE scores SET value = value - 3 WHERE member_id = ?1
-                 AND application_id = ?2 AND value >= 3",
-                [author, app],
-            )
-            .unwrap();
+        let n = execute(
+            &b,
+            &format!(
+                "UPDATE scores SET value = value - 3 WHERE member_id = '{author}'
+                 AND application_id = '{app}' AND value >= 3"
+            ),
+        );
         assert!(n > 0);
-        drop(conn);
         let dir_a = dir.path().join("out-a");
         let dir_b = dir.path().join("out-b");
         std::fs::create_dir_all(&dir_a).unwrap();
