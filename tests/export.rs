@@ -6,6 +6,15 @@ mod common;
 use common::*;
 use std::path::Path;
 
+on_both_engines!(
+    internal_csv_is_golden_and_reads_back_with_chinese,
+    xlsx_has_a_summary_and_a_sheet_per_tier_and_is_deterministic,
+    public_list_has_names_by_tier_and_region_without_scores,
+    exports_are_logged_with_their_hash,
+    hostile_names_are_neutralised_in_csv,
+    score_sheets_go_out_and_come_back_attributed_and_checked,
+);
+
 fn export(db: &Path, dir: &Path, name: &str, extra: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
     let mut args = vec!["export", "--out", out.to_str().unwrap()];
@@ -57,9 +66,10 @@ fn golden(name: &str, bytes: &[u8]) {
     );
 }
 
-#[test]
-fn internal_csv_is_golden_and_reads_back_with_chinese() {
-    let (dir, db) = sample_db();
+fn internal_csv_is_golden_and_reads_back_with_chinese(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let bytes = export(&db, dir.path(), "list.csv", &["--lang", "zh"]);
     assert_eq!(
         &bytes[..3],
@@ -113,17 +123,32 @@ fn internal_csv_is_golden_and_reads_back_with_chinese() {
     }
 }
 
-#[test]
-fn xlsx_has_a_summary_and_a_sheet_per_tier_and_is_deterministic() {
+fn xlsx_has_a_summary_and_a_sheet_per_tier_and_is_deterministic(engine: Engine) {
     use calamine::{Data, Reader};
-    let (dir, db) = sample_db();
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     // Two copies of one database (an export is itself logged, so the
-    // second export from the same file has a later audit head).
-    let twin = dir.path().join("twin.db");
-    let o = jury(&db, &["backup", twin.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let first = dir.path().join("first.db");
-    std::fs::copy(&twin, &first).unwrap();
+    // second export from the same database has a later audit head): a
+    // backup copied as a file, or on a server the panel copied whole into
+    // a second database.
+    let (first, twin, _second) = match engine {
+        Engine::Sqlite => {
+            let twin = dir.path().join("twin.db");
+            let o = jury(&db, &["backup", twin.to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let first = dir.path().join("first.db");
+            std::fs::copy(&twin, &first).unwrap();
+            (first, twin, None)
+        }
+        Engine::Postgres => {
+            let second = place(engine).expect("a second database on the same server");
+            let twin = second.db.clone();
+            let o = jury(&db, &["copy", db.to_str().unwrap(), twin.to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            (db.clone(), twin, Some(second))
+        }
+    };
     let a = export(&first, dir.path(), "a.xlsx", &["--lang", "zh"]);
     let b = export(&twin, dir.path(), "b.xlsx", &["--lang", "zh"]);
     assert!(a == b, "the same database gives the same bytes");
@@ -154,9 +179,10 @@ fn xlsx_has_a_summary_and_a_sheet_per_tier_and_is_deterministic() {
     );
 }
 
-#[test]
-fn public_list_has_names_by_tier_and_region_without_scores() {
-    let (dir, db) = sample_db();
+fn public_list_has_names_by_tier_and_region_without_scores(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let bytes = export(&db, dir.path(), "public.csv", &["--public", "--lang", "zh"]);
     golden("list_public.csv", &bytes);
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -172,28 +198,26 @@ fn public_list_has_names_by_tier_and_region_without_scores() {
     golden("list_public.md", &md);
 }
 
-#[test]
-fn exports_are_logged_with_their_hash() {
-    let (dir, db) = sample_db();
+fn exports_are_logged_with_their_hash(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let bytes = export(&db, dir.path(), "list.json", &[]);
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(&bytes));
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let logged: String = conn
-        .query_row(
-            "SELECT new FROM audit_log WHERE entity = 'export' ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let logged = sql_text(
+        &db,
+        "SELECT new FROM audit_log WHERE entity = 'export' ORDER BY seq DESC LIMIT 1",
+    )
+    .unwrap();
     assert!(logged.contains(&sha), "{logged}");
-    drop(conn);
     assert!(jury(&db, &["verify"]).status.success());
 }
 
-#[test]
-fn hostile_names_are_neutralised_in_csv() {
-    let (dir, db) = sample_db();
+fn hostile_names_are_neutralised_in_csv(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let app = sample_dir().join("applications/county-liuyang.toml");
     let text = std::fs::read_to_string(app).unwrap().replacen(
         "name = \"浏阳市\"",
@@ -213,9 +237,10 @@ fn hostile_names_are_neutralised_in_csv() {
     assert!(!text.contains(",=HYPERLINK"));
 }
 
-#[test]
-fn score_sheets_go_out_and_come_back_attributed_and_checked() {
-    let (dir, db) = sample_db();
+fn score_sheets_go_out_and_come_back_attributed_and_checked(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let bytes = export(
         &db,
         dir.path(),

@@ -4,9 +4,21 @@
 mod common;
 use common::*;
 
-#[test]
-fn sample_counts_match_and_reimport_changes_nothing() {
-    let (_dir, db) = sample_db();
+on_both_engines!(
+    sample_counts_match_and_reimport_changes_nothing,
+    wrong_type_names_file_and_line_and_changes_nothing,
+    one_bad_file_among_good_ones_writes_nothing,
+    dry_run_reports_and_writes_nothing,
+    unknown_key_and_missing_kind_are_located,
+    references_to_nothing_are_refused,
+    demo_with_db_loads_sample_and_prints_summary,
+    demo_complete_fills_every_review_for_the_secretary,
+);
+
+fn sample_counts_match_and_reimport_changes_nothing(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let status = json(&jury(&db, &["status", "--json"]));
     let call = &status["calls"][0];
     assert_eq!(call["id"], "hunan-2016");
@@ -52,9 +64,10 @@ fn sample_counts_match_and_reimport_changes_nothing() {
     assert!(verify.status.success(), "{}", stdout(&verify));
 }
 
-#[test]
-fn wrong_type_names_file_and_line_and_changes_nothing() {
-    let (dir, db) = sample_db();
+fn wrong_type_names_file_and_line_and_changes_nothing(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let original =
         std::fs::read_to_string(sample_dir().join("applications/county-miluo.toml")).unwrap();
     let line = original
@@ -83,9 +96,10 @@ fn wrong_type_names_file_and_line_and_changes_nothing() {
     assert_eq!(snapshot(&db), before, "database byte-for-byte unchanged");
 }
 
-#[test]
-fn one_bad_file_among_good_ones_writes_nothing() {
-    let (dir, db) = sample_db();
+fn one_bad_file_among_good_ones_writes_nothing(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let good = dir.path().join("good.csv");
     std::fs::write(
         &good,
@@ -116,10 +130,11 @@ fn one_bad_file_among_good_ones_writes_nothing() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-#[test]
-fn dry_run_reports_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jury.db");
+fn dry_run_reports_and_writes_nothing(engine: Engine) {
+    let Some(p) = place(engine) else {
+        return;
+    };
+    let db = p.db.clone();
     assert!(jury(&db, &["init"]).status.success());
     let before = snapshot(&db);
     let out = jury(
@@ -145,9 +160,10 @@ fn dry_run_reports_and_writes_nothing() {
     assert_eq!(status["calls"].as_array().unwrap().len(), 0);
 }
 
-#[test]
-fn unknown_key_and_missing_kind_are_located() {
-    let (dir, db) = sample_db();
+fn unknown_key_and_missing_kind_are_located(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let typo = dir.path().join("typo.toml");
     std::fs::write(&typo, "kind = \"panel\"\n\n[[members]]\nid = \"m09\"\nname = \"x\"\ndepartmnt = \"y\"\nroles = [\"reviewer\"]\n").unwrap();
     let out = jury(&db, &["import", typo.to_str().unwrap()]);
@@ -166,9 +182,10 @@ fn unknown_key_and_missing_kind_are_located() {
     );
 }
 
-#[test]
-fn references_to_nothing_are_refused() {
-    let (dir, db) = sample_db();
+fn references_to_nothing_are_refused(engine: Engine) {
+    let Some((dir, db)) = sample_on(engine) else {
+        return;
+    };
     let sheet = dir.path().join("ghost.csv");
     std::fs::write(
         &sheet,
@@ -183,10 +200,11 @@ fn references_to_nothing_are_refused() {
     assert_eq!(snapshot(&db), before);
 }
 
-#[test]
-fn demo_with_db_loads_sample_and_prints_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+fn demo_with_db_loads_sample_and_prints_summary(engine: Engine) {
+    let Some(p) = place(engine) else {
+        return;
+    };
+    let db = p.db.clone();
     let out = jury(&db, &["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -201,10 +219,11 @@ fn demo_with_db_loads_sample_and_prints_summary() {
     );
 }
 
-#[test]
-fn demo_complete_fills_every_review_for_the_secretary() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+fn demo_complete_fills_every_review_for_the_secretary(engine: Engine) {
+    let Some(p) = place(engine) else {
+        return;
+    };
+    let db = p.db.clone();
     let out = jury(&db, &["demo", "--complete"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let status = json(&jury(&db, &["status", "--json"]));

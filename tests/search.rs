@@ -4,6 +4,13 @@
 mod common;
 use common::*;
 
+on_both_engines!(
+    cs_selected_and_changsha_find_changsha,
+    filters_phrases_and_exclusions,
+    finalised_decisions_are_searchable_but_not_for_the_recused,
+    typing_with_narrowing_gives_the_same_results_as_searching_afresh,
+);
+
 fn results(db: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
     let mut a = vec!["search"];
     a.extend_from_slice(args);
@@ -13,9 +20,10 @@ fn results(db: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
     json(&out)["results"].as_array().unwrap().clone()
 }
 
-#[test]
-fn cs_selected_and_changsha_find_changsha() {
-    let (_dir, db) = sample_db();
+fn cs_selected_and_changsha_find_changsha(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let hits = results(&db, &["cs dec:selected"]);
     assert!(!hits.is_empty());
     assert!(
@@ -50,9 +58,10 @@ fn cs_selected_and_changsha_find_changsha() {
     );
 }
 
-#[test]
-fn filters_phrases_and_exclusions() {
-    let (_dir, db) = sample_db();
+fn filters_phrases_and_exclusions(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let fails = results(&db, &["grade:不合格 year:2016", "--limit", "100"]);
     assert!(!fails.is_empty());
     assert!(
@@ -90,10 +99,11 @@ fn filters_phrases_and_exclusions() {
     assert!(stderr(&out).contains("score"), "{}", stderr(&out));
 }
 
-#[test]
-fn finalised_decisions_are_searchable_but_not_for_the_recused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db");
+fn finalised_decisions_are_searchable_but_not_for_the_recused(engine: Engine) {
+    let Some(p) = place(engine) else {
+        return;
+    };
+    let db = p.db.clone();
     assert!(
         jury(&db, &["demo", "--complete", "--stage", "selection"])
             .status
@@ -124,9 +134,10 @@ fn finalised_decisions_are_searchable_but_not_for_the_recused() {
     );
 }
 
-#[test]
-fn typing_with_narrowing_gives_the_same_results_as_searching_afresh() {
-    let (_dir, db) = sample_db();
+fn typing_with_narrowing_gives_the_same_results_as_searching_afresh(engine: Engine) {
+    let Some((_dir, db)) = sample_on(engine) else {
+        return;
+    };
     let store = jury::store::Store::open(&db).unwrap();
     let index = jury::search::load(&store, None).unwrap();
     for q in [

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::{Engine, Place, place};
 use jury::domain::{Outcome, RoundState};
 use jury::i18n::Lang;
 use jury::store::Store;
@@ -13,25 +14,43 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
+on_both_engines!(
+    h_in_the_queue_opens_the_timeline_and_esc_returns,
+    a_recused_member_is_refused_the_timeline,
+    a_conflict_declared_meanwhile_closes_the_timeline,
+    the_secretary_opens_it_from_the_matrix_and_the_list_with_live_aggregates,
+    search_hits_open_the_timeline_of_their_application,
+    a_promoted_reserve_shows_the_round_it_sat_out,
+    timeline_120x40,
+    timeline_narrow_80x24_english,
+    jury_timeline_follows_who_is_asking,
+    the_timeline_draws_at_any_size,
+    assessment_list_120x40,
+    assessment_review_with_investment_actuals_120x40,
+    the_secretary_opens_the_next_years_assessment_from_the_list,
+);
+
+// The place goes last: its database outlives the store's connection.
 struct Rig {
-    _dir: tempfile::TempDir,
     store: Store,
     app: App,
+    _place: Place,
 }
 
 /// The sample as of early 2020 (selection and the 2017–2018 assessments
-/// finalised, 2019 being scored), signed in as `member`.
-fn rig(lang: Lang, member: &str) -> Rig {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+/// finalised, 2019 being scored), signed in as `member`; None when the
+/// PostgreSQL half is skipped.
+fn rig(engine: Engine, lang: Lang, member: &str) -> Option<Rig> {
+    let place = place(engine)?;
+    let mut store = Store::open(&place.db).unwrap();
     jury::sample::load_history(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, lang, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn(member.into()));
-    Rig {
-        _dir: dir,
+    Some(Rig {
         store,
         app,
-    }
+        _place: place,
+    })
 }
 
 impl Rig {
@@ -67,9 +86,10 @@ impl Rig {
     }
 }
 
-#[test]
-fn h_in_the_queue_opens_the_timeline_and_esc_returns() {
-    let mut r = rig(Lang::En, "m02");
+fn h_in_the_queue_opens_the_timeline_and_esc_returns(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::En, "m02") else {
+        return;
+    };
     assert_eq!(r.app.screen, Screen::Queue);
     assert_eq!(r.app.round.as_ref().unwrap().id, "asm-2019");
     r.app.queue.select_app("county-miluo");
@@ -115,10 +135,11 @@ fn h_in_the_queue_opens_the_timeline_and_esc_returns() {
     assert!(!r.app.quit);
 }
 
-#[test]
-fn a_recused_member_is_refused_the_timeline() {
+fn a_recused_member_is_refused_the_timeline(engine: Engine) {
     // m05's home is 岳阳, 汨罗市's prefecture.
-    let mut r = rig(Lang::Zh, "m05");
+    let Some(mut r) = rig(engine, Lang::Zh, "m05") else {
+        return;
+    };
     r.app.queue.select_app("county-miluo");
     assert_eq!(
         r.app.queue.selected_row().unwrap().app_id,
@@ -137,9 +158,10 @@ fn a_recused_member_is_refused_the_timeline() {
     assert!(matches!(refused, Err(jury::store::StoreError::Refused(_))));
 }
 
-#[test]
-fn a_conflict_declared_meanwhile_closes_the_timeline() {
-    let mut r = rig(Lang::En, "m06");
+fn a_conflict_declared_meanwhile_closes_the_timeline(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::En, "m06") else {
+        return;
+    };
     r.app.queue.select_app("county-miluo");
     r.key(KeyCode::Char('h'));
     assert_eq!(r.app.screen, Screen::Timeline);
@@ -160,9 +182,10 @@ fn a_conflict_declared_meanwhile_closes_the_timeline() {
     assert!(r.app.message.as_ref().unwrap().text.contains("recused"));
 }
 
-#[test]
-fn the_secretary_opens_it_from_the_matrix_and_the_list_with_live_aggregates() {
-    let mut r = rig(Lang::En, "m01");
+fn the_secretary_opens_it_from_the_matrix_and_the_list_with_live_aggregates(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::En, "m01") else {
+        return;
+    };
     assert_eq!(r.app.screen, Screen::Matrix);
     let s = r.app.secretary.as_ref().unwrap();
     assert_eq!(s.matrix.round.id, "asm-2019");
@@ -191,9 +214,10 @@ fn the_secretary_opens_it_from_the_matrix_and_the_list_with_live_aggregates() {
     assert_eq!(r.app.screen, Screen::List);
 }
 
-#[test]
-fn search_hits_open_the_timeline_of_their_application() {
-    let mut r = rig(Lang::En, "m06");
+fn search_hits_open_the_timeline_of_their_application(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::En, "m06") else {
+        return;
+    };
     r.ctrl('f');
     assert_eq!(r.app.screen, Screen::Search);
     // A finalised decision of this programme: it names its application.
@@ -249,9 +273,10 @@ fn search_hits_open_the_timeline_of_their_application() {
     );
 }
 
-#[test]
-fn a_promoted_reserve_shows_the_round_it_sat_out() {
-    let r = rig(Lang::Zh, "m06");
+fn a_promoted_reserve_shows_the_round_it_sat_out(engine: Engine) {
+    let Some(r) = rig(engine, Lang::Zh, "m06") else {
+        return;
+    };
     let m06 = r.store.member("m06").unwrap().unwrap();
     let t = jury::timeline::build(&r.store, "town-shimen-hupingshan", Some(&m06)).unwrap();
     let outcomes: Vec<(String, bool, Option<Outcome>)> = t
@@ -272,9 +297,10 @@ fn a_promoted_reserve_shows_the_round_it_sat_out() {
     assert!(t.investment.iter().any(|y| y.completion.is_some()));
 }
 
-#[test]
-fn timeline_120x40() {
-    let mut r = rig(Lang::Zh, "m02");
+fn timeline_120x40(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::Zh, "m02") else {
+        return;
+    };
     r.app.queue.select_app("county-miluo");
     r.key(KeyCode::Char('h'));
     // The 2017 warning, with its deadline and rationale.
@@ -290,12 +316,14 @@ fn timeline_120x40() {
     ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }
-    insta::assert_snapshot!(t.backend());
+    // Named, as every snapshot here: both engines' runs compare with one.
+    insta::assert_snapshot!("timeline_120x40", t.backend());
 }
 
-#[test]
-fn timeline_narrow_80x24_english() {
-    let mut r = rig(Lang::En, "m01");
+fn timeline_narrow_80x24_english(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::En, "m01") else {
+        return;
+    };
     let s = r.app.secretary.as_ref().unwrap();
     let pos = s
         .order
@@ -304,20 +332,21 @@ fn timeline_narrow_80x24_english() {
         .unwrap();
     r.app.secretary.as_mut().unwrap().selected = pos;
     r.key(KeyCode::Char('h'));
-    insta::assert_snapshot!(r.screen(80, 24).backend());
+    insta::assert_snapshot!("timeline_narrow_80x24_english", r.screen(80, 24).backend());
 }
 
-fn history_db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
+fn history_db(engine: Engine) -> Option<(Place, std::path::PathBuf)> {
+    let place = place(engine)?;
+    let db = place.db.clone();
     let mut store = Store::open(&db).unwrap();
     jury::sample::load_history(&mut store, "test").unwrap();
-    (dir, db)
+    Some((place, db))
 }
 
-#[test]
-fn jury_timeline_follows_who_is_asking() {
-    let (_dir, db) = history_db();
+fn jury_timeline_follows_who_is_asking(engine: Engine) {
+    let Some((_place, db)) = history_db(engine) else {
+        return;
+    };
     // Recused (home prefecture): refused, nothing read.
     let out = common::jury(&db, &["--as", "m05", "timeline", "county-miluo"]);
     assert!(!out.status.success());
@@ -394,9 +423,10 @@ fn jury_timeline_follows_who_is_asking() {
     assert!(common::stderr(&out).contains("no-such-app"));
 }
 
-#[test]
-fn the_timeline_draws_at_any_size() {
-    let mut r = rig(Lang::Zh, "m01");
+fn the_timeline_draws_at_any_size(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::Zh, "m01") else {
+        return;
+    };
     r.key(KeyCode::Char('h'));
     assert_eq!(r.app.screen, Screen::Timeline, "{:?}", r.app.message);
     for (w, h) in [
@@ -420,18 +450,19 @@ fn the_timeline_draws_at_any_size() {
 
 /// The 2019 assessment's list on the secretary's screen, every review in:
 /// grades, investment completed, the exit and the promotion, in Chinese.
-#[test]
-fn assessment_list_120x40() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+fn assessment_list_120x40(engine: Engine) {
+    let Some(place) = place(engine) else {
+        return;
+    };
+    let mut store = Store::open(&place.db).unwrap();
     jury::sample::load_history(&mut store, "test").unwrap();
     jury::sample::complete_reviews(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::Zh, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn("m01".into()));
     let mut r = Rig {
-        _dir: dir,
         store,
         app,
+        _place: place,
     };
     assert_eq!(r.app.screen, Screen::Matrix);
     r.key(KeyCode::Tab);
@@ -449,9 +480,10 @@ fn assessment_list_120x40() {
 
 /// A reviewer assessing 汨罗市 in 2019: on the investment criterion the
 /// material shows the plan against what was actually invested, first.
-#[test]
-fn assessment_review_with_investment_actuals_120x40() {
-    let mut r = rig(Lang::Zh, "m06");
+fn assessment_review_with_investment_actuals_120x40(engine: Engine) {
+    let Some(mut r) = rig(engine, Lang::Zh, "m06") else {
+        return;
+    };
     r.app.queue.select_app("county-miluo");
     assert_eq!(
         r.app.queue.selected_row().map(|row| row.app_id.as_str()),
@@ -467,18 +499,19 @@ fn assessment_review_with_investment_actuals_120x40() {
 
 /// After finalising 2019, the secretary opens 2020 from the list screen:
 /// the pilots as they now stand, every reviewer assigned.
-#[test]
-fn the_secretary_opens_the_next_years_assessment_from_the_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+fn the_secretary_opens_the_next_years_assessment_from_the_list(engine: Engine) {
+    let Some(place) = place(engine) else {
+        return;
+    };
+    let mut store = Store::open(&place.db).unwrap();
     jury::sample::load_history(&mut store, "test").unwrap();
     jury::sample::complete_reviews(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::En, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn("m01".into()));
     let mut r = Rig {
-        _dir: dir,
         store,
         app,
+        _place: place,
     };
     r.key(KeyCode::Tab);
     // Not yet: 2019 is not finalised.
