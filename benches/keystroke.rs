@@ -92,9 +92,7 @@ fn main() {
                 .map(|r| r.get(0))
                 .collect();
             for r in roles {
-                client
-                    .batch_execute(&format!("DROP ROLE \"{r}\""))
-                    .unwrap();
+                client.batch_execute(&format!("DROP ROLE \"{r}\"")).unwrap();
             }
         }
     } else {

@@ -3,9 +3,13 @@
 //! written as lines.
 //!
 //!     cargo bench --bench search
+//!     JURY_TEST_PG=postgres://postgres@127.0.0.1/postgres cargo bench --bench search
 //!
 //! Prints the time to load the index (cold start), per-keystroke search
 //! times (median, p95), the same for fzf when it is installed, and the ratio.
+//! Then, on each engine (PostgreSQL when `JURY_TEST_PG` names a server),
+//! at 10,000 and 100,000 decisions: the index's cold start and `jury search`
+//! as a whole process; and an import of the sample into an empty database.
 
 use jury::search::{self, query};
 use jury::store::Store;
@@ -113,10 +117,118 @@ fn main() {
             .unwrap();
         }
     }
-    if Command::new("fzf").arg("--version").output().is_err() {
+    if Command::new("fzf").arg("--version").output().is_ok() {
+        against_fzf(&lines_path, &jury_times);
+    } else {
         println!("fzf not installed (apt-get install fzf): no comparison");
-        return;
     }
+    drop(store);
+    engines(&dir.path().join("big.db"));
+}
+
+/// The median of `runs` runs of `f`, in ms.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    pct(&times, 0.5)
+}
+
+fn jury_process(db: &std::path::Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jury"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("JURY_DB")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Both engines side by side: the index's cold start and a whole `jury
+/// search` process at two sizes, and an import of the sample.
+fn engines(big: &std::path::Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.db");
+    {
+        let mut store = Store::open(&small).unwrap();
+        jury::cli::load_sample(&mut store, "bench").unwrap();
+        jury::gendata::generate(&mut store, 0, DECISIONS / 10, 2016).unwrap();
+    }
+    let server = std::env::var("JURY_TEST_PG").ok();
+    let mut client = server
+        .as_ref()
+        .map(|admin| postgres::Client::connect(admin, postgres::NoTls).unwrap());
+    let mut made = Vec::new();
+    let mut on_server = |tag: &str| -> Option<std::path::PathBuf> {
+        let (admin, client) = (server.as_ref()?, client.as_mut()?);
+        let name = format!("jury_bench_search_{}_{tag}", std::process::id());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        made.push(name.clone());
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        Some(std::path::PathBuf::from(format!("{base}/{name}")))
+    };
+    println!("engine       decisions  index cold start  jury search 怀化 --json (whole process)");
+    for (file, n) in [(&small, DECISIONS / 10), (&big.to_path_buf(), DECISIONS)] {
+        let mut dbs = vec![("SQLite", file.clone())];
+        if let Some(url) = on_server(&n.to_string()) {
+            let from = Store::open(file).unwrap();
+            from.copy_into(&mut Store::open(&url).unwrap()).unwrap();
+            dbs.push(("PostgreSQL", url));
+        }
+        for (engine, db) in dbs {
+            let store = Store::open(&db).unwrap();
+            let load = median_ms(3, || {
+                std::hint::black_box(search::load(&store, None).unwrap().len());
+            });
+            let whole = median_ms(5, || jury_process(&db, &["search", "怀化", "--json"]));
+            println!("{engine:<12} {n:>9}  {load:>13.0} ms  {whole:>10.0} ms");
+        }
+    }
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let sample = sample.to_str().unwrap();
+    let mut i = 0;
+    let file_import = median_ms(3, || {
+        i += 1;
+        jury_process(
+            &dir.path().join(format!("import{i}.db")),
+            &["import", sample],
+        );
+    });
+    println!("import of the sample into an empty database: SQLite {file_import:.0} ms");
+    if server.is_some() {
+        let urls: Vec<_> = (0..3)
+            .filter_map(|k| on_server(&format!("import{k}")))
+            .collect();
+        let mut urls = urls.into_iter();
+        let pg_import = median_ms(3, || {
+            jury_process(&urls.next().unwrap(), &["import", sample])
+        });
+        println!("import of the sample into an empty database: PostgreSQL {pg_import:.0} ms");
+    } else {
+        println!("(PostgreSQL skipped: set JURY_TEST_PG to a URL that may create databases)");
+    }
+    if let Some(c) = client.as_mut() {
+        for name in made {
+            c.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .unwrap();
+        }
+    }
+}
+
+/// The same keystrokes through `fzf --filter` over the records as lines.
+fn against_fzf(lines_path: &std::path::Path, jury_times: &[Duration]) {
     let mut fzf_times = Vec::new();
     for q in QUERIES {
         // fzf has no filters: give it the words only.
@@ -126,7 +238,7 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" ");
         for prefix in keystrokes(&words) {
-            let input = std::fs::File::open(&lines_path).unwrap();
+            let input = std::fs::File::open(lines_path).unwrap();
             let t = Instant::now();
             let out = Command::new("fzf")
                 .args(["--filter", &prefix])

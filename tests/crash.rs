@@ -11,7 +11,7 @@ use common::pty::{DOWN, ENTER, Tui};
 use common::*;
 use std::collections::BTreeMap;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use std::thread;
@@ -135,36 +135,14 @@ fn killed_writers_leave_a_verifiable_database_with_every_acknowledged_change(eng
     eprintln!("{killed_but_committed} application(s) hold a killed import's committed value");
 }
 
-/// Copies a database that no process has open (with its WAL, if any).
-fn copy_db(from: &Path, to: &Path) {
-    for suffix in ["", "-wal"] {
-        let from = format!("{}{suffix}", from.display());
-        if Path::new(&from).exists() {
-            std::fs::copy(&from, format!("{}{suffix}", to.display())).unwrap();
-        }
-    }
-}
-
-/// A copy of the template for one run: a file beside it, or a database
-/// made from it on the server (kept alive by the returned guard).
-fn copy_of(place: &Place, name: &str) -> (PathBuf, Option<common::pg::PgDb>) {
-    match &place.server {
-        None => {
-            let db = place.path().join(format!("{name}.db"));
-            copy_db(&place.db, &db);
-            (db, None)
-        }
-        Some(server) => {
-            let copy = server.clone_as(name);
-            (copy.path(), Some(copy))
-        }
-    }
-}
-
 /// A round's state and how many decisions it has.
 fn round_state(db: &Path, round: &str) -> (String, i64) {
     (
-        sql_text(db, &format!("SELECT state FROM rounds WHERE id = '{round}'")).unwrap(),
+        sql_text(
+            db,
+            &format!("SELECT state FROM rounds WHERE id = '{round}'"),
+        )
+        .unwrap(),
         sql_i64(
             db,
             &format!("SELECT count(*) FROM decisions WHERE round_id = '{round}'"),
@@ -185,8 +163,11 @@ fn finalising_is_all_or_nothing_under_kill(engine: Engine) {
             .status
             .success()
     );
-    let round = sql_text(&template, "SELECT id FROM rounds WHERE state = 'deliberation'")
-        .expect("one round in deliberation");
+    let round = sql_text(
+        &template,
+        "SELECT id FROM rounds WHERE state = 'deliberation'",
+    )
+    .expect("one round in deliberation");
     // What finalising makes when nothing interrupts it.
     let (whole, _kept) = copy_of(&place, "whole");
     let started = Instant::now();

@@ -29,43 +29,13 @@ fn demo(engine: Engine, args: &[&str]) -> Option<(Place, PathBuf)> {
     Some((dir, db))
 }
 
-/// A copy of a database (file and WAL) to edit behind jury's back; on a
-/// server, a second database the panel is copied into with `jury copy`
-/// (kept while the returned place lives).
-fn copy(db: &Path, dir: &Place, name: &str) -> (PathBuf, Option<Place>) {
-    match dir.engine {
-        Engine::Sqlite => {
-            let to = dir.path().join(name);
-            std::fs::copy(db, &to).unwrap();
-            let wal = PathBuf::from(format!("{}-wal", db.display()));
-            if wal.exists() {
-                std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
-            }
-            (to, None)
-        }
-        Engine::Postgres => {
-            let to = place(Engine::Postgres).expect("the server answered a moment ago");
-            let o = jury(db, &["copy", db.to_str().unwrap(), to.db.to_str().unwrap()]);
-            assert!(o.status.success(), "{}", stderr(&o));
-            (to.db.clone(), Some(to))
-        }
-    }
-}
-
 /// One statement behind jury's back, as the database's administrator, on
 /// either engine; it must change some row.
 fn sql(db: &Path, statement: &str) {
-    let n = match db.to_str().filter(|u| u.starts_with("postgres")) {
-        Some(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
-            .unwrap()
-            .execute(statement, &[])
-            .unwrap_or_else(|e| panic!("{statement}: {e}")),
-        None => rusqlite::Connection::open(db)
-            .unwrap()
-            .execute(statement, [])
-            .unwrap_or_else(|e| panic!("{statement}: {e}")) as u64,
-    };
-    assert!(n > 0, "{statement} changed nothing");
+    assert!(
+        sql_execute(db, statement) > 0,
+        "{statement} changed nothing"
+    );
 }
 
 fn ok_json(out: &Output) -> Value {
@@ -179,11 +149,11 @@ fn z_view(db: &Path) -> (Vec<ZRow>, Value, Value) {
 }
 
 fn no_figure_a_recused_secretary_sees_moves_when_a_hidden_score_does(engine: Engine) {
-    let Some((dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+    let Some((dir, _db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
         return;
     };
-    let (a, _a) = copy(&db, &dir, "a.db");
-    let (b, _b) = copy(&db, &dir, "b.db");
+    let (a, _a) = copy_of(&dir, "a");
+    let (b, _b) = copy_of(&dir, "b");
     sql(
         &b,
         "UPDATE scores SET value = value - 10 WHERE member_id = 'm02'
@@ -705,10 +675,10 @@ fn a_locked_panel_needs_every_members_passphrase(engine: Engine) {
 // ------------------------------------------------------------------ L1
 
 fn verify_shows_no_value_of_a_row_the_reader_is_recused_from(engine: Engine) {
-    let Some((dir, db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
+    let Some((dir, _db)) = demo(engine, &["--stage", "selection", "--complete"]) else {
         return;
     };
-    let (t, _t) = copy(&db, &dir, "t.db");
+    let (t, _t) = copy_of(&dir, "t");
     sql(
         &t,
         "UPDATE scores SET value = 13.5 WHERE member_id = 'm02'

@@ -155,21 +155,6 @@ fn pairs(db: &Path, sql: &str) -> Vec<(String, String)> {
     }
 }
 
-/// Runs one statement as the administrator, on either engine, and says
-/// how many rows it changed.
-fn execute(db: &Path, sql: &str) -> u64 {
-    match db.to_str().filter(|u| u.starts_with("postgres")) {
-        Some(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
-            .unwrap()
-            .execute(sql, &[])
-            .unwrap_or_else(|e| panic!("{sql}: {e}")),
-        None => rusqlite::Connection::open(db)
-            .unwrap()
-            .execute(sql, [])
-            .unwrap_or_else(|e| panic!("{sql}: {e}")) as u64,
-    }
-}
-
 on_both_engines!(
     no_surface_shows_a_reader_a_review_the_rules_hide,
     a_hidden_score_moves_no_figure_the_reader_sees,
@@ -311,7 +296,7 @@ fn a_hidden_score_moves_no_figure_the_reader_sees(engine: Engine) {
             !p.may_read(reader, author, app) && p.state(author, app) == "submitted",
             "{reader} must not read {author}'s submitted review of {app}"
         );
-        let n = execute(
+        let n = sql_execute(
             &b,
             &format!(
                 "UPDATE scores SET value = value - 3 WHERE member_id = '{author}'

@@ -21,7 +21,8 @@ use std::process::ExitCode;
     about = "Review workstation for expert panels: score applications, settle a balanced list, search prior decisions.\n评审工作台:专家评分、统筹确定名单、检索以往决定。"
 )]
 pub struct Cli {
-    /// SQLite database file (default: jury.db in the user's data directory).
+    /// The database: a SQLite file (default: jury.db in the user's data
+    /// directory), or a PostgreSQL server's postgres:// URL.
     #[arg(long, global = true, env = "JURY_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 

@@ -139,9 +139,12 @@ pub fn snapshot(db: &Path) -> (String, Option<String>) {
     )
 }
 
-/// The single integer a query gives, on either engine (the test's own look
+/// The single value a query gives, on either engine (the test's own look
 /// into the database, as its administrator).
-pub fn sql_i64(db: &Path, sql: &str) -> i64 {
+pub fn sql_one<T>(db: &Path, sql: &str) -> T
+where
+    T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>,
+{
     match db.to_str().filter(|u| u.starts_with("postgres")) {
         Some(url) => {
             let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
@@ -156,19 +159,51 @@ pub fn sql_i64(db: &Path, sql: &str) -> i64 {
     }
 }
 
+/// The single integer a query gives (a count), on either engine.
+pub fn sql_i64(db: &Path, sql: &str) -> i64 {
+    sql_one(db, sql)
+}
+
 /// The single text (or NULL) a query gives, on either engine.
 pub fn sql_text(db: &Path, sql: &str) -> Option<String> {
+    sql_one(db, sql)
+}
+
+/// One statement as the administrator, on either engine: how many rows it
+/// changed.
+pub fn sql_execute(db: &Path, sql: &str) -> u64 {
     match db.to_str().filter(|u| u.starts_with("postgres")) {
-        Some(url) => {
-            let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
-            c.query_one(sql, &[])
-                .unwrap_or_else(|e| panic!("{sql}: {e}"))
-                .get(0)
-        }
+        Some(url) => postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .execute(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
         None => rusqlite::Connection::open(db)
             .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            .execute(sql, [])
+            .unwrap_or_else(|e| panic!("{sql}: {e}")) as u64,
+    }
+}
+
+/// A copy of a place's database to work on beside it: the file (and its
+/// WAL) copied; on a server, a database made from it there (`CREATE
+/// DATABASE … TEMPLATE`), kept while the returned guard lives. No process
+/// may have the database open meanwhile.
+pub fn copy_of(place: &Place, name: &str) -> (PathBuf, Option<pg::PgDb>) {
+    match &place.server {
+        None => {
+            let to = place.path().join(format!("{name}.db"));
+            for suffix in ["", "-wal"] {
+                let from = format!("{}{suffix}", place.db.display());
+                if Path::new(&from).exists() {
+                    std::fs::copy(&from, format!("{}{suffix}", to.display())).unwrap();
+                }
+            }
+            (to, None)
+        }
+        Some(server) => {
+            let copy = server.clone_as(name);
+            (copy.path(), Some(copy))
+        }
     }
 }
 

@@ -141,7 +141,10 @@ impl PgDb {
             .unwrap();
         c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", self.name))
             .unwrap_or_else(|e| panic!("copy {} to {name}: {e}", self.name));
-        let base = self.url.rsplit_once('/').map_or(self.url.as_str(), |(b, _)| b);
+        let base = self
+            .url
+            .rsplit_once('/')
+            .map_or(self.url.as_str(), |(b, _)| b);
         PgDb {
             admin: self.admin.clone(),
             url: format!("{base}/{name}"),

@@ -1,0 +1,136 @@
+//! The store's interface on both engines: the same panel written through
+//! jury onto a SQLite file and a PostgreSQL server (the sample's whole
+//! history: a selection finalised, three years of assessment), then every
+//! reading method of `Store` asked the same questions on both. The answers
+//! must be equal, value for value, in order. Writes are exercised by every
+//! other suite on both engines (`on_both_engines!`); this one pins the
+//! reads, including the ones no command prints whole.
+//!
+//! Skipped, saying so, without `JURY_TEST_PG` (see tests/pg.rs).
+
+mod common;
+use common::pg::*;
+use common::*;
+use jury::store::Store;
+
+#[test]
+fn every_read_of_the_store_answers_the_same_on_both_engines() {
+    let Some(pg) = pg_db("conform") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("panel.db");
+    for db in [file.clone(), pg.path()] {
+        let o = jury(&db, &["demo", "--complete"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (lite, server) = (
+        Store::open(&file).unwrap(),
+        Store::open(&pg.path()).unwrap(),
+    );
+    assert_eq!((lite.engine(), server.engine()), ("sqlite", "postgresql"));
+
+    // Each read as text (Debug), so that a difference prints where it is.
+    let reads = |s: &Store| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut put = |what: String, v: String| out.push((what, v));
+        put("calls".into(), format!("{:?}", s.calls().unwrap()));
+        put("rounds".into(), format!("{:?}", s.rounds().unwrap()));
+        put("members".into(), format!("{:?}", s.members().unwrap()));
+        put("conflicts".into(), format!("{:?}", s.conflicts().unwrap()));
+        put(
+            "prior_decisions".into(),
+            format!("{:?}", s.prior_decisions().unwrap()),
+        );
+        put("counts".into(), format!("{:?}", s.counts().unwrap()));
+        // The head's number (its hash covers the entries' times, which differ).
+        put(
+            "audit_head".into(),
+            format!("{:?}", s.audit_head().unwrap().map(|(seq, _)| seq)),
+        );
+        put(
+            "locked".into(),
+            format!("{:?}", s.locked_members().unwrap()),
+        );
+        put("session".into(), format!("{:?}", s.session().unwrap()));
+        for m in s.members().unwrap() {
+            put(
+                format!("passphrase {}", m.id),
+                format!("{:?}", s.passphrase(&m.id).unwrap()),
+            );
+        }
+        for call in s.calls().unwrap() {
+            let apps = s.applications(&call.info.id).unwrap();
+            put(
+                format!("applications {}", call.info.id),
+                format!("{apps:?}"),
+            );
+            for app in &apps {
+                put(
+                    format!("application {}", app.id),
+                    format!("{:?}", s.application(&app.id).unwrap()),
+                );
+                put(
+                    format!("actuals {}", app.id),
+                    format!("{:?}", s.actuals(&app.id).unwrap()),
+                );
+                for m in s.members().unwrap() {
+                    put(
+                        format!("recusal {} {}", m.id, app.id),
+                        format!("{:?}", s.recusal(&m, app).unwrap()),
+                    );
+                }
+            }
+        }
+        for round in s.rounds().unwrap() {
+            let r = &round.id;
+            put(format!("round {r}"), format!("{:?}", s.round(r).unwrap()));
+            put(
+                format!("assignments {r}"),
+                format!("{:?}", s.assignments(r).unwrap()),
+            );
+            put(
+                format!("reviews {r}"),
+                format!("{:?}", s.reviews(r).unwrap()),
+            );
+            put(
+                format!("decisions {r}"),
+                format!("{:?}", s.decisions(r).unwrap()),
+            );
+            put(
+                format!("overrides {r}"),
+                format!("{:?}", s.overrides(r).unwrap()),
+            );
+            put(
+                format!("open revisits {r}"),
+                format!("{:?}", s.open_revisits(r).unwrap()),
+            );
+            put(
+                format!("deliberations {r}"),
+                format!("{:?}", s.deliberations(r).unwrap()),
+            );
+            put(
+                format!("progress {r}"),
+                format!("{:?}", s.progress(&round).unwrap()),
+            );
+            put(
+                format!("recusal changes {r}"),
+                format!("{:?}", s.recusal_fact_changes(r).unwrap()),
+            );
+        }
+        out
+    };
+    let (a, b) = (reads(&lite), reads(&server));
+    assert_eq!(a.len(), b.len());
+    for ((what, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{what} differs:\n  SQLite:     {x}\n  PostgreSQL: {y}"
+        );
+    }
+    assert!(a.len() > 300, "{} reads compared", a.len());
+    // And the whole-chain check agrees.
+    let (x, y) = (lite.verify().unwrap(), server.verify().unwrap());
+    assert!(x.ok() && y.ok());
+    assert_eq!(x.audit_entries, y.audit_entries);
+}
