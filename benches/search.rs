@@ -260,7 +260,7 @@ fn against_fzf(lines_path: &std::path::Path, jury_times: &[Duration]) {
     );
     println!(
         "ratio fzf/jury: median {:.1}x, p95 {:.1}x",
-        pct(&fzf_times, 0.5) / pct(&jury_times, 0.5),
-        pct(&fzf_times, 0.95) / pct(&jury_times, 0.95)
+        pct(&fzf_times, 0.5) / pct(jury_times, 0.5),
+        pct(&fzf_times, 0.95) / pct(jury_times, 0.95)
     );
 }
