@@ -24,6 +24,25 @@ impl Drop for PgDb {
     }
 }
 
+/// Says once per test program, past the test harness's capture of
+/// `eprintln!` (which would hide it in a passing test), that its
+/// PostgreSQL half did not run, and why.
+fn skipped(why: &str) {
+    use std::io::Write;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let program = std::env::args().next().unwrap_or_default();
+        let program = std::path::Path::new(&program)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the PostgreSQL half of {program} ({why})"
+        );
+    });
+}
+
 pub fn pg_db(tag: &str) -> Option<PgDb> {
     let required = std::env::var("JURY_REQUIRE_PG").is_ok_and(|v| v == "1");
     let Ok(admin) = std::env::var("JURY_TEST_PG") else {
@@ -31,8 +50,8 @@ pub fn pg_db(tag: &str) -> Option<PgDb> {
             !required,
             "JURY_REQUIRE_PG=1 but JURY_TEST_PG names no server"
         );
-        eprintln!(
-            "SKIPPED: the PostgreSQL half (set JURY_TEST_PG=postgres://USER@HOST/DB, a role that may create databases, to run it)"
+        skipped(
+            "JURY_TEST_PG names no server: set JURY_TEST_PG=postgres://USER@HOST/DB, a role that may create databases and roles, to run it",
         );
         return None;
     };
@@ -43,7 +62,7 @@ pub fn pg_db(tag: &str) -> Option<PgDb> {
                 !required,
                 "JURY_REQUIRE_PG=1 but {admin} does not answer: {e}"
             );
-            eprintln!("SKIPPED: the PostgreSQL half ({admin} does not answer: {e})");
+            skipped(&format!("{admin} does not answer: {e}"));
             return None;
         }
     };
