@@ -108,6 +108,7 @@ const READ: &[&str] = &[
     "jury.settings",
     "jury.member_roles",
     "jury.call_rules",
+    "jury.recusals",
 ];
 /// Tables every member writes: their own reviews (the policies say whose).
 const MEMBER_WRITE: &[&str] = &["reviews", "scores", "edit_buffers", "revisits"];
