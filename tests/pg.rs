@@ -317,3 +317,69 @@ fn the_trust_rules_hold_on_the_server() {
         .success()
     );
 }
+
+/// A member elsewhere connects with `sslmode=require`: the connection is
+/// TLS, the server's certificate is checked against the roots (the system's,
+/// and `PGSSLROOTCERT`) and its name against the host. Uses the local
+/// server's own certificate (Debian's snakeoil, made out to `localhost`);
+/// says so and skips when the server has TLS off or no such certificate.
+#[test]
+fn a_remote_member_connects_over_tls_and_the_certificate_is_checked() {
+    let Some(pg) = pg_db("tls") else {
+        return;
+    };
+    let cert = std::path::Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem");
+    let mut admin = postgres::Client::connect(&pg.admin, postgres::NoTls).unwrap();
+    let ssl: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl != "on" || !cert.exists() {
+        // Past the harness's capture, so that the skip shows.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the TLS check (the test server has ssl = {ssl}, or no {})",
+            cert.display()
+        );
+        return;
+    }
+    run(&pg.path(), &["demo", "--stage", "selection"]);
+    // The same database by the name on the certificate, over TLS.
+    let by_name = |host: &str| {
+        let rest = pg.url.split_once("://").unwrap().1;
+        let (user, tail) = rest.split_once('@').unwrap();
+        let db = tail.split_once('/').unwrap().1;
+        PathBuf::from(format!("postgres://{user}@{host}/{db}?sslmode=require"))
+    };
+    let with_roots = |db: &Path, root: Option<&Path>| {
+        let empty = tempfile::tempdir().unwrap();
+        let mut c = std::process::Command::new(BIN);
+        c.arg("--db")
+            .arg(db)
+            .args(["--lang", "en", "status", "--json"]);
+        // No system roots: only what the test names is trusted.
+        c.env("SSL_CERT_DIR", empty.path())
+            .env("SSL_CERT_FILE", empty.path().join("none"));
+        match root {
+            Some(r) => c.env("PGSSLROOTCERT", r),
+            None => c.env_remove("PGSSLROOTCERT"),
+        };
+        c.env_remove("JURY_DB").output().unwrap()
+    };
+    let ok = with_roots(&by_name("localhost"), Some(cert));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("\"engine\": \"postgresql\""));
+    // An unknown issuer, or a name the certificate is not for: refused.
+    let unknown = with_roots(&by_name("localhost"), None);
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("certificate"),
+        "{}",
+        stderr(&unknown)
+    );
+    let wrong_name = with_roots(&by_name("127.0.0.1"), Some(cert));
+    assert!(!wrong_name.status.success());
+    assert!(
+        stderr(&wrong_name).contains("not valid for name"),
+        "{}",
+        stderr(&wrong_name)
+    );
+}

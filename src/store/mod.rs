@@ -12,6 +12,7 @@ pub use copy::Copied;
 pub mod files;
 mod read;
 mod roles;
+mod tls;
 pub use roles::{MemberRole, Session};
 pub(crate) mod sql;
 use sql::args;
@@ -251,7 +252,7 @@ impl Store {
     /// the write lock (several members may start at once).
     fn open_pg(url: &Path) -> Result<Store> {
         let text = url.to_str().unwrap_or_default();
-        let client = postgres::Client::connect(text, postgres::NoTls)?;
+        let client = tls::connect(text)?;
         let store = Store {
             engine: Engine::Pg(Box::new(std::cell::RefCell::new(sql::PgConn::new(client)))),
             path: url.to_path_buf(),
