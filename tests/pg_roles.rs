@@ -99,6 +99,10 @@ fn as_cannot_name_anyone_else_and_a_stranger_is_refused() {
     );
     // Naming oneself is fine.
     run(&m02, &["--as", "m02", "status"]);
+    // No passphrases on a server: the server signed them in.
+    let o = jury(&m02, &["passphrase"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("use no passphrase"), "{}", stderr(&o));
     // A role the panel does not know.
     let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let stranger = format!("{}_visitor", pg.name);

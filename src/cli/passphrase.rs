@@ -23,6 +23,18 @@ pub fn run(
     req: Request,
     lang: Lang,
 ) -> anyhow::Result<()> {
+    if let crate::store::Session::Member(me) = store.session()? {
+        // The server authenticated this session: a passphrase would add
+        // nothing, and members may not write the table that holds them.
+        anyhow::bail!(
+            "passphrase: {} {me}{}",
+            lang.pick(
+                "在服务器上,成员以本人的数据库角色登录(由服务器验证身份),不使用口令;您已登录为",
+                "on a server members sign in as their own database role (the server authenticates them) and use no passphrase; you are signed in as"
+            ),
+            lang.pick("。", ".")
+        );
+    }
     let (viewer, signed_in) = access::sign_in(store, as_member, lang)?;
     let Viewer::Member(me) = &viewer else {
         anyhow::bail!(
