@@ -233,7 +233,7 @@ pub(super) fn external_editor(
     };
     match (status, outcome) {
         (Ok(_), Some(Ok(new_text))) => {
-            let new_text = crate::text::sanitize(new_text.trim_end_matches('\n'));
+            let new_text = crate::base::text::sanitize(new_text.trim_end_matches('\n'));
             perform(
                 app,
                 store,
@@ -246,7 +246,7 @@ pub(super) fn external_editor(
         (Ok(_), Some(Err(lossy))) => {
             // Neither UTF-8 nor GB18030: kept as the edit buffer, not
             // committed, for the member to read and fix in the editor.
-            let lossy = crate::text::sanitize(lossy.trim_end_matches('\n'));
+            let lossy = crate::base::text::sanitize(lossy.trim_end_matches('\n'));
             perform(
                 app,
                 store,

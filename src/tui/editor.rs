@@ -6,7 +6,7 @@
 //! not rewrite itself thousands of times.
 
 use super::app::{App, Effect};
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 

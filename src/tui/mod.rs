@@ -19,7 +19,7 @@ pub mod theme;
 pub mod timeline;
 pub mod view;
 
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use crate::store::Store;
 use app::{App, Effect, Screen};
 pub use mouse::mouse;
@@ -303,11 +303,11 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
     let result: Result<(), String> = match effect {
         Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
         Effect::SignInWithPassphrase { member, passphrase } => {
-            match crate::auth::check(store, &member, &passphrase, app.lang) {
-                Ok(crate::auth::SignIn::Own) => {
+            match crate::panel::auth::check(store, &member, &passphrase, app.lang) {
+                Ok(crate::panel::auth::SignIn::Own) => {
                     sign_in(app, store, &member).map_err(|e| e.to_string())
                 }
-                Ok(crate::auth::SignIn::Initial) => {
+                Ok(crate::panel::auth::SignIn::Initial) => {
                     // Nothing else until the member has their own.
                     app.popup = Some(app::Popup::NewPassphrase {
                         member,
@@ -324,7 +324,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
         }
         Effect::SetOwnPassphrase { member, phrase } => {
-            crate::auth::set_own(store, &member, &phrase, app.lang)
+            crate::panel::auth::set_own(store, &member, &phrase, app.lang)
                 .map_err(|e| e.to_string())
                 .and_then(|()| sign_in(app, store, &member).map_err(|e| e.to_string()))
         }
@@ -493,7 +493,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             .map(|s| (s.matrix.round.id.clone(), s.method))
         {
             Some((round, method)) => {
-                crate::tally::finalise(store, &round, method, false, &who, app.lang)
+                crate::panel::tally::finalise(store, &round, method, false, &who, app.lang)
                     .map_err(|e| e.to_string())
                     .and_then(|n| {
                         load_secretary(app, store)?;
@@ -521,7 +521,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
 /// Builds an application's timeline as the signed-in member may read it
 /// and shows it; a refusal (recused) leaves the screen as it was.
 fn open_timeline(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
-    let built = crate::timeline::build_in(store, id, app.member.as_ref(), app.lang)
+    let built = crate::panel::timeline::build_in(store, id, app.member.as_ref(), app.lang)
         .map_err(|e| e.to_string())?;
     let back = match app.screen {
         Screen::Timeline => app.timeline.as_ref().map_or(Screen::Queue, |t| t.back),
@@ -615,7 +615,7 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
     if let crate::store::Session::Member(me) = store.session()?
         && me != id
     {
-        anyhow::bail!(crate::i18n::say(
+        anyhow::bail!(crate::base::i18n::say(
             format!("在服务器上您的身份为 {me},不能以 {id} 登录"),
             format!("on the server you are {me}, and may not sign in as {id}"),
         ));
@@ -719,7 +719,7 @@ fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()>
             if note.trim().is_empty() {
                 String::new()
             } else {
-                format!(":{}", crate::text::sanitize(&note))
+                format!(":{}", crate::base::text::sanitize(&note))
             }
         );
         app.warn(text);
@@ -741,7 +741,7 @@ pub fn reload(app: &mut App, store: &mut Store) {
             .as_ref()
             .map(|t| t.timeline.applicant.id.clone())
     {
-        match crate::timeline::build_in(store, &id, app.member.as_ref(), app.lang) {
+        match crate::panel::timeline::build_in(store, &id, app.member.as_ref(), app.lang) {
             Ok(t) => {
                 if let Some(state) = &mut app.timeline {
                     state.replace(t);

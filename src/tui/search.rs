@@ -3,7 +3,7 @@
 //! the worker, and a newer query supersedes an older one still queued.
 
 use crate::domain::Member;
-use crate::search::{self, Record};
+use crate::panel::search::{self, Record};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 

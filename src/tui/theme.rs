@@ -2,7 +2,7 @@
 //! a user's `themes/NAME.toml` in the config directory overrides or adds
 //! one. A theme may name a `parent` and list only the roles it changes.
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -4,9 +4,9 @@
 
 use super::super::app::App;
 use super::super::secretary::Secretary;
+use crate::base::text::{pad, pad_left, sanitize, truncate, width};
 use crate::domain::aggregate::Reliability;
-use crate::tally::Cell;
-use crate::text::{pad, pad_left, sanitize, truncate, width};
+use crate::panel::tally::Cell;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -69,7 +69,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let name_of = |id: &str| -> String {
         s.call
             .tier(id)
-            .map(|x| crate::i18n::name_in(lang, &x.name, &x.name_en).to_string())
+            .map(|x| crate::base::i18n::name_in(lang, &x.name, &x.name_en).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     // Every header keeps a blank column before the next one.
@@ -242,7 +242,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} ",
                 lang.pick("评审汇总", "Panel matrix"),
-                sanitize(crate::i18n::name_in(
+                sanitize(crate::base::i18n::name_in(
                     lang,
                     &s.matrix.round.name,
                     &s.matrix.round.name_en

@@ -12,7 +12,7 @@ mod timeline;
 
 use super::app::{App, Level, Screen};
 use super::layout;
-use crate::text::{pad, truncate, width};
+use crate::base::text::{pad, truncate, width};
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -74,7 +74,7 @@ fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         parts.push(Span::styled(
             format!(
                 " {} · {} ",
-                crate::i18n::name_in(lang, &round.name, &round.name_en),
+                crate::base::i18n::name_in(lang, &round.name, &round.name_en),
                 round.state.label(lang)
             ),
             t.bar(),
@@ -85,7 +85,7 @@ fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         parts.push(Span::styled(
             format!(
                 " {} ({}) ",
-                crate::i18n::name_in(lang, &m.name, &m.name_en),
+                crate::base::i18n::name_in(lang, &m.name, &m.name_en),
                 roles.join(lang.pick("、", ", "))
             ),
             t.bar(),
@@ -236,7 +236,7 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
             let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
             ListItem::new(Line::from(vec![
                 Span::styled(
-                    pad(crate::i18n::name_in(lang, &m.name, &m.name_en), 16),
+                    pad(crate::base::i18n::name_in(lang, &m.name, &m.name_en), 16),
                     t.text(),
                 ),
                 Span::styled(pad(&m.department, 36), t.muted()),

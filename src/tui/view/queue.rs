@@ -4,8 +4,8 @@
 use super::super::app::App;
 use super::super::layout;
 use super::super::queue::MyStatus;
+use crate::base::text::{pad, pad_left, width};
 use crate::domain::Verdict;
-use crate::text::{pad, pad_left, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

@@ -7,10 +7,10 @@
 
 use super::super::app::App;
 use super::super::timeline::TimelineState;
+use crate::base::i18n::Lang;
+use crate::base::text::{pad, pad_left, sanitize, truncate, width, wrap};
 use crate::domain::{Outcome, ReviewStatus};
-use crate::i18n::Lang;
-use crate::text::{pad, pad_left, sanitize, truncate, width, wrap};
-use crate::timeline::Entry;
+use crate::panel::timeline::Entry;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};

@@ -3,11 +3,11 @@
 //! round's list with `domain::management`; and opening the next year's
 //! assessment round over the pilots.
 
+use crate::base::i18n::say;
 use crate::domain::management::{self, Pilot, Reserve};
 use crate::domain::*;
-use crate::i18n::say;
+use crate::panel::tally::{Matrix, TierList};
 use crate::store::{Result, Store, StoreError};
-use crate::tally::{Matrix, TierList};
 use std::collections::BTreeMap;
 
 /// A round's place in time: an assessment by its year, a selection before
@@ -153,7 +153,7 @@ pub fn settle_assessment(
                     app: r.app.clone(),
                     prefecture: r.prefecture.clone(),
                     score: r.aggregate.as_ref().map(|a| a.value),
-                    tie_scores: crate::tally::tie_scores(r, call.tie_break(tier, rubric)),
+                    tie_scores: crate::panel::tally::tie_scores(r, call.tie_break(tier, rubric)),
                     failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
                     direct: r.verdict == Verdict::DirectlyIncluded,
                 })

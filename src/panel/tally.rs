@@ -140,7 +140,7 @@ fn rank_within_tiers(
 /// Builds the matrix of a round under an aggregation method.
 pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Matrix)> {
     let round = store.round(round_id)?.ok_or_else(|| {
-        StoreError::Refused(crate::i18n::say(
+        StoreError::Refused(crate::base::i18n::say(
             format!("找不到轮次 {round_id:?}"),
             format!("no round {round_id:?}"),
         ))
@@ -308,19 +308,19 @@ impl Matrix {
             .find(|r| r.app == app)
             .map(|r| r.name.as_str())
             .or_else(|| self.apps.get(app).map(|a| a.name.as_str()))
-            .map(crate::text::sanitize)
+            .map(crate::base::text::sanitize)
             .unwrap_or_else(|| app.to_string())
     }
 
     /// What an id in a selection reason names: a prefecture, region, tier or
     /// flag of the call, a criterion of the round's rubric (a tie settled by
     /// its sub-score), else an application of this round.
-    pub fn label(&self, call: &Call, id: &str, lang: crate::i18n::Lang) -> String {
+    pub fn label(&self, call: &Call, id: &str, lang: crate::base::i18n::Lang) -> String {
         call.name_of(id, lang)
             .or_else(|| {
                 let rubric = call.rubric(&self.round.rubric)?;
                 let c = rubric.criteria.iter().find(|c| c.id == id)?;
-                Some(crate::i18n::name_in(lang, &c.name, &c.name_en).to_string())
+                Some(crate::base::i18n::name_in(lang, &c.name, &c.name_en).to_string())
             })
             .unwrap_or_else(|| self.app_name(id))
     }
@@ -341,7 +341,7 @@ pub struct TierList {
 
 impl TierList {
     /// Why a tier's proposal is not shown to a secretary who also reviews it.
-    pub fn withheld_note(lang: crate::i18n::Lang) -> &'static str {
+    pub fn withheld_note(lang: crate::base::i18n::Lang) -> &'static str {
         lang.pick(
             "  您是本层级申报的评审专家:提交本层级全部评分后才能看到拟定名单。",
             "  You review applications of this tier: its proposed list shows once you have submitted your reviews in it.",
@@ -353,7 +353,7 @@ impl TierList {
 pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
     let overrides = store.overrides(&m.round.id)?;
     if m.round.kind == RoundKind::Assessment {
-        return crate::pilots::settle_assessment(store, call, m, &overrides);
+        return crate::panel::pilots::settle_assessment(store, call, m, &overrides);
     }
     let mut lists = propose(call, m);
     for list in &mut lists {
@@ -425,7 +425,7 @@ pub fn finalise(
     method: Method,
     allow_missing: bool,
     actor: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
 ) -> Result<usize> {
     finalise_on(store, round, method, allow_missing, actor, lang, None)
 }
@@ -438,7 +438,7 @@ pub fn finalise_on(
     method: Method,
     allow_missing: bool,
     actor: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
     decided_on: Option<chrono::NaiveDate>,
 ) -> Result<usize> {
     let r = store.round(round)?.ok_or_else(|| {
@@ -477,7 +477,7 @@ pub fn finalise_on(
             )));
         }
     }
-    let zh = crate::i18n::Lang::Zh;
+    let zh = crate::base::i18n::Lang::Zh;
     let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<Ruling> = lists
         .iter()
@@ -530,7 +530,7 @@ pub fn finalise_on(
 ///   reviewer, so the full ones carry the hidden totals (finding H2). The
 ///   list's z-score figures (the settled ones, which rest on every total)
 ///   are withheld from such a viewer.
-pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight) {
+pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::panel::sight::Sight) {
     // Any application: reasons name ones that are neither rows nor lines
     // (a reserve passed over in an assessment round).
     let is_hidden = |app: &str| sight.hidden(app);
