@@ -1,12 +1,16 @@
 //! The secretary's view of a round, built from the store with the pure
 //! maths in `domain`: the panel matrix (applications × reviewers), the
 //! aggregates and ranks under each method, calibration and reliability, and
-//! the proposed list per tier under the call's balance rules.
+//! the proposed list per tier under the call's balance rules (in an
+//! assessment round, under `domain::management` over the pilots' history
+//! that `pilots` reads).
 
 use crate::domain::aggregate::{self, Aggregate, Method, ReviewerStats, Totals};
+use crate::domain::management::{self, Pilot, Reserve};
 use crate::domain::review::total;
 use crate::domain::selection::{self, Candidate, Line, Rules};
 use crate::domain::*;
+use crate::panel::pilots;
 use crate::store::{Result, Store, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -353,13 +357,96 @@ impl TierList {
 pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
     let overrides = store.overrides(&m.round.id)?;
     if m.round.kind == RoundKind::Assessment {
-        return crate::panel::pilots::settle_assessment(store, call, m, &overrides);
+        return settle_assessment(store, call, m, &overrides);
     }
     let mut lists = propose(call, m);
     for list in &mut lists {
         selection::apply_overrides(&mut list.lines, &overrides);
     }
     Ok(lists)
+}
+
+/// An assessment round's list per tier: grades, consequences and promotions.
+fn settle_assessment(
+    store: &Store,
+    call: &Call,
+    m: &Matrix,
+    overrides: &BTreeMap<String, (Outcome, String)>,
+) -> Result<Vec<TierList>> {
+    let round = &m.round;
+    let year = round
+        .year
+        .ok_or_else(|| StoreError::Corrupt(format!("assessment round {} has no year", round.id)))?;
+    let rubric = call
+        .rubric(&round.rubric)
+        .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
+    let apps: BTreeMap<String, Application> = store
+        .applications(&call.info.id)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let failed = pilots::failures(store, call, Some(year))?;
+    let reserves = pilots::reserves(store, call, Some(year), &apps)?;
+    Ok(call
+        .tiers
+        .iter()
+        .map(|tier| {
+            let pilots: Vec<Pilot> = m
+                .rows
+                .iter()
+                .filter(|r| r.tier == tier.id)
+                .map(|r| Pilot {
+                    app: r.app.clone(),
+                    prefecture: r.prefecture.clone(),
+                    score: r.aggregate.as_ref().map(|a| a.value),
+                    tie_scores: tie_scores(r, call.tie_break(tier, rubric)),
+                    failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
+                    direct: r.verdict == Verdict::DirectlyIncluded,
+                })
+                .collect();
+            // A reserve being assessed here is a pilot already, whatever
+            // the history says.
+            let available: Vec<Reserve> = reserves
+                .get(&tier.id)
+                .into_iter()
+                .flatten()
+                .filter(|r| !m.rows.iter().any(|row| row.app == r.app))
+                .cloned()
+                .collect();
+            let context = management::Round {
+                rules: &call.management,
+                rubric,
+                year,
+                midterm: round.midterm,
+                today: round.deadline,
+                prefecture_cap: tier.prefecture_cap,
+                direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                tie_break: call.tie_break(tier, rubric),
+            };
+            let lines = management::assess(context, &pilots, &available, overrides);
+            let promoted = lines
+                .iter()
+                .filter(|l| l.outcome == Outcome::Promoted)
+                .count();
+            TierList {
+                tier: tier.id.clone(),
+                // In an assessment list the quota is the pilots assessed and
+                // the reserves those left to promote after this list's
+                // promotions (docs/formats.md says so too).
+                rules: Rules {
+                    quota: pilots.len(),
+                    prefecture_cap: tier.prefecture_cap as usize,
+                    region_floor: 0,
+                    min_score: 0.0,
+                    reserves: available.len() - promoted,
+                    direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                    direct_fills_region_floor: tier.direct_fills_region_floor,
+                },
+                lines,
+                withheld: false,
+            }
+        })
+        .collect())
 }
 
 /// Proposes every tier's list from the matrix.
