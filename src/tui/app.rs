@@ -6,22 +6,11 @@
 use super::keymap::{Action, Context, Key, Keymap};
 use super::queue::{MyStatus, Queue};
 use super::review::ReviewForm;
+pub use super::screen::Screen;
 use super::theme::Theme;
 use crate::base::i18n::Lang;
 use crate::domain::{Member, Round};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Picker,
-    Queue,
-    Review,
-    Matrix,
-    List,
-    Search,
-    /// One applicant's rounds, scores and decisions across the years.
-    Timeline,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
@@ -236,6 +225,23 @@ impl App {
             Screen::Search => Context::Search,
             Screen::Timeline => Context::Timeline,
         }
+    }
+
+    /// Who the runtime writes as: the signed-in member, else "tui".
+    pub fn actor(&self) -> String {
+        self.member
+            .as_ref()
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| "tui".into())
+    }
+
+    /// The open review as the runtime writes it: (round, the actor,
+    /// application).
+    pub fn review_target(&self) -> Option<(String, String, String)> {
+        let who = self.actor();
+        self.review
+            .as_ref()
+            .map(|f| (f.round.clone(), who, f.app.id.clone()))
     }
 
     pub fn is_secretary(&self) -> bool {

@@ -3,7 +3,7 @@
 //! finalising, the next assessment), the drill-down and exports.
 
 use super::app::{self, App};
-use super::{actor, secretary};
+use super::secretary;
 use crate::store::Store;
 
 /// Opens the assessment of the year after the latest round (the pilots'
@@ -115,7 +115,7 @@ pub(super) fn secretary_write(
     let Some(round) = app.secretary.as_ref().map(|s| s.matrix.round.id.clone()) else {
         return Ok(());
     };
-    let who = actor(app);
+    let who = app.actor();
     store
         .write(&who, true, |w| f(w, &round))
         .map_err(|e| e.to_string())?;
@@ -176,7 +176,7 @@ pub(super) fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
         return Ok(());
     };
     let round = s.matrix.round.id.clone();
-    let who = actor(app);
+    let who = app.actor();
     let mut written = Vec::new();
     let head = store.audit_head().map_err(|e| e.to_string())?;
     for public in [false, true] {

@@ -201,6 +201,16 @@ impl Theme {
             .fg(self.color("bar_fg"))
             .bg(self.color("bar_bg"))
     }
+    /// A score out of 100: high from 80, low under 60, else plain text.
+    pub fn score(&self, of_100: f64) -> Style {
+        if of_100 >= 80.0 {
+            self.fg("score_high")
+        } else if of_100 < 60.0 {
+            self.fg("score_low")
+        } else {
+            self.text()
+        }
+    }
 }
 
 #[cfg(test)]

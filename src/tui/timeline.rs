@@ -3,7 +3,7 @@
 //! rationale is scrolled, and the screen to go back to. Pure state; the
 //! runtime builds the `Timeline` (`crate::panel::timeline`).
 
-use super::app::Screen;
+use super::screen::Screen;
 use crate::panel::timeline::Timeline;
 
 pub struct TimelineState {

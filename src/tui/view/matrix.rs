@@ -135,7 +135,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                         .unwrap_or_else(|| "(…)".into()),
                     t.fg("warning"),
                 ),
-                (_, Cell::Submitted(v)) => (format!("{v:.1}"), super::score_style(app, *v)),
+                (_, Cell::Submitted(v)) => (format!("{v:.1}"), app.theme.score(*v)),
             };
             // ⟲: sent back to this reviewer (an open revisit request).
             let text = if row.revisits.contains(&reviewer.id) {
@@ -177,8 +177,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     }),
                 8,
             ),
-            agg.map(|a| super::score_style(app, a.value))
-                .unwrap_or(t.muted()),
+            agg.map(|a| app.theme.score(a.value)).unwrap_or(t.muted()),
         ));
         spans.push(Span::styled(
             pad_left(

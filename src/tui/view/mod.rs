@@ -14,7 +14,7 @@ use super::app::{App, Level, Screen};
 use super::layout;
 use crate::base::text::{pad, truncate, width};
 use ratatui::Frame;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
@@ -256,17 +256,6 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         .highlight_symbol("▶ ");
     let mut state = ListState::default().with_selected(Some(app.picker.selected));
     f.render_stateful_widget(list, area, &mut state);
-}
-
-pub(super) fn score_style(app: &App, of_100: f64) -> Style {
-    let t = &app.theme;
-    if of_100 >= 80.0 {
-        t.fg("score_high")
-    } else if of_100 < 60.0 {
-        t.fg("score_low")
-    } else {
-        t.text()
-    }
 }
 
 /// Keeps both panes' scroll positions within their text for this screen size.

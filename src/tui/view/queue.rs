@@ -172,9 +172,7 @@ pub fn draw(f: &mut Frame, app: &App, body: Rect) {
             Span::raw("  "),
             Span::styled(
                 pad_left(&total, cols[4]),
-                row.total
-                    .map(|v| super::score_style(app, v))
-                    .unwrap_or(t.muted()),
+                row.total.map(|v| app.theme.score(v)).unwrap_or(t.muted()),
             ),
         ];
         if selected {

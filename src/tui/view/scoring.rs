@@ -61,7 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
             _ => form.values[i].map(fmt).unwrap_or_else(|| "—".into()),
         };
         let value_style = match form.values[i] {
-            Some(v) => super::score_style(app, v / c.max * 100.0),
+            Some(v) => app.theme.score(v / c.max * 100.0),
             None => t.fg("warning"),
         };
         let note = if form.comments[i].trim().is_empty() {
@@ -311,9 +311,7 @@ pub fn notes(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                         o.total
                             .map(|v| format!("{v:.1}"))
                             .unwrap_or_else(|| "—".into()),
-                        o.total
-                            .map(|v| super::score_style(app, v))
-                            .unwrap_or(t.muted()),
+                        o.total.map(|v| app.theme.score(v)).unwrap_or(t.muted()),
                     ),
                 ]));
             }
