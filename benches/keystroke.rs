@@ -11,8 +11,8 @@
 //! causes (a committed, audited SQLite transaction in WAL mode).
 //! Prints p50/p95/p99/max per case; the goal is p99 under 4 ms.
 
+use jury::base::i18n::Lang;
 use jury::domain::Assignment;
-use jury::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{App, Effect};
 use ratatui::Terminal;
@@ -102,7 +102,7 @@ fn main() {
 
 /// The sample, and 10,000 more applications in m06's queue.
 fn setup(store: &mut Store) {
-    jury::cli::load_sample(store, "bench").unwrap();
+    jury::panel::sample::load(store, "bench").unwrap();
 
     // 10,000 applications assigned to one reviewer: copies of the sample
     // applications under new ids (m06 is not from these prefectures... except

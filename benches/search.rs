@@ -11,7 +11,7 @@
 //! at 10,000 and 100,000 decisions: the index's cold start and `jury search`
 //! as a whole process; and an import of the sample into an empty database.
 
-use jury::search::{self, query};
+use jury::panel::search::{self, query};
 use jury::store::Store;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -44,9 +44,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("big.db");
     let mut store = Store::open(&db).unwrap();
-    jury::cli::load_sample(&mut store, "bench").unwrap();
+    jury::panel::sample::load(&mut store, "bench").unwrap();
     let t = Instant::now();
-    jury::gendata::generate(&mut store, 0, DECISIONS, 2016).unwrap();
+    jury::panel::gendata::generate(&mut store, 0, DECISIONS, 2016).unwrap();
     println!(
         "setup: {DECISIONS} decisions in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -161,8 +161,8 @@ fn engines(big: &std::path::Path) {
     let small = dir.path().join("small.db");
     {
         let mut store = Store::open(&small).unwrap();
-        jury::cli::load_sample(&mut store, "bench").unwrap();
-        jury::gendata::generate(&mut store, 0, DECISIONS / 10, 2016).unwrap();
+        jury::panel::sample::load(&mut store, "bench").unwrap();
+        jury::panel::gendata::generate(&mut store, 0, DECISIONS / 10, 2016).unwrap();
     }
     let server = std::env::var("JURY_TEST_PG").ok();
     let mut client = server

@@ -1,23 +1,30 @@
 //! jury: a terminal review workstation for panels that score applications
 //! under a call (tiers, criteria, rules) and settle a balanced list.
 //!
-//! Layers, from the bottom: [`domain`] (pure types and rules, no I/O),
-//! [`store`] (SQLite, migrations, the audit chain), [`import`] (files in),
-//! [`cli`] (commands). Nothing below `cli` prints.
+//! # The house
+//!
+//! Five layers in six folders under `src/` (the faces are two). A layer
+//! may import the layers below it, never one above, and no two modules
+//! import each other, even through others (`tests/layers.rs` fails on
+//! both):
+//!
+//! | layer | folder | holds | may import |
+//! |---|---|---|---|
+//! | faces | [`cli`] | the command line; `jury` with no command opens the interface | everything below, `tui` included |
+//! | | [`tui`] | the terminal interface: keymap, state and update (`tui/app.rs`), views, runtime | `panel`, `store`, `domain`, `base` (never `cli`) |
+//! | services | [`panel`] | the panel's work from the store with the domain's rules: sight, tally, pilots, timeline, export, import, search, auth, sample, gendata | `store`, `domain`, `base`, other services without a circle |
+//! | storage | [`store`] | the database (SQLite or PostgreSQL): migrations, reads and writes in domain types, the audit chain, roles | `domain`, `base` |
+//! | rules | [`domain`] | pure types and rules: the call, applications, the panel, scores, eligibility, aggregation, selection; no I/O | `base` |
+//! | helpers | [`base`] | display width and wrapping, the interface language, files written whole | nothing of jury |
+//!
+//! Nothing below the faces prints (but for `panel::auth` asking for a
+//! passphrase on the terminal). A newcomer reads a feature top-down:
+//! the command in `cli` or the key in `tui/keymap.rs`, the service in
+//! `panel` it calls, the rule in `domain` the service applies.
 
-pub mod auth;
+pub mod base;
 pub mod cli;
 pub mod domain;
-pub mod export;
-pub mod gendata;
-pub mod i18n;
-pub mod import;
-pub mod pilots;
-pub mod sample;
-pub mod search;
-pub mod sight;
+pub mod panel;
 pub mod store;
-pub mod tally;
-pub mod text;
-pub mod timeline;
 pub mod tui;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 fn sample_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("e.db")).unwrap();
-    jury::cli::load_sample(&mut store, "test").unwrap();
+    jury::panel::sample::load(&mut store, "test").unwrap();
     (dir, store)
 }
 

@@ -1,7 +1,7 @@
 //! Hostile input never panics: the query parser and every importer take
 //! arbitrary text and bytes and answer with a value or a located error.
 
-use jury::import::{self, SourceFile};
+use jury::panel::import::{self, SourceFile};
 use proptest::prelude::*;
 
 fn parse_file(name: &str, bytes: Vec<u8>) -> Result<usize, Vec<import::ImportError>> {
@@ -26,12 +26,12 @@ proptest! {
 
     #[test]
     fn query_parser_never_panics(q in "\\PC{0,60}") {
-        let _ = jury::search::query::parse(&q);
+        let _ = jury::panel::search::query::parse(&q);
     }
 
     #[test]
     fn query_parser_with_filter_shapes(key in "(tier|city|year|score|dec|grade|flag|round|x):", value in "[<>=0-9a-z长沙:\"-]{0,8}") {
-        let _ = jury::search::query::parse(&format!("{key}{value} 长沙 -退出 \"边界"));
+        let _ = jury::panel::search::query::parse(&format!("{key}{value} 长沙 -退出 \"边界"));
     }
 
     #[test]

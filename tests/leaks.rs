@@ -304,10 +304,10 @@ fn discussion_notes_and_marks_are_hidden_from_the_recused(engine: Engine) {
     assert!(o.status.success(), "{}", stderr(&o));
     let store = jury::store::Store::open(&db).unwrap();
     let m01 = store.member("m01").unwrap().unwrap();
-    let sight = jury::sight::Sight::of(&store, Some(&m01), "sel-2016").unwrap();
+    let sight = jury::panel::sight::Sight::of(&store, Some(&m01), "sel-2016").unwrap();
     let notes = sight.deliberations(&store, "sel-2016").unwrap();
     assert!(!notes.contains_key("county-liuyang"), "{notes:?}");
-    let everything = jury::sight::Sight::everything();
+    let everything = jury::panel::sight::Sight::everything();
     assert!(
         everything
             .deliberations(&store, "sel-2016")

@@ -3,18 +3,18 @@
 //! refuses shows its reason in Chinese. The process language is one per
 //! process: this file is its own test binary so that it leaks into no other.
 
+use jury::base::i18n::Lang;
 use jury::domain::ReviewStatus;
-use jury::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{Effect, Level, Screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[test]
 fn a_keystroke_refused_in_deliberation_says_why_in_chinese() {
-    jury::i18n::set_process_lang(Lang::Zh);
+    jury::base::i18n::set_process_lang(Lang::Zh);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-    jury::cli::load_sample(&mut store, "test").unwrap();
+    jury::panel::sample::load(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::Zh, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn("m06".into()));
     app.queue.select_app("county-miluo");

@@ -139,7 +139,7 @@ fn typing_with_narrowing_gives_the_same_results_as_searching_afresh(engine: Engi
         return;
     };
     let store = jury::store::Store::open(&db).unwrap();
-    let index = jury::search::load(&store, None).unwrap();
+    let index = jury::panel::search::load(&store, None).unwrap();
     for q in [
         "huaihua bianjie",
         "长沙 dec:selected",
@@ -148,7 +148,7 @@ fn typing_with_narrowing_gives_the_same_results_as_searching_afresh(engine: Engi
         "grade:不合格 score:<58",
         "湘西 tier:镇",
     ] {
-        let mut session = jury::search::Session::default();
+        let mut session = jury::panel::search::Session::default();
         let chars: Vec<char> = q.chars().collect();
         for n in 1..=chars.len() {
             let prefix: String = chars[..n].iter().collect();
@@ -158,7 +158,7 @@ fn typing_with_narrowing_gives_the_same_results_as_searching_afresh(engine: Engi
                 .iter()
                 .map(|h| h.record.id.clone())
                 .collect();
-            let fresh: Vec<String> = match jury::search::query::parse(&prefix) {
+            let fresh: Vec<String> = match jury::panel::search::query::parse(&prefix) {
                 Ok(parsed) => index
                     .search(&parsed, 1000)
                     .iter()

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{Engine, Place, place};
+use jury::base::i18n::Lang;
 use jury::domain::{Outcome, RoundState};
-use jury::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{App, Effect, Level, Screen};
 use ratatui::Terminal;
@@ -43,7 +43,7 @@ struct Rig {
 fn rig(engine: Engine, lang: Lang, member: &str) -> Option<Rig> {
     let place = place(engine)?;
     let mut store = Store::open(&place.db).unwrap();
-    jury::sample::load_history(&mut store, "test").unwrap();
+    jury::panel::sample::load_history(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, lang, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn(member.into()));
     Some(Rig {
@@ -74,10 +74,10 @@ impl Rig {
         t.draw(|f| jury::tui::view::draw(f, &self.app)).unwrap();
         t
     }
-    fn shown(&self) -> &jury::timeline::Timeline {
+    fn shown(&self) -> &jury::panel::timeline::Timeline {
         &self.app.timeline.as_ref().expect("timeline open").timeline
     }
-    fn entry(&self, round: &str) -> &jury::timeline::Entry {
+    fn entry(&self, round: &str) -> &jury::panel::timeline::Entry {
         self.shown()
             .entries
             .iter()
@@ -154,7 +154,7 @@ fn a_recused_member_is_refused_the_timeline(engine: Engine) {
     assert!(m.text.contains("您已回避此申报"), "{}", m.text);
     // And the library says the same to anyone asking.
     let m05 = r.store.member("m05").unwrap().unwrap();
-    let refused = jury::timeline::build(&r.store, "county-miluo", Some(&m05));
+    let refused = jury::panel::timeline::build(&r.store, "county-miluo", Some(&m05));
     assert!(matches!(refused, Err(jury::store::StoreError::Refused(_))));
 }
 
@@ -278,7 +278,7 @@ fn a_promoted_reserve_shows_the_round_it_sat_out(engine: Engine) {
         return;
     };
     let m06 = r.store.member("m06").unwrap().unwrap();
-    let t = jury::timeline::build(&r.store, "town-shimen-hupingshan", Some(&m06)).unwrap();
+    let t = jury::panel::timeline::build(&r.store, "town-shimen-hupingshan", Some(&m06)).unwrap();
     let outcomes: Vec<(String, bool, Option<Outcome>)> = t
         .entries
         .iter()
@@ -339,7 +339,7 @@ fn history_db(engine: Engine) -> Option<(Place, std::path::PathBuf)> {
     let place = place(engine)?;
     let db = place.db.clone();
     let mut store = Store::open(&db).unwrap();
-    jury::sample::load_history(&mut store, "test").unwrap();
+    jury::panel::sample::load_history(&mut store, "test").unwrap();
     Some((place, db))
 }
 
@@ -455,8 +455,8 @@ fn assessment_list_120x40(engine: Engine) {
         return;
     };
     let mut store = Store::open(&place.db).unwrap();
-    jury::sample::load_history(&mut store, "test").unwrap();
-    jury::sample::complete_reviews(&mut store, "test").unwrap();
+    jury::panel::sample::load_history(&mut store, "test").unwrap();
+    jury::panel::sample::complete_reviews(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::Zh, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn("m01".into()));
     let mut r = Rig {
@@ -504,8 +504,8 @@ fn the_secretary_opens_the_next_years_assessment_from_the_list(engine: Engine) {
         return;
     };
     let mut store = Store::open(&place.db).unwrap();
-    jury::sample::load_history(&mut store, "test").unwrap();
-    jury::sample::complete_reviews(&mut store, "test").unwrap();
+    jury::panel::sample::load_history(&mut store, "test").unwrap();
+    jury::panel::sample::complete_reviews(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::En, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn("m01".into()));
     let mut r = Rig {

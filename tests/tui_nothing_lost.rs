@@ -4,7 +4,7 @@
 //! against real database files, without a terminal (see tests/e2e_pty.rs
 //! for the real binary).
 
-use jury::i18n::Lang;
+use jury::base::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{App, Effect, Popup, Screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -25,7 +25,7 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let mut store = Store::open(&db).unwrap();
-    jury::cli::load_sample(&mut store, "test").unwrap();
+    jury::panel::sample::load(&mut store, "test").unwrap();
     (dir, db)
 }
 
@@ -99,7 +99,7 @@ impl Term {
                 }
                 let symbol = buf[(x, y)].symbol();
                 out.push_str(symbol);
-                skip = jury::text::width(symbol).saturating_sub(1);
+                skip = jury::base::text::width(symbol).saturating_sub(1);
             }
             out.push('\n');
         }

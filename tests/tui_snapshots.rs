@@ -1,7 +1,7 @@
 //! Screens as a user sees them, at 120×40 and 80×24, with Chinese data.
 //! Rendered into ratatui's TestBackend and compared with insta snapshots.
 
-use jury::i18n::Lang;
+use jury::base::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{App, Effect};
 use ratatui::Terminal;
@@ -18,7 +18,7 @@ struct Rig {
 fn rig(lang: Lang, member: Option<&str>) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-    jury::cli::load_sample(&mut store, "test").unwrap();
+    jury::panel::sample::load(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, lang, Some("dark"), None).unwrap();
     if let Some(m) = member {
         jury::tui::perform(&mut app, &mut store, Effect::SignIn(m.into()));
@@ -186,7 +186,7 @@ fn popups_keep_their_border_over_wide_text() {
 }
 
 fn crate_width(s: &str) -> usize {
-    jury::text::width(s)
+    jury::base::text::width(s)
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The interface's update logic against a real store, without a terminal:
 //! key → action → state → effect → database.
 
+use jury::base::i18n::Lang;
 use jury::domain::ReviewStatus;
-use jury::i18n::Lang;
 use jury::store::Store;
 use jury::tui::app::{App, Effect, Popup, Screen};
 use jury::tui::queue::MyStatus;
@@ -18,7 +18,7 @@ struct Rig {
 fn rig(member: &str) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-    jury::cli::load_sample(&mut store, "test").unwrap();
+    jury::panel::sample::load(&mut store, "test").unwrap();
     let mut app = jury::tui::build_app(&store, Lang::En, Some("dark"), None).unwrap();
     jury::tui::perform(&mut app, &mut store, Effect::SignIn(member.into()));
     Rig {

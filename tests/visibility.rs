@@ -308,7 +308,7 @@ fn score_sheets_go_out_and_come_in_only_for_their_owner_or_the_secretary(engine:
 fn the_review_screen_hides_others_until_submission_and_recused_applications_entirely(
     engine: Engine,
 ) {
-    use jury::i18n::Lang;
+    use jury::base::i18n::Lang;
     use jury::tui::review::Others;
     let Some((_dir, db)) = sample_on(engine) else {
         return;
@@ -448,7 +448,8 @@ fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase(engine: En
     let out = with_passphrase(&db, "", &["--as", "m01", "passphrase"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut store = jury::store::Store::open(&db).unwrap();
-    let mut app = jury::tui::build_app(&store, jury::i18n::Lang::Zh, Some("dark"), None).unwrap();
+    let mut app =
+        jury::tui::build_app(&store, jury::base::i18n::Lang::Zh, Some("dark"), None).unwrap();
     let m06 = app
         .picker
         .members
@@ -483,7 +484,7 @@ fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase(engine: En
 
     // The secretary issues m06 an initial phrase; m06 signs in with it and
     // must set their own before anything else.
-    let phc = jury::auth::hash("init-init-init").unwrap();
+    let phc = jury::panel::auth::hash("init-init-init").unwrap();
     store
         .write("m01", true, |w| w.set_passphrase("m06", Some(&phc), true))
         .unwrap();
@@ -507,7 +508,7 @@ fn the_interface_asks_every_member_of_a_locked_panel_for_a_passphrase(engine: En
     assert_eq!(app.member.as_ref().unwrap().id, "m06");
     assert_eq!(app.screen, Screen::Queue);
     let (phc, initial) = store.passphrase("m06").unwrap().unwrap();
-    assert!(!initial && jury::auth::verify(&phc, "湘江北去 新口令"));
+    assert!(!initial && jury::panel::auth::verify(&phc, "湘江北去 新口令"));
 }
 
 fn search_and_demo_keep_to_the_rules_on_the_pilots_years(engine: Engine) {

@@ -4,9 +4,9 @@
 //! has set a passphrase. What each may read follows the same rules as the
 //! interface: `domain::panel::may_read_review` and the secretary's masks.
 
-use crate::auth::SignIn;
+use crate::base::i18n::Lang;
 use crate::domain::{Member, Role};
-use crate::i18n::Lang;
+use crate::panel::auth::SignIn;
 use crate::store::{Session, Store};
 
 #[derive(Debug, Clone)]
@@ -116,8 +116,8 @@ pub fn sign_in(
                 return Ok((Viewer::Member(member), None));
             }
             let prompt = format!("{} {id}: ", lang.pick("口令", "Passphrase for"));
-            let given = crate::auth::read(&prompt)?;
-            let how = crate::auth::check(store, id, &given, lang)
+            let given = crate::panel::auth::read(&prompt)?;
+            let how = crate::panel::auth::check(store, id, &given, lang)
                 .map_err(|e| anyhow::anyhow!("--as {e}"))?;
             Ok((Viewer::Member(member), Some(how)))
         }

@@ -1,8 +1,8 @@
 //! `jury import`: progress on a terminal, silence otherwise, a summary of
 //! what changed, and a non-zero exit with located errors on bad input.
 
-use crate::i18n::Lang;
-use crate::import::{self, Failure, Progress};
+use crate::base::i18n::Lang;
+use crate::panel::import::{self, Failure, Progress};
 use crate::store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -95,7 +95,7 @@ pub fn run(
                     .collect();
                 print!(
                     "{}",
-                    crate::text::table(
+                    crate::base::text::table(
                         &[
                             lang.pick("类别", "kind"),
                             lang.pick("新增", "added"),

@@ -8,7 +8,7 @@ mod report;
 mod secretary;
 mod timeline;
 
-use crate::i18n::{Lang, say};
+use crate::base::i18n::{Lang, say};
 use crate::store::Store;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -179,7 +179,7 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         #[arg(long, value_enum)]
-        format: Option<crate::export::Format>,
+        format: Option<crate::panel::export::Format>,
         /// The public list: names by tier and region, no scores.
         #[arg(long)]
         public: bool,
@@ -367,11 +367,11 @@ fn lang_in_args() -> Option<Lang> {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    crate::i18n::set_process_lang(lang_in_args().unwrap_or_else(Lang::from_env));
+    crate::base::i18n::set_process_lang(lang_in_args().unwrap_or_else(Lang::from_env));
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     // The store's refusals are composed below the faces: in this language.
-    crate::i18n::set_process_lang(lang);
+    crate::base::i18n::set_process_lang(lang);
     match run(cli, lang) {
         Ok(code) => code,
         Err(e) => {
@@ -489,15 +489,20 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                         lang.pick("超出范围", "is out of range")
                     )
                 })?;
-            let round =
-                crate::pilots::open_assessment(&mut store, &call, year, midterm, deadline, &actor)?;
+            let round = crate::panel::pilots::open_assessment(
+                &mut store, &call, year, midterm, deadline, &actor,
+            )?;
             let assigned = store.assignments(&round.id)?;
             let pilots: std::collections::BTreeSet<&str> =
                 assigned.iter().map(|a| a.application.as_str()).collect();
             println!(
                 "{}: {} ({} {}, {} {})",
                 round.id,
-                crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en)),
+                crate::base::text::sanitize(crate::base::i18n::name_in(
+                    lang,
+                    &round.name,
+                    &round.name_en
+                )),
                 pilots.len(),
                 lang.pick("个试点", "pilots"),
                 assigned.len(),
@@ -620,10 +625,10 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     .map(str::to_ascii_lowercase)
                     .as_deref()
                 {
-                    Some("csv") => crate::export::Format::Csv,
-                    Some("xlsx") => crate::export::Format::Xlsx,
-                    Some("json") => crate::export::Format::Json,
-                    Some("md") => crate::export::Format::Md,
+                    Some("csv") => crate::panel::export::Format::Csv,
+                    Some("xlsx") => crate::panel::export::Format::Xlsx,
+                    Some("json") => crate::panel::export::Format::Json,
+                    Some("md") => crate::panel::export::Format::Md,
                     _ => anyhow::bail!(
                         "--format: {}",
                         lang.pick(
@@ -645,15 +650,20 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 let r = store.round(&round)?.ok_or_else(|| {
                     anyhow::anyhow!("--round: {} {round:?}", lang.pick("没有此轮次", "no round"))
                 })?;
-                let sight = crate::sight::Sight::of(&store, viewer.member(), &r.id)?;
-                let mut rows = crate::export::score_sheet(&store, &r, &m, &sight, lang)?;
+                let sight = crate::panel::sight::Sight::of(&store, viewer.member(), &r.id)?;
+                let mut rows = crate::panel::export::score_sheet(&store, &r, &m, &sight, lang)?;
                 if let Some(h) = &head {
                     let width = rows.first().map_or(2, Vec::len);
-                    rows.push(crate::export::head_row(&crate::export::head_text(h), width));
+                    rows.push(crate::panel::export::head_row(
+                        &crate::panel::export::head_text(h),
+                        width,
+                    ));
                 }
                 match format {
-                    crate::export::Format::Csv => crate::export::rows_csv(&rows),
-                    crate::export::Format::Xlsx => crate::export::rows_xlsx(&rows, &m.id)?,
+                    crate::panel::export::Format::Csv => crate::panel::export::rows_csv(&rows),
+                    crate::panel::export::Format::Xlsx => {
+                        crate::panel::export::rows_xlsx(&rows, &m.id)?
+                    }
                     _ => anyhow::bail!(
                         "{}",
                         lang.pick(
@@ -663,14 +673,14 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     ),
                 }
             } else {
-                let (call, mut m) = crate::tally::matrix(&store, &round, method)?;
-                let mut lists = crate::tally::settle(&store, &call, &m)?;
+                let (call, mut m) = crate::panel::tally::matrix(&store, &round, method)?;
+                let mut lists = crate::panel::tally::settle(&store, &call, &m)?;
                 secretary::mask_for(&store, &viewer, &mut m, &mut lists)?;
-                let mut doc = crate::export::document(&call, &m, &lists, public, lang);
-                doc.audit_head = head.as_ref().map(crate::export::head_text);
-                crate::export::render(&doc, format, lang)?
+                let mut doc = crate::panel::export::document(&call, &m, &lists, public, lang);
+                doc.audit_head = head.as_ref().map(crate::panel::export::head_text);
+                crate::panel::export::render(&doc, format, lang)?
             };
-            write_atomically(&out, &bytes)?;
+            crate::base::files::write_atomically(&out, &bytes)?;
             use sha2::Digest;
             let sha = hex::encode(sha2::Sha256::digest(&bytes));
             let kind = if score_sheet {
@@ -686,7 +696,7 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 println!(
                     "{} {}",
                     lang.pick("审计链头:", "audit chain head:"),
-                    crate::export::head_text(h)
+                    crate::panel::export::head_text(h)
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -800,9 +810,9 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let viewer = access::viewer(&store, &cli.as_member, lang)?
                 .member()
                 .cloned();
-            let q = crate::search::query::parse(&query)
+            let q = crate::panel::search::query::parse(&query)
                 .map_err(|e| anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: ")))?;
-            let index = crate::search::load(&store, viewer.as_ref())?;
+            let index = crate::panel::search::load(&store, viewer.as_ref())?;
             report::search(&index.search(&q, limit), json, lang)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -814,10 +824,11 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             let mut store = open(&cli.db, lang)?;
             secretary_viewer(&store, &cli.as_member, "gen-data", lang)?;
             if store.calls()?.is_empty() {
-                load_sample(&mut store, &actor)?;
+                crate::panel::sample::load(&mut store, &actor)?;
             }
             let t = std::time::Instant::now();
-            let (a, d) = crate::gendata::generate(&mut store, applications, decisions, seed)?;
+            let (a, d) =
+                crate::panel::gendata::generate(&mut store, applications, decisions, seed)?;
             eprintln!(
                 "{a} {} {d} {} ({:.1} s)",
                 lang.pick("份申报,", "applications,"),
@@ -899,7 +910,7 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                         // (recused, or reviewing blind): no values shown.
                         let mut hidden = std::collections::BTreeSet::new();
                         for round in store.rounds()? {
-                            let sight = crate::sight::Sight::of(&store, Some(m), &round.id)?;
+                            let sight = crate::panel::sight::Sight::of(&store, Some(m), &round.id)?;
                             let apps = store.applications(&round.call)?;
                             hidden.extend(sight.hidden_of(apps.iter().map(|a| a.id.as_str())));
                         }
@@ -970,7 +981,7 @@ fn tui(
         // initial passphrase is replaced there and then.
         let mut store = Store::open(&db)?;
         let (_, how) = access::sign_in(&store, &member, lang)?;
-        if how == Some(crate::auth::SignIn::Initial) {
+        if how == Some(crate::panel::auth::SignIn::Initial) {
             eprintln!(
                 "{}",
                 lang.pick(
@@ -978,8 +989,8 @@ fn tui(
                     "That is the initial passphrase the secretary issued: set your own."
                 )
             );
-            let phrase = crate::auth::read_new(lang)?;
-            crate::auth::set_own(&mut store, id, &phrase, lang)?;
+            let phrase = crate::panel::auth::read_new(lang)?;
+            crate::panel::auth::set_own(&mut store, id, &phrase, lang)?;
         }
     }
     crate::tui::run(crate::tui::Options {
@@ -1021,11 +1032,11 @@ fn demo(
         );
     }
     match stage {
-        Stage::Selection => crate::sample::load(&mut store, actor)?,
-        Stage::Pilots => crate::sample::load_history(&mut store, actor)?,
+        Stage::Selection => crate::panel::sample::load(&mut store, actor)?,
+        Stage::Pilots => crate::panel::sample::load_history(&mut store, actor)?,
     }
     if complete {
-        let n = crate::sample::complete_reviews(&mut store, actor)?;
+        let n = crate::panel::sample::complete_reviews(&mut store, actor)?;
         eprintln!("{} {n}", lang.pick("已补全评分:", "Reviews filled in:"));
     }
     drop(store);
@@ -1049,27 +1060,6 @@ fn demo(
     );
     report::status(&store, &access::Viewer::Operator, false, lang)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Imports the bundled sample data at the selection stage (idempotent).
-pub fn load_sample(store: &mut Store, actor: &str) -> anyhow::Result<()> {
-    crate::sample::load(store, actor)
-}
-
-/// Writes through a temporary file in the same folder and renames it into
-/// place, so a reader never sees half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.error))?;
-    Ok(())
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

@@ -6,8 +6,8 @@
 //! `--as`), and every change is audited.
 
 use super::access::{self, Viewer};
-use crate::auth::SignIn;
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
+use crate::panel::auth::SignIn;
 use crate::store::Store;
 
 pub struct Request {
@@ -94,8 +94,8 @@ pub fn run(
                 )
             );
         }
-        let phrase = crate::auth::initial_phrase();
-        let phc = crate::auth::hash(&phrase)?;
+        let phrase = crate::panel::auth::initial_phrase();
+        let phc = crate::panel::auth::hash(&phrase)?;
         store.write(actor, true, |w| w.set_passphrase(&target, Some(&phc), true))?;
         println!(
             "{target}: {} {phrase}\n{}",
@@ -151,8 +151,8 @@ pub fn run(
             )
         );
     }
-    let phrase = crate::auth::read_new(lang)?;
-    crate::auth::set_own(store, &me.id, &phrase, lang)?;
+    let phrase = crate::panel::auth::read_new(lang)?;
+    crate::panel::auth::set_own(store, &me.id, &phrase, lang)?;
     println!("{}: {}", me.id, lang.pick("口令已设置", "passphrase set"));
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! Read-only reports: status, members, eligibility, verify. Text output is
 //! aligned by display width; JSON output has stable English keys and ids.
 
+use crate::base::i18n::{Lang, name_in};
+use crate::base::text::table;
 use crate::domain::review::total;
 use crate::domain::*;
-use crate::i18n::{Lang, name_in};
 use crate::store::Store;
-use crate::text::table;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -92,8 +92,8 @@ pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
             let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
             vec![
                 m.id.clone(),
-                crate::text::sanitize(name_in(lang, &m.name, &m.name_en)),
-                crate::text::sanitize(&m.department),
+                crate::base::text::sanitize(name_in(lang, &m.name, &m.name_en)),
+                crate::base::text::sanitize(&m.department),
                 m.home_prefecture
                     .as_ref()
                     .map(|p| prefectures.get(p).cloned().unwrap_or_else(|| p.clone()))
@@ -218,8 +218,8 @@ pub fn status(
 
         call_text.push_str(&format!(
             "{} {}\n{}: {}  {}: {}\n",
-            crate::text::sanitize(name_in(lang, &call.info.title, &call.info.title_en)),
-            crate::text::sanitize(&call.info.doc_number),
+            crate::base::text::sanitize(name_in(lang, &call.info.title, &call.info.title_en)),
+            crate::base::text::sanitize(&call.info.doc_number),
             lang.pick("申报截止", "deadline"),
             call.info.deadline,
             lang.pick("申报", "applications"),
@@ -229,7 +229,7 @@ pub fn status(
             .iter()
             .map(|(t, c)| {
                 vec![
-                    crate::text::sanitize(name_in(lang, &t.name, &t.name_en)),
+                    crate::base::text::sanitize(name_in(lang, &t.name, &t.name_en)),
                     c.total.to_string(),
                     c.eligible.to_string(),
                     c.directly_included.to_string(),
@@ -265,7 +265,7 @@ pub fn status(
             .collect();
         let all_reviews = store.reviews(&round.id)?;
         // Only the reviews the viewer may read (every one for the operator).
-        let sight = crate::sight::Sight::of(store, viewer.member(), &round.id)?;
+        let sight = crate::panel::sight::Sight::of(store, viewer.member(), &round.id)?;
         let readable: Vec<&Review> = all_reviews
             .iter()
             .filter(|r| sight.may_read(&r.application, &r.member, r.status))
@@ -303,7 +303,7 @@ pub fn status(
         }));
         round_rows.push(vec![
             round.id.clone(),
-            crate::text::sanitize(name_in(lang, &round.name, &round.name_en)),
+            crate::base::text::sanitize(name_in(lang, &round.name, &round.name_en)),
             round.state.label(lang).to_string(),
             round.deadline.to_string(),
             format!("{}/{}", p.submitted, p.assigned - p.recused),
@@ -428,10 +428,10 @@ pub fn eligibility(
             }));
             text.push_str(&format!(
                 "{}  {}  {}  {}  [{}]\n",
-                crate::text::sanitize(&app.id),
-                crate::text::sanitize(&app.name),
-                crate::text::sanitize(tier_name),
-                crate::text::sanitize(pref),
+                crate::base::text::sanitize(&app.id),
+                crate::base::text::sanitize(&app.name),
+                crate::base::text::sanitize(tier_name),
+                crate::base::text::sanitize(pref),
                 result.verdict.label(lang)
             ));
             for c in &result.checks {
@@ -439,7 +439,7 @@ pub fn eligibility(
                 text.push_str(&format!(
                     "    {mark} {}: {}\n",
                     c.kind.label(lang),
-                    crate::text::sanitize(c.reason(lang))
+                    crate::base::text::sanitize(c.reason(lang))
                 ));
             }
         }
@@ -593,14 +593,18 @@ pub fn verify(
         println!(
             "  [{}] {}{}",
             p.kind,
-            crate::text::sanitize(&p.detail),
-            crate::text::sanitize(&values)
+            crate::base::text::sanitize(&p.detail),
+            crate::base::text::sanitize(&values)
         );
     }
     Ok(ok)
 }
 
-pub fn search(hits: &[crate::search::Hit<'_>], as_json: bool, lang: Lang) -> anyhow::Result<()> {
+pub fn search(
+    hits: &[crate::panel::search::Hit<'_>],
+    as_json: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
     if as_json {
         let list: Vec<Value> = hits
             .iter()
@@ -631,7 +635,7 @@ pub fn search(hits: &[crate::search::Hit<'_>], as_json: bool, lang: Lang) -> any
                     .or_else(|| r.grade.clone())
                     .unwrap_or_default(),
                 r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                crate::text::truncate(&r.rationale, 50),
+                crate::base::text::truncate(&r.rationale, 50),
             ]
         })
         .collect();

@@ -1,12 +1,12 @@
 //! The secretary's commands: the panel matrix and the proposed list.
 
 use super::access::Viewer;
+use crate::base::i18n::Lang;
+use crate::base::text::{sanitize, table};
 use crate::domain::aggregate::{Method, Reliability};
 use crate::domain::*;
-use crate::i18n::Lang;
+use crate::panel::tally::{self, Cell};
 use crate::store::Store;
-use crate::tally::{self, Cell};
-use crate::text::{sanitize, table};
 use serde_json::json;
 
 /// The round a secretary works on: the latest not yet finalised, else the latest.
@@ -21,7 +21,7 @@ pub fn round_or_default(store: &Store, round: Option<String>) -> anyhow::Result<
 pub fn default_round(store: &Store) -> anyhow::Result<String> {
     // Called where the language is not passed: in the process's language.
     tally::default_round(store)?.ok_or_else(|| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             "没有轮次:请先导入通知",
             "no rounds: import a call first",
         ))
@@ -40,7 +40,7 @@ pub fn mask_for(
     m: &mut tally::Matrix,
     lists: &mut [tally::TierList],
 ) -> anyhow::Result<()> {
-    let sight = crate::sight::Sight::of(store, viewer.member(), &m.round.id)?;
+    let sight = crate::panel::sight::Sight::of(store, viewer.member(), &m.round.id)?;
     tally::mask(m, lists, &sight);
     Ok(())
 }
@@ -283,7 +283,7 @@ pub fn propose(
                         l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
                         l.grade
                             .as_deref()
-                            .map(|g| crate::export::grade_label(&call, &m.round, g, lang))
+                            .map(|g| crate::panel::export::grade_label(&call, &m.round, g, lang))
                             .unwrap_or_default(),
                         row.and_then(|r| r.completion)
                             .map(|c| format!("{:.0}%", c * 100.0))

@@ -4,10 +4,10 @@
 //! (refused for a member recused from the application).
 
 use super::access::Viewer;
-use crate::i18n::{Lang, name_in};
+use crate::base::i18n::{Lang, name_in};
+use crate::base::text::{sanitize, table};
+use crate::panel::timeline::Timeline;
 use crate::store::Store;
-use crate::text::{sanitize, table};
-use crate::timeline::Timeline;
 
 pub fn run(
     store: &Store,
@@ -16,7 +16,7 @@ pub fn run(
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
-    let t = crate::timeline::build_in(store, app, viewer.member(), lang)?;
+    let t = crate::panel::timeline::build_in(store, app, viewer.member(), lang)?;
     if as_json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(());

@@ -37,7 +37,7 @@ impl Method {
         }
     }
 
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             Method::TrimmedMean => lang.pick("去掉最高最低后平均", "trimmed mean"),
             Method::Mean => lang.pick("算术平均", "mean"),
@@ -293,7 +293,7 @@ impl Reliability {
         }
     }
 
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             Reliability::Reliable => lang.pick("可靠(α ≥ 0.8)", "reliable (α ≥ 0.8)"),
             Reliability::Tentative => {

@@ -118,7 +118,7 @@ impl Application {
     /// both languages would make every caller (the store's refusals, the
     /// import) pick one anyway, and they would pick by the same setting.
     pub fn check(&self) -> Vec<String> {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         let mut problems = Vec::new();
         for (i, p) in self.projects.iter().enumerate() {
             if !p.total.is_finite() || p.total < 0.0 {

@@ -334,10 +334,10 @@ impl Call {
     }
     /// A grade band as the language names it (decisions keep the band's
     /// Chinese name); an unknown grade as given.
-    pub fn grade_name(&self, rubric: &str, grade: &str, lang: crate::i18n::Lang) -> String {
+    pub fn grade_name(&self, rubric: &str, grade: &str, lang: crate::base::i18n::Lang) -> String {
         self.rubric(rubric)
             .and_then(|r| r.grades.iter().find(|g| g.name == grade))
-            .map(|g| crate::i18n::name_in(lang, &g.name, &g.name_en).to_string())
+            .map(|g| crate::base::i18n::name_in(lang, &g.name, &g.name_en).to_string())
             .unwrap_or_else(|| grade.to_string())
     }
 
@@ -368,8 +368,8 @@ impl Call {
     }
     /// The display name of a prefecture, region, tier or flag id of this
     /// call, in the interface language; None for an id it does not define.
-    pub fn name_of(&self, id: &str, lang: crate::i18n::Lang) -> Option<String> {
-        use crate::i18n::name_in;
+    pub fn name_of(&self, id: &str, lang: crate::base::i18n::Lang) -> Option<String> {
+        use crate::base::i18n::name_in;
         self.prefectures
             .iter()
             .find(|p| p.id == id)
@@ -402,7 +402,7 @@ impl Call {
     /// read: the domain stays free of I/O). Returning both languages would
     /// only move the same choice to every caller.
     pub fn check(&self) -> Vec<String> {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         let mut problems = Vec::new();
         let mut dup = |kind: &str, ids: Vec<&str>| {
             let mut seen = std::collections::HashSet::new();
@@ -626,7 +626,7 @@ impl RoundState {
             _ => None,
         }
     }
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             RoundState::Open => lang.pick("受理中", "open"),
             RoundState::Scoring => lang.pick("评分中", "scoring"),

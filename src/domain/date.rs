@@ -1,7 +1,7 @@
 //! Dates arrive as TOML dates (`2016-12-15`) or as strings ("2016-12-15") from
 //! JSON and CSV; both deserialize into a `NaiveDate`.
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use chrono::NaiveDate;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};

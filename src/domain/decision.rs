@@ -57,7 +57,7 @@ impl Outcome {
             _ => None,
         }
     }
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             Outcome::Selected => lang.pick("入选", "selected"),
             Outcome::Reserve => lang.pick("备选", "reserve"),
@@ -117,7 +117,7 @@ impl Facts {
         &self,
         score: Option<f64>,
         grade: Option<&str>,
-        lang: crate::i18n::Lang,
+        lang: crate::base::i18n::Lang,
         name: &dyn Fn(&str) -> String,
     ) -> String {
         let mut parts = Vec::new();
@@ -129,8 +129,8 @@ impl Facts {
         }
         if let Some(rank) = self.rank {
             parts.push(match lang {
-                crate::i18n::Lang::Zh => format!("层级内第 {rank} 名"),
-                crate::i18n::Lang::En => format!("rank {rank} in the tier"),
+                crate::base::i18n::Lang::Zh => format!("层级内第 {rank} 名"),
+                crate::base::i18n::Lang::En => format!("rank {rank} in the tier"),
             });
         }
         if let Some(b) = self.basis {

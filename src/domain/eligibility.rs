@@ -3,7 +3,7 @@
 
 use super::application::{Application, Route};
 use super::call::{Call, Tier};
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -335,13 +335,13 @@ fn investment(tier: &Tier, app: &Application) -> Check {
             format!(
                 "{} 个项目,计划投资 {},覆盖 {} 年",
                 app.projects.len(),
-                crate::i18n::yi_yuan(Lang::Zh, total),
+                crate::base::i18n::yi_yuan(Lang::Zh, total),
                 years.len()
             ),
             format!(
                 "{} projects, {} planned over {} years",
                 app.projects.len(),
-                crate::i18n::yi_yuan(Lang::En, total),
+                crate::base::i18n::yi_yuan(Lang::En, total),
                 years.len()
             ),
         )

@@ -18,7 +18,7 @@ impl Role {
             Role::Secretary => "secretary",
         }
     }
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             Role::Reviewer => lang.pick("评审专家", "reviewer"),
             Role::Secretary => lang.pick("秘书", "secretary"),

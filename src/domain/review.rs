@@ -106,7 +106,7 @@ pub fn total(rubric: &Rubric, tier: &str, values: &BTreeMap<&str, f64>) -> Total
 /// Checks a value against its criterion's range. The message is in the
 /// process's language (`i18n::say`: the store refuses with it as it is).
 pub fn check_value(max: f64, value: f64) -> Result<(), String> {
-    use crate::i18n::say;
+    use crate::base::i18n::say;
     if !value.is_finite() {
         return Err(say(
             format!("应为 0 至 {max} 的数"),

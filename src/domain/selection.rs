@@ -13,7 +13,7 @@
 
 use super::eligibility::CheckKind;
 use super::{Outcome, Verdict};
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@
 
 use super::Result;
 use super::sql::{Db, Param, Row, Value, args};
-use crate::i18n::say;
+use crate::base::i18n::say;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 
 use super::sql::{Param, Value, args};
 use super::{Result, Store, StoreError};
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 /// Every table of the schema, parents first, with the columns copied and
 /// the order rows are read in (the order criteria were written in is kept:

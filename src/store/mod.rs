@@ -72,7 +72,7 @@ pub enum StoreError {
 /// In the process's language (`i18n::set_process_lang`).
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         let text = match self {
             StoreError::Open { path, source } => say(
                 format!("无法打开数据库 {}:{source}", path.display()),
@@ -275,7 +275,7 @@ impl Store {
                 args![],
             )? {
                 // A role the panel never granted anything: say so plainly.
-                return Err(StoreError::Refused(crate::i18n::say(
+                return Err(StoreError::Refused(crate::base::i18n::say(
                     format!(
                         "数据库角色 {role} 不是本评审组的成员:管理员用 jury --db URL roles 为成员建立角色。"
                     ),
@@ -310,7 +310,7 @@ impl Store {
                         owner.replace('"', "\"\"")
                     ))?,
                     (None, Some(_)) => {
-                        return Err(StoreError::Refused(crate::i18n::say(
+                        return Err(StoreError::Refused(crate::base::i18n::say(
                             format!(
                                 "服务器上的库结构为第 {found} 版,本程序需要第 {known} 版:请管理员运行 jury --db URL init 升级"
                             ),
@@ -451,7 +451,7 @@ impl Store {
     /// A server panel into a new SQLite file (its portable backup).
     fn copy_to_new_file(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
-            return Err(StoreError::Refused(crate::i18n::say(
+            return Err(StoreError::Refused(crate::base::i18n::say(
                 format!("{}:已存在;备份写入新文件。", dest.display()),
                 format!("{}: exists; a backup goes into a new file.", dest.display()),
             )));
@@ -495,7 +495,7 @@ impl Store {
             let ok: String = probe.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if ok != "ok" {
                 let from = from.display();
-                return Err(StoreError::Refused(crate::i18n::say(
+                return Err(StoreError::Refused(crate::base::i18n::say(
                     format!("{from}:完整性检查未通过:{ok}"),
                     format!("{from}: integrity check failed: {ok}"),
                 )));
@@ -503,7 +503,7 @@ impl Store {
             let version: i64 = probe.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if version == 0 || version > SCHEMA_VERSION {
                 let from = from.display();
-                return Err(StoreError::Refused(crate::i18n::say(
+                return Err(StoreError::Refused(crate::base::i18n::say(
                     format!("{from}:不是本版本 jury 能读取的数据库(结构版本 {version})"),
                     format!("{from}: not a jury database this build can read (schema {version})"),
                 )));
@@ -522,7 +522,7 @@ impl Store {
                 .first()
                 .map(|p| p.detail.clone())
                 .unwrap_or_default();
-            return Err(StoreError::Refused(crate::i18n::say(
+            return Err(StoreError::Refused(crate::base::i18n::say(
                 format!("{from}:备份未通过校验(verify):{problem}"),
                 format!("{from}: the backup fails verify: {problem}"),
             )));

@@ -13,7 +13,7 @@
 use super::sql::Db;
 use super::sql::args;
 use super::{Engine, Result, Store, StoreError};
-use crate::i18n::say;
+use crate::base::i18n::say;
 use std::collections::BTreeMap;
 
 /// Who the session is.

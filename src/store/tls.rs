@@ -10,7 +10,7 @@
 //! rustls rather than OpenSSL: nothing to install on the members' machines.
 
 use super::{Result, StoreError};
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 pub(crate) fn connect(url: &str) -> Result<postgres::Client> {
     let mut config: postgres::Config = url.parse()?;

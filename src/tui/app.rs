@@ -6,22 +6,11 @@
 use super::keymap::{Action, Context, Key, Keymap};
 use super::queue::{MyStatus, Queue};
 use super::review::ReviewForm;
+pub use super::screen::Screen;
 use super::theme::Theme;
+use crate::base::i18n::Lang;
 use crate::domain::{Member, Round};
-use crate::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Picker,
-    Queue,
-    Review,
-    Matrix,
-    List,
-    Search,
-    /// One applicant's rounds, scores and decisions across the years.
-    Timeline,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
@@ -238,6 +227,23 @@ impl App {
         }
     }
 
+    /// Who the runtime writes as: the signed-in member, else "tui".
+    pub fn actor(&self) -> String {
+        self.member
+            .as_ref()
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| "tui".into())
+    }
+
+    /// The open review as the runtime writes it: (round, the actor,
+    /// application).
+    pub fn review_target(&self) -> Option<(String, String, String)> {
+        let who = self.actor();
+        self.review
+            .as_ref()
+            .map(|f| (f.round.clone(), who, f.app.id.clone()))
+    }
+
     pub fn is_secretary(&self) -> bool {
         self.member
             .as_ref()
@@ -321,7 +327,7 @@ impl App {
     /// Text pasted: into the editor, the search box or the queue filter.
     pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
         if let Some(editor) = &mut self.editor {
-            if editor.area.insert_str(crate::text::sanitize(text)) {
+            if editor.area.insert_str(crate::base::text::sanitize(text)) {
                 editor.dirty = true;
             }
             return Vec::new();
@@ -333,14 +339,14 @@ impl App {
             && let Some(s) = &mut self.search
         {
             s.text
-                .push_str(&crate::text::sanitize(text).replace('\n', " "));
+                .push_str(&crate::base::text::sanitize(text).replace('\n', " "));
             s.selected = 0;
             return vec![Effect::Search(s.text.clone())];
         }
         if self.screen == Screen::Queue && self.queue.editing_text {
             self.queue
                 .text
-                .push_str(&crate::text::sanitize(text).replace('\n', " "));
+                .push_str(&crate::base::text::sanitize(text).replace('\n', " "));
             self.queue.refilter();
         }
         Vec::new()
@@ -572,15 +578,17 @@ impl App {
                     .filter(|(c, _)| {
                         matches!(
                             c,
-                            crate::tally::Cell::Submitted(_)
-                                | crate::tally::Cell::Draft(_)
-                                | crate::tally::Cell::Missing
+                            crate::panel::tally::Cell::Submitted(_)
+                                | crate::panel::tally::Cell::Draft(_)
+                                | crate::panel::tally::Cell::Missing
                         )
                     })
                     .map(|(_, m)| {
                         (
                             m.id.clone(),
-                            crate::text::sanitize(crate::i18n::name_in(lang, &m.name, &m.name_en)),
+                            crate::base::text::sanitize(crate::base::i18n::name_in(
+                                lang, &m.name, &m.name_en,
+                            )),
                         )
                     })
                     .take(9)
@@ -617,7 +625,7 @@ impl App {
         if row.status == MyStatus::Recused {
             let text = format!(
                 "{}{}",
-                crate::text::sanitize(&row.name),
+                crate::base::text::sanitize(&row.name),
                 self.lang.pick(
                     ":您已回避此申报,不能查看其评审情况,也不能评分。",
                     ": you are recused from this application and can neither see its reviews nor score it."
@@ -799,13 +807,13 @@ impl App {
                 match key.code {
                     KeyCode::Esc => self.popup = None,
                     KeyCode::Enter => match first {
-                        None if typed.chars().count() < crate::auth::MIN_CHARS => {
+                        None if typed.chars().count() < crate::panel::auth::MIN_CHARS => {
                             self.warn(if self.lang == Lang::Zh {
-                                format!("口令至少 {} 个字符。", crate::auth::MIN_CHARS)
+                                format!("口令至少 {} 个字符。", crate::panel::auth::MIN_CHARS)
                             } else {
                                 format!(
                                     "A passphrase needs at least {} characters.",
-                                    crate::auth::MIN_CHARS
+                                    crate::panel::auth::MIN_CHARS
                                 )
                             });
                             self.popup = Some(Popup::NewPassphrase {

@@ -6,8 +6,9 @@
 
 use super::app::{App, Popup};
 use super::editor::{CommentEditor, Purpose};
+use super::load::{open_review, reload};
 use super::review_keys::ReadOnly;
-use super::{perform, reenter_terminal, reload};
+use super::terminal::reenter_terminal;
 use crate::store::Store;
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
 use ratatui::crossterm::execute;
@@ -89,9 +90,28 @@ pub(super) fn commit(
     ));
 }
 
+/// Saves the text being typed to the edit buffer. Refused (the round froze
+/// while typing): the editor stays open with the text, and the message
+/// says why it cannot be kept.
+pub(super) fn save_buffer(
+    app: &mut App,
+    store: &mut Store,
+    who: &str,
+    (round, member, application): &(String, String, String),
+    criterion: String,
+    text: String,
+) {
+    let saved = store.write(who, true, |w| {
+        w.save_edit_buffer(round, member, application, &criterion, &text)
+    });
+    if saved.is_err() {
+        unsaved(app);
+    }
+}
+
 /// A periodic save of the edit buffer was refused: the editor keeps the
 /// text; the member is told before they close it.
-pub(super) fn unsaved(app: &mut App) {
+fn unsaved(app: &mut App) {
     app.error(app.lang.pick(
         "评语无法暂存(此评分已不能修改)。文字仍在编辑器中:Esc 再试保存,Ctrl-D 放弃。",
         "The comment cannot be kept (this review can no longer change). The text stays in the editor: Esc tries to save, Ctrl-D discards.",
@@ -233,31 +253,23 @@ pub(super) fn external_editor(
     };
     match (status, outcome) {
         (Ok(_), Some(Ok(new_text))) => {
-            let new_text = crate::text::sanitize(new_text.trim_end_matches('\n'));
-            perform(
-                app,
-                store,
-                super::app::Effect::CommitComment {
-                    criterion,
-                    text: new_text,
-                },
-            );
+            let new_text = crate::base::text::sanitize(new_text.trim_end_matches('\n'));
+            let who = app.actor();
+            if let Some(target) = app.review_target() {
+                commit(app, store, &who, &target, criterion, new_text);
+            }
         }
         (Ok(_), Some(Err(lossy))) => {
             // Neither UTF-8 nor GB18030: kept as the edit buffer, not
             // committed, for the member to read and fix in the editor.
-            let lossy = crate::text::sanitize(lossy.trim_end_matches('\n'));
-            perform(
-                app,
-                store,
-                super::app::Effect::SaveBuffer {
-                    criterion,
-                    text: lossy,
-                },
-            );
+            let lossy = crate::base::text::sanitize(lossy.trim_end_matches('\n'));
+            let who = app.actor();
+            if let Some(target) = app.review_target() {
+                save_buffer(app, store, &who, &target, criterion, lossy);
+            }
             let target = app.review.as_ref().map(|f| f.app.id.clone());
             if let Some(id) = target {
-                let _ = super::open_review(app, store, &id);
+                let _ = open_review(app, store, &id);
             }
             app.warn(lang.pick(
                 "编辑器保存的文件不是 UTF-8 或 GBK/GB18030 编码:内容已作为未保存评语保留(按 Enter 查看修改),原评语未变。",

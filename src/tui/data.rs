@@ -3,11 +3,11 @@
 
 use super::queue::{MyStatus, QueueRow};
 use super::review::{OtherReview, Others, ReviewForm, tabs_for};
+use crate::base::i18n::{Lang, name_in};
+use crate::base::text::sanitize;
 use crate::domain::review::total;
 use crate::domain::*;
-use crate::i18n::{Lang, name_in};
 use crate::store::{Result, Store, StoreError};
-use crate::text::sanitize;
 use std::collections::BTreeMap;
 
 /// The round a member works in: the latest round (by deadline) in which they

@@ -3,7 +3,7 @@
 //! by the user's `keymap.toml`) feeds key dispatch, the status bar and the
 //! help screen alike, so hints never go stale.
 
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
@@ -363,7 +363,7 @@ impl Keymap {
     /// Errors in the process's language (`i18n::say`: read before the
     /// interface, and its language, starts).
     pub fn with_overrides(text: &str) -> Result<Keymap, String> {
-        use crate::i18n::say;
+        use crate::base::i18n::say;
         let table: toml::Table =
             toml::from_str(text).map_err(|e| format!("keymap: {}", e.message()))?;
         let mut map = Keymap::default();

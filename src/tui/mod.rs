@@ -1,37 +1,50 @@
 //! The terminal interface. Key → action → update(state) → effects; the
 //! runtime here performs the effects (database writes, loads), polls the
 //! database for changes made by other processes, and draws.
+//!
+//! The state and its update are `app` with the files that extend it
+//! (`review_keys`, `editor_keys`, `mouse`) and the screens' own states
+//! (`queue`, `review`, `secretary`, `search`, `timeline`, `editor`);
+//! drawing is `view`; the runtime is this file with `load`, `comments`,
+//! `secretary_effects` and `terminal`. No two files here import each
+//! other, even through others (`tests/layers.rs`).
 
 pub mod app;
 mod comments;
 pub mod data;
 pub mod editor;
+mod editor_keys;
 pub mod keymap;
 pub mod layout;
+mod load;
 mod mouse;
 pub mod queue;
 pub mod review;
 pub mod review_keys;
+pub mod screen;
 pub mod search;
 pub mod secretary;
 mod secretary_effects;
+mod terminal;
 pub mod theme;
 pub mod timeline;
 pub mod view;
 
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 use crate::store::Store;
 use app::{App, Effect, Screen};
+use load::open_review;
+pub use load::reload;
 pub use mouse::mouse;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Rect;
 use secretary_effects::{drill, export, load_secretary, open_assessment, secretary_write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use terminal::{TerminalGuard, enter_terminal};
 
 pub struct Options {
     pub db: PathBuf,
@@ -79,46 +92,6 @@ pub fn build_app(
     let mut app = App::new(lang, theme, keymap, members);
     app.picker.locked = !store.locked_members()?.is_empty();
     Ok(app)
-}
-
-/// Restores the terminal when dropped: on return, on error and on panic.
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = execute!(
-            std::io::stdout(),
-            DisableMouseCapture,
-            DisableBracketedPaste
-        );
-        ratatui::restore();
-    }
-}
-
-fn enter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
-    let terminal = ratatui::try_init()?;
-    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
-    Ok(terminal)
-}
-
-/// Takes the terminal back after another program used it (`$EDITOR`):
-/// raw mode and the alternate screen again, the screen cleared by command,
-/// and a fresh `Terminal` whose empty buffers make the next draw repaint
-/// every cell. Unlike `Terminal::clear`, nothing here asks the terminal for
-/// its cursor position and waits for an answer that may never come.
-fn reenter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
-    use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
-    enable_raw_mode()?;
-    execute!(
-        std::io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste,
-        Clear(ClearType::All)
-    )?;
-    Ok(ratatui::Terminal::new(
-        ratatui::backend::CrosstermBackend::new(std::io::stdout()),
-    )?)
 }
 
 pub fn run(opts: Options) -> anyhow::Result<()> {
@@ -284,30 +257,20 @@ fn handle_event(
     Ok(true)
 }
 
-fn actor(app: &App) -> String {
-    app.member
-        .as_ref()
-        .map(|m| m.id.clone())
-        .unwrap_or_else(|| "tui".into())
-}
-
 /// Performs one effect against the store and folds the result into the app.
 /// A refused write shows its reason and reloads the form from the store,
 /// so the screen never shows a value that is not saved.
 pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
-    let who = actor(app);
-    let target = app
-        .review
-        .as_ref()
-        .map(|f| (f.round.clone(), who.clone(), f.app.id.clone()));
+    let who = app.actor();
+    let target = app.review_target();
     let result: Result<(), String> = match effect {
         Effect::SignIn(id) => sign_in(app, store, &id).map_err(|e| e.to_string()),
         Effect::SignInWithPassphrase { member, passphrase } => {
-            match crate::auth::check(store, &member, &passphrase, app.lang) {
-                Ok(crate::auth::SignIn::Own) => {
+            match crate::panel::auth::check(store, &member, &passphrase, app.lang) {
+                Ok(crate::panel::auth::SignIn::Own) => {
                     sign_in(app, store, &member).map_err(|e| e.to_string())
                 }
-                Ok(crate::auth::SignIn::Initial) => {
+                Ok(crate::panel::auth::SignIn::Initial) => {
                     // Nothing else until the member has their own.
                     app.popup = Some(app::Popup::NewPassphrase {
                         member,
@@ -324,7 +287,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
         }
         Effect::SetOwnPassphrase { member, phrase } => {
-            crate::auth::set_own(store, &member, &phrase, app.lang)
+            crate::panel::auth::set_own(store, &member, &phrase, app.lang)
                 .map_err(|e| e.to_string())
                 .and_then(|()| sign_in(app, store, &member).map_err(|e| e.to_string()))
         }
@@ -369,20 +332,11 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             }
         }
         Effect::SaveBuffer { criterion, text } => {
-            let Some((round, member, application)) = target else {
+            let Some(target) = target else {
                 return;
             };
-            match store.write(&who, true, |w| {
-                w.save_edit_buffer(&round, &member, &application, &criterion, &text)
-            }) {
-                Ok(_) => Ok(()),
-                // The editor stays open with the text; the message says why
-                // it cannot be kept (the round froze while typing).
-                Err(_) => {
-                    comments::unsaved(app);
-                    return;
-                }
-            }
+            comments::save_buffer(app, store, &who, &target, criterion, text);
+            return;
         }
         Effect::CommitComment { criterion, text } => {
             let Some(target) = target else {
@@ -493,7 +447,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
             .map(|s| (s.matrix.round.id.clone(), s.method))
         {
             Some((round, method)) => {
-                crate::tally::finalise(store, &round, method, false, &who, app.lang)
+                crate::panel::tally::finalise(store, &round, method, false, &who, app.lang)
                     .map_err(|e| e.to_string())
                     .and_then(|n| {
                         load_secretary(app, store)?;
@@ -521,7 +475,7 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
 /// Builds an application's timeline as the signed-in member may read it
 /// and shows it; a refusal (recused) leaves the screen as it was.
 fn open_timeline(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
-    let built = crate::timeline::build_in(store, id, app.member.as_ref(), app.lang)
+    let built = crate::panel::timeline::build_in(store, id, app.member.as_ref(), app.lang)
         .map_err(|e| e.to_string())?;
     let back = match app.screen {
         Screen::Timeline => app.timeline.as_ref().map_or(Screen::Queue, |t| t.back),
@@ -615,7 +569,7 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
     if let crate::store::Session::Member(me) = store.session()?
         && me != id
     {
-        anyhow::bail!(crate::i18n::say(
+        anyhow::bail!(crate::base::i18n::say(
             format!("在服务器上您的身份为 {me},不能以 {id} 登录"),
             format!("on the server you are {me}, and may not sign in as {id}"),
         ));
@@ -681,146 +635,4 @@ fn sign_in(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
         app.warn(waiting.join(lang.pick(" ", " ")));
     }
     Ok(())
-}
-
-fn open_review(app: &mut App, store: &mut Store, id: &str) -> anyhow::Result<()> {
-    let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
-        return Ok(());
-    };
-    let call = data::call_of(store, &round)?;
-    let keep = app
-        .review
-        .as_ref()
-        .filter(|f| f.app.id == id)
-        .map(|f| (f.focus, f.tab, f.scroll));
-    let mut form = data::review_form(store, &call, &round, &member, id, app.lang)?;
-    if let Some((focus, tab, scroll)) = keep {
-        // The call may have changed underneath (fewer sections or criteria).
-        form.set_focus(focus);
-        form.tab = tab.min(form.tabs.len().saturating_sub(1));
-        form.scroll = scroll;
-    }
-    app.queue.select_app(id);
-    let revisit = app
-        .queue
-        .rows
-        .iter()
-        .find(|r| r.app_id == id)
-        .and_then(|r| r.revisit.clone());
-    app.review = Some(form);
-    app.screen = Screen::Review;
-    if let Some(note) = revisit {
-        let text = format!(
-            "{}{}",
-            app.lang.pick(
-                "秘书请您复核此项评分",
-                "The secretary asks you to revisit this review"
-            ),
-            if note.trim().is_empty() {
-                String::new()
-            } else {
-                format!(":{}", crate::text::sanitize(&note))
-            }
-        );
-        app.warn(text);
-    }
-    Ok(())
-}
-
-/// Reloads after another process changed the database (or a write was
-/// refused): the queue, and the open form unless a comment is being typed.
-pub fn reload(app: &mut App, store: &mut Store) {
-    if app.secretary.is_some()
-        && let Err(e) = load_secretary(app, store)
-    {
-        app.error(e);
-    }
-    if app.screen == Screen::Timeline
-        && let Some(id) = app
-            .timeline
-            .as_ref()
-            .map(|t| t.timeline.applicant.id.clone())
-    {
-        match crate::timeline::build_in(store, &id, app.member.as_ref(), app.lang) {
-            Ok(t) => {
-                if let Some(state) = &mut app.timeline {
-                    state.replace(t);
-                }
-            }
-            Err(e) => {
-                // e.g. a conflict declared meanwhile: nothing of it stays on screen.
-                app.screen = app.timeline.take().map_or(Screen::Queue, |t| t.back);
-                app.error(e.to_string());
-            }
-        }
-    }
-    let (Some(member), Some(round)) = (app.member.clone(), app.round.clone()) else {
-        return;
-    };
-    let result = (|| -> anyhow::Result<()> {
-        let round = store.round(&round.id)?.unwrap_or(round);
-        app.round = Some(round.clone());
-        let call = data::call_of(store, &round)?;
-        let rows = data::queue_rows(store, &call, &round, &member, app.lang)?;
-        app.queue.replace_rows(rows);
-        if app.editor.is_none()
-            && let Some(id) = app.review.as_ref().map(|f| f.app.id.clone())
-        {
-            // Digits being typed, and the value they replace as this screen
-            // saw it stored.
-            let typing = app
-                .review
-                .as_ref()
-                .and_then(|f| Some((f.input.clone()?, f.focus, f.stored.get(f.focus).copied()?)));
-            if let Err(e) = open_review(app, store, &id) {
-                // e.g. a conflict declared meanwhile: nothing of it stays on screen.
-                app.review = None;
-                app.screen = Screen::Queue;
-                return Err(e);
-            }
-            if let Some((input, focus, was)) = typing {
-                restore_typing(app, input, focus, was);
-            }
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        app.error(e.to_string());
-    }
-}
-
-/// Keeps the digits being typed across a reload, unless the stored value of
-/// that criterion changed meanwhile (the same member in another terminal):
-/// then the stale digits are dropped, the stored value shown, and the
-/// member told, so a half-typed value never overwrites a newer one.
-fn restore_typing(app: &mut App, input: String, focus: usize, was: Option<f64>) {
-    let lang = app.lang;
-    let read_only = app.review_read_only().is_some();
-    let Some(form) = &mut app.review else { return };
-    if form.focus != focus || read_only {
-        return;
-    }
-    let now = form.stored.get(focus).copied().flatten();
-    let same = match (now, was) {
-        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-        (None, None) => true,
-        _ => false,
-    };
-    if same {
-        form.input = Some(input);
-        return;
-    }
-    let name = form
-        .criteria
-        .get(focus)
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
-    let shown = now.map_or_else(|| lang.pick("空", "blank").to_string(), |v| v.to_string());
-    app.warn(format!(
-        "{}{name}{}{shown}{}{input}{}",
-        lang.pick("「", "'"),
-        lang.pick("」已在别处改为 ", "' was changed elsewhere to "),
-        lang.pick(";您正在输入的 ", "; what you were typing ("),
-        lang.pick(" 已清除。", ") is cleared.")
-    ));
 }

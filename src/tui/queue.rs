@@ -1,8 +1,8 @@
 //! The reviewer's queue: assigned applications with filters, sort and a
 //! selection. Pure state; the view renders only the rows on screen.
 
+use crate::base::i18n::Lang;
 use crate::domain::Verdict;
-use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MyStatus {

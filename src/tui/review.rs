@@ -2,9 +2,9 @@
 //! left, the tier's criteria and the scoring form on the right. Pure state;
 //! writes leave as effects for the runtime to commit.
 
+use crate::base::i18n::Lang;
 use crate::domain::review::total;
 use crate::domain::*;
-use crate::i18n::Lang;
 
 /// A tab of the application's material.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +174,7 @@ pub fn tabs_for(call: &Call, lang: Lang) -> Vec<Tab> {
         .iter()
         .map(|s| Tab::Section {
             id: s.id.clone(),
-            name: crate::i18n::name_in(lang, &s.name, &s.name_en).to_string(),
+            name: crate::base::i18n::name_in(lang, &s.name, &s.name_en).to_string(),
         })
         .collect();
     tabs.extend([Tab::Indicators, Tab::Investment, Tab::Eligibility]);

@@ -2,8 +2,9 @@
 //! it is built off the UI thread after the first frame, each query goes to
 //! the worker, and a newer query supersedes an older one still queued.
 
+use super::screen::Screen;
 use crate::domain::Member;
-use crate::search::{self, Record};
+use crate::panel::search::{self, Record};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -25,11 +26,11 @@ pub struct SearchState {
     pub error: Option<String>,
     pub ready: bool,
     /// The screen to return to.
-    pub back: super::app::Screen,
+    pub back: Screen,
 }
 
 impl SearchState {
-    pub fn new(back: super::app::Screen) -> SearchState {
+    pub fn new(back: Screen) -> SearchState {
         SearchState {
             text: String::new(),
             results: Vec::new(),

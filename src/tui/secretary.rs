@@ -4,7 +4,7 @@
 
 use crate::domain::aggregate::Method;
 use crate::domain::{Call, Outcome, Review};
-use crate::tally::{Matrix, TierList};
+use crate::panel::tally::{Matrix, TierList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatrixSort {
@@ -21,7 +21,7 @@ impl MatrixSort {
         MatrixSort::Tier,
         MatrixSort::Prefecture,
     ];
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
         match self {
             MatrixSort::Aggregate => lang.pick("综合得分", "aggregate"),
             MatrixSort::Spread => lang.pick("分歧", "spread"),
@@ -130,7 +130,7 @@ impl Secretary {
     }
 
     /// Why a masked application cannot be opened, drilled or discussed.
-    pub fn masked_message(&self, app: &str, lang: crate::i18n::Lang) -> &'static str {
+    pub fn masked_message(&self, app: &str, lang: crate::base::i18n::Lang) -> &'static str {
         if self.recused.iter().any(|a| a == app) {
             lang.pick(
                 "您已回避此申报,不能查看或处理其评审情况。",

@@ -3,7 +3,7 @@
 //! finalising, the next assessment), the drill-down and exports.
 
 use super::app::{self, App};
-use super::{actor, secretary};
+use super::secretary;
 use crate::store::Store;
 
 /// Opens the assessment of the year after the latest round (the pilots'
@@ -26,14 +26,19 @@ pub(super) fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Re
         .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 3, 31))
         .ok_or_else(|| format!("{year}: {}", app.lang.pick("超出范围", "out of range")))?;
     let midterm = call.management.midterm_years.contains(&year);
-    let round = crate::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
-        .map_err(|e| e.to_string())?;
+    let round =
+        crate::panel::pilots::open_assessment(store, &call.info.id, year, midterm, deadline, who)
+            .map_err(|e| e.to_string())?;
     load_secretary(app, store)?;
     let lang = app.lang;
     app.info(format!(
         "{} {}",
         lang.pick("已开启:", "Opened:"),
-        crate::text::sanitize(crate::i18n::name_in(lang, &round.name, &round.name_en))
+        crate::base::text::sanitize(crate::base::i18n::name_in(
+            lang,
+            &round.name,
+            &round.name_en
+        ))
     ));
     Ok(())
 }
@@ -44,7 +49,7 @@ pub(super) fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), Str
     let Some(member) = app.member.clone() else {
         return Ok(());
     };
-    let round = crate::tally::default_round(store)
+    let round = crate::panel::tally::default_round(store)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| app.lang.pick("没有评审轮次。", "No rounds.").to_string())?;
     let method = app
@@ -53,12 +58,14 @@ pub(super) fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), Str
         .map(|s| s.method)
         .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
     let (call, mut matrix) =
-        crate::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
-    let mut lists = crate::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let sight = crate::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
+        crate::panel::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
+    let mut lists =
+        crate::panel::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
+    let sight =
+        crate::panel::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
     // What the secretary may not read is masked in the data itself, so no
     // view can show it by mistake.
-    crate::tally::mask(&mut matrix, &mut lists, &sight);
+    crate::panel::tally::mask(&mut matrix, &mut lists, &sight);
     let rows = || matrix.rows.iter().map(|r| r.app.as_str());
     let masked: Vec<String> = sight.hidden_of(rows()).into_iter().collect();
     let recused: Vec<String> = rows()
@@ -108,7 +115,7 @@ pub(super) fn secretary_write(
     let Some(round) = app.secretary.as_ref().map(|s| s.matrix.round.id.clone()) else {
         return Ok(());
     };
-    let who = actor(app);
+    let who = app.actor();
     store
         .write(&who, true, |w| f(w, &round))
         .map_err(|e| e.to_string())?;
@@ -128,7 +135,7 @@ pub(super) fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), St
     if s.is_masked(id) {
         return Ok(());
     }
-    let sight = crate::sight::Sight::of(store, app.member.as_ref(), &s.matrix.round.id)
+    let sight = crate::panel::sight::Sight::of(store, app.member.as_ref(), &s.matrix.round.id)
         .map_err(|e| e.to_string())?;
     let members: std::collections::BTreeMap<String, crate::domain::Member> = store
         .members()
@@ -144,7 +151,11 @@ pub(super) fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), St
         .map(|r| {
             let name = members
                 .get(&r.member)
-                .map(|m| crate::text::sanitize(crate::i18n::name_in(app.lang, &m.name, &m.name_en)))
+                .map(|m| {
+                    crate::base::text::sanitize(crate::base::i18n::name_in(
+                        app.lang, &m.name, &m.name_en,
+                    ))
+                })
                 .unwrap_or_else(|| r.member.clone());
             (name, r)
         })
@@ -165,17 +176,22 @@ pub(super) fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
         return Ok(());
     };
     let round = s.matrix.round.id.clone();
-    let who = actor(app);
+    let who = app.actor();
     let mut written = Vec::new();
     let head = store.audit_head().map_err(|e| e.to_string())?;
     for public in [false, true] {
-        let mut doc = crate::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
-        doc.audit_head = head.as_ref().map(crate::export::head_text);
-        for format in [crate::export::Format::Csv, crate::export::Format::Xlsx] {
-            let bytes = crate::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
+        let mut doc =
+            crate::panel::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
+        doc.audit_head = head.as_ref().map(crate::panel::export::head_text);
+        for format in [
+            crate::panel::export::Format::Csv,
+            crate::panel::export::Format::Xlsx,
+        ] {
+            let bytes =
+                crate::panel::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
             let kind = if public { "public" } else { "list" };
             let path = std::path::PathBuf::from(format!("jury-{round}-{kind}.{}", format.as_str()));
-            crate::cli::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+            crate::base::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
             let sha = hex::encode(sha2::Sha256::digest(&bytes));
             store
                 .write(&who, true, |w| {

@@ -2,7 +2,7 @@
 //! a user's `themes/NAME.toml` in the config directory overrides or adds
 //! one. A theme may name a `parent` and list only the roles it changes.
 
-use crate::i18n::say;
+use crate::base::i18n::say;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -200,6 +200,16 @@ impl Theme {
         Style::new()
             .fg(self.color("bar_fg"))
             .bg(self.color("bar_bg"))
+    }
+    /// A score out of 100: high from 80, low under 60, else plain text.
+    pub fn score(&self, of_100: f64) -> Style {
+        if of_100 >= 80.0 {
+            self.fg("score_high")
+        } else if of_100 < 60.0 {
+            self.fg("score_low")
+        } else {
+            self.text()
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 //! The timeline screen's state: one applicant's rounds across the years,
 //! the selected round (its rationale shows below the table), how far the
 //! rationale is scrolled, and the screen to go back to. Pure state; the
-//! runtime builds the `Timeline` (`crate::timeline`).
+//! runtime builds the `Timeline` (`crate::panel::timeline`).
 
-use super::app::Screen;
-use crate::timeline::Timeline;
+use super::screen::Screen;
+use crate::panel::timeline::Timeline;
 
 pub struct TimelineState {
     pub timeline: Timeline,
@@ -32,7 +32,7 @@ impl TimelineState {
         }
     }
 
-    pub fn selected(&self) -> Option<&crate::timeline::Entry> {
+    pub fn selected(&self) -> Option<&crate::panel::timeline::Entry> {
         self.timeline.entries.get(self.selected)
     }
 

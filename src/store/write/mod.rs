@@ -12,8 +12,8 @@ pub use scoring::{Recovery, ScoringTarget};
 use super::audit::{self, Entity};
 use super::sql::Db;
 use super::{Result, StoreError, read};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -127,7 +127,7 @@ impl<'a> Writer<'a> {
             Ok(rows)
         })?;
         if rows == 0 {
-            return Err(StoreError::Refused(crate::i18n::say(
+            return Err(StoreError::Refused(crate::base::i18n::say(
                 format!(
                     "服务器拒绝:您的角色无权更改这一行({} {});未做任何更改",
                     e.name,

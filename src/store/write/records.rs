@@ -1,8 +1,8 @@
 //! Writes of the call, applications, the panel and prior decisions.
 
 use super::{Change, Writer, missing, refuse, to_json};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use crate::store::audit;
 use crate::store::sql::args;
 use crate::store::{Result, read};

@@ -2,8 +2,8 @@
 //! fine-grained writes, submission, reopening and comment buffers.
 
 use super::{Change, Writer, missing, refuse};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use crate::store::audit;
 use crate::store::sql::args;
 use crate::store::{Result, StoreError, read};

@@ -2,8 +2,8 @@
 //! deliberation.
 
 use super::{Change, Writer, missing, refuse};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use crate::store::audit;
 use crate::store::sql::args;
 use crate::store::{Result, StoreError, read};
@@ -153,7 +153,7 @@ impl Writer<'_> {
         };
         if r.state != RoundState::Deliberation {
             let state = r.state.as_str();
-            let label = r.state.label(crate::i18n::Lang::Zh);
+            let label = r.state.label(crate::base::i18n::Lang::Zh);
             return refuse(say(
                 format!("本轮({round})目前{label}:只有进入合议的轮次才能定案"),
                 format!(

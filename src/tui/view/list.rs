@@ -4,8 +4,8 @@
 
 use super::super::app::App;
 use super::super::secretary::Secretary;
+use crate::base::text::{pad, pad_left, sanitize, truncate, wrap};
 use crate::domain::Outcome;
-use crate::text::{pad, pad_left, sanitize, truncate, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -42,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             rendered.push((
                 None,
                 Line::from(Span::styled(
-                    crate::tally::TierList::withheld_note(lang),
+                    crate::panel::tally::TierList::withheld_note(lang),
                     t.muted(),
                 )),
             ));
@@ -55,7 +55,9 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     l.grade
                         .as_deref()
                         .filter(|_| !s.is_masked(&l.app))
-                        .map(|g| crate::export::grade_label(&s.call, &s.matrix.round, g, lang))
+                        .map(|g| {
+                            crate::panel::export::grade_label(&s.call, &s.matrix.round, g, lang)
+                        })
                         .unwrap_or_default(),
                     row.and_then(|r| r.completion)
                         .map(|c| format!("{} {:.0}%", lang.pick("投资", "inv."), c * 100.0))
@@ -165,7 +167,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} · {} ",
                 lang.pick("名单", "The list"),
-                sanitize(crate::i18n::name_in(
+                sanitize(crate::base::i18n::name_in(
                     lang,
                     &s.matrix.round.name,
                     &s.matrix.round.name_en
@@ -206,7 +208,7 @@ fn reasons(app: &App, s: &Secretary, cols: usize) -> Vec<Line<'static>> {
             (true, Some(g)) if !s.is_masked(&l.app) => format!(
                 "{} {}{}",
                 lang.pick("考核等次", "graded"),
-                crate::export::grade_label(&s.call, &s.matrix.round, g, lang),
+                crate::panel::export::grade_label(&s.call, &s.matrix.round, g, lang),
                 lang.pick(",继续试点。", "; continues.")
             ),
             _ => lang.pick("按排名。", "By rank.").to_string(),

@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::review::{ReviewForm, Tab};
-use crate::text::{pad, pad_left, truncate, width, wrap};
+use crate::base::text::{pad, pad_left, truncate, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

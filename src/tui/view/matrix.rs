@@ -4,9 +4,9 @@
 
 use super::super::app::App;
 use super::super::secretary::Secretary;
+use crate::base::text::{pad, pad_left, sanitize, truncate, width};
 use crate::domain::aggregate::Reliability;
-use crate::tally::Cell;
-use crate::text::{pad, pad_left, sanitize, truncate, width};
+use crate::panel::tally::Cell;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -69,7 +69,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
     let name_of = |id: &str| -> String {
         s.call
             .tier(id)
-            .map(|x| crate::i18n::name_in(lang, &x.name, &x.name_en).to_string())
+            .map(|x| crate::base::i18n::name_in(lang, &x.name, &x.name_en).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     // Every header keeps a blank column before the next one.
@@ -135,7 +135,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                         .unwrap_or_else(|| "(…)".into()),
                     t.fg("warning"),
                 ),
-                (_, Cell::Submitted(v)) => (format!("{v:.1}"), super::score_style(app, *v)),
+                (_, Cell::Submitted(v)) => (format!("{v:.1}"), app.theme.score(*v)),
             };
             // ⟲: sent back to this reviewer (an open revisit request).
             let text = if row.revisits.contains(&reviewer.id) {
@@ -177,8 +177,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
                     }),
                 8,
             ),
-            agg.map(|a| super::score_style(app, a.value))
-                .unwrap_or(t.muted()),
+            agg.map(|a| app.theme.score(a.value)).unwrap_or(t.muted()),
         ));
         spans.push(Span::styled(
             pad_left(
@@ -242,7 +241,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} ",
                 lang.pick("评审汇总", "Panel matrix"),
-                sanitize(crate::i18n::name_in(
+                sanitize(crate::base::i18n::name_in(
                     lang,
                     &s.matrix.round.name,
                     &s.matrix.round.name_en

@@ -12,9 +12,9 @@ mod timeline;
 
 use super::app::{App, Level, Screen};
 use super::layout;
-use crate::text::{pad, truncate, width};
+use crate::base::text::{pad, truncate, width};
 use ratatui::Frame;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
@@ -74,7 +74,7 @@ fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         parts.push(Span::styled(
             format!(
                 " {} · {} ",
-                crate::i18n::name_in(lang, &round.name, &round.name_en),
+                crate::base::i18n::name_in(lang, &round.name, &round.name_en),
                 round.state.label(lang)
             ),
             t.bar(),
@@ -85,7 +85,7 @@ fn header(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         parts.push(Span::styled(
             format!(
                 " {} ({}) ",
-                crate::i18n::name_in(lang, &m.name, &m.name_en),
+                crate::base::i18n::name_in(lang, &m.name, &m.name_en),
                 roles.join(lang.pick("、", ", "))
             ),
             t.bar(),
@@ -236,7 +236,7 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
             let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
             ListItem::new(Line::from(vec![
                 Span::styled(
-                    pad(crate::i18n::name_in(lang, &m.name, &m.name_en), 16),
+                    pad(crate::base::i18n::name_in(lang, &m.name, &m.name_en), 16),
                     t.text(),
                 ),
                 Span::styled(pad(&m.department, 36), t.muted()),
@@ -256,17 +256,6 @@ fn picker(f: &mut Frame, app: &App, area: ratatui::layout::Rect) {
         .highlight_symbol("▶ ");
     let mut state = ListState::default().with_selected(Some(app.picker.selected));
     f.render_stateful_widget(list, area, &mut state);
-}
-
-pub(super) fn score_style(app: &App, of_100: f64) -> Style {
-    let t = &app.theme;
-    if of_100 >= 80.0 {
-        t.fg("score_high")
-    } else if of_100 < 60.0 {
-        t.fg("score_low")
-    } else {
-        t.text()
-    }
 }
 
 /// Keeps both panes' scroll positions within their text for this screen size.

@@ -5,7 +5,7 @@
 use super::super::app::{App, Confirm, Popup, Purpose};
 use super::super::keymap::{COMMANDS, Context};
 use super::super::layout::centered;
-use crate::text::{pad, width};
+use crate::base::text::{pad, width};
 use ratatui::Frame;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -270,7 +270,7 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
     };
     let first = match (what, &app.review, &app.secretary) {
         (Confirm::DiscardKept, Some(r), _) => {
-            crate::text::truncate(&r.editable_comment().replace('\n', " "), 60)
+            crate::base::text::truncate(&r.editable_comment().replace('\n', " "), 60)
         }
         (Confirm::Submit | Confirm::Reopen, Some(r), _) => {
             format!(
@@ -282,7 +282,7 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
         }
         (_, _, Some(s)) => format!(
             "{} · {}",
-            crate::text::sanitize(crate::i18n::name_in(
+            crate::base::text::sanitize(crate::base::i18n::name_in(
                 lang,
                 &s.matrix.round.name,
                 &s.matrix.round.name_en
@@ -321,7 +321,7 @@ fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str, new: Option<b
         .members
         .iter()
         .find(|m| m.id == member)
-        .map(|m| crate::text::sanitize(crate::i18n::name_in(lang, &m.name, &m.name_en)))
+        .map(|m| crate::base::text::sanitize(crate::base::i18n::name_in(lang, &m.name, &m.name_en)))
         .unwrap_or_else(|| member.to_string());
     let dots = "•".repeat(typed.chars().count().min(32));
     let lines = vec![
@@ -376,13 +376,13 @@ fn drill(f: &mut Frame, app: &App) {
         .map(|r| r.criteria_for(&tier).collect())
         .unwrap_or_default();
     let label = |c: &crate::domain::Criterion| {
-        crate::text::sanitize(crate::i18n::name_in(lang, &c.name, &c.name_en))
+        crate::base::text::sanitize(crate::base::i18n::name_in(lang, &c.name, &c.name_en))
     };
     let mut lines = Vec::new();
     let mut head = pad(lang.pick("专家", "Reviewer"), 14);
     for c in &criteria {
-        head.push_str(&crate::text::pad_left(
-            &crate::text::truncate(&label(c), 8),
+        head.push_str(&crate::base::text::pad_left(
+            &crate::base::text::truncate(&label(c), 8),
             9,
         ));
     }
@@ -398,7 +398,7 @@ fn drill(f: &mut Frame, app: &App) {
                 .iter()
                 .find(|x| x.criterion == c.id)
                 .and_then(|x| x.value);
-            l.push_str(&crate::text::pad_left(
+            l.push_str(&crate::base::text::pad_left(
                 &v.map(|v| format!("{v}")).unwrap_or_else(|| "—".into()),
                 9,
             ));
@@ -409,7 +409,7 @@ fn drill(f: &mut Frame, app: &App) {
             l.push_str(&format!(
                 "  {}{}",
                 lang.pick("代录:", "entered by "),
-                crate::text::sanitize(by)
+                crate::base::text::sanitize(by)
             ));
         }
         lines.push(Line::from(Span::styled(l, t.text())));
@@ -426,8 +426,8 @@ fn drill(f: &mut Frame, app: &App) {
                 .find(|c| c.id == sc.criterion)
                 .map(|c| label(c))
                 .unwrap_or_else(|| sc.criterion.clone());
-            for w in crate::text::wrap(
-                &crate::text::sanitize(&format!("{name} · {cname}:{}", sc.comment)),
+            for w in crate::base::text::wrap(
+                &crate::base::text::sanitize(&format!("{name} · {cname}:{}", sc.comment)),
                 inner_w,
             ) {
                 lines.push(Line::from(Span::styled(w, t.muted())));
@@ -439,7 +439,7 @@ fn drill(f: &mut Frame, app: &App) {
                 lang.pick("总评", "overall"),
                 review.overall_comment
             );
-            for w in crate::text::wrap(&crate::text::sanitize(&text), inner_w) {
+            for w in crate::base::text::wrap(&crate::base::text::sanitize(&text), inner_w) {
                 lines.push(Line::from(Span::styled(w, t.text())));
             }
         }
@@ -480,7 +480,7 @@ fn choose(f: &mut Frame, app: &App, reviewers: &[(String, String)]) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn fmt_value(v: Option<f64>, lang: crate::i18n::Lang) -> String {
+fn fmt_value(v: Option<f64>, lang: crate::base::i18n::Lang) -> String {
     v.map_or_else(|| lang.pick("空", "blank").to_string(), |v| v.to_string())
 }
 

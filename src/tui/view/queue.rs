@@ -4,8 +4,8 @@
 use super::super::app::App;
 use super::super::layout;
 use super::super::queue::MyStatus;
+use crate::base::text::{pad, pad_left, width};
 use crate::domain::Verdict;
-use crate::text::{pad, pad_left, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -172,9 +172,7 @@ pub fn draw(f: &mut Frame, app: &App, body: Rect) {
             Span::raw("  "),
             Span::styled(
                 pad_left(&total, cols[4]),
-                row.total
-                    .map(|v| super::score_style(app, v))
-                    .unwrap_or(t.muted()),
+                row.total.map(|v| app.theme.score(v)).unwrap_or(t.muted()),
             ),
         ];
         if selected {

@@ -7,8 +7,8 @@ use super::super::keymap::{Action, Context};
 use super::super::layout;
 use super::super::review::{Others, ReviewForm};
 use super::super::review_keys::ReadOnly;
+use crate::base::text::{pad, pad_left, truncate, width, wrap};
 use crate::domain::ReviewStatus;
-use crate::text::{pad, pad_left, truncate, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -61,7 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, form: &ReviewForm, area: Rect) {
             _ => form.values[i].map(fmt).unwrap_or_else(|| "—".into()),
         };
         let value_style = match form.values[i] {
-            Some(v) => super::score_style(app, v / c.max * 100.0),
+            Some(v) => app.theme.score(v / c.max * 100.0),
             None => t.fg("warning"),
         };
         let note = if form.comments[i].trim().is_empty() {
@@ -311,9 +311,7 @@ pub fn notes(app: &App, form: &ReviewForm, w: usize) -> Vec<Line<'static>> {
                         o.total
                             .map(|v| format!("{v:.1}"))
                             .unwrap_or_else(|| "—".into()),
-                        o.total
-                            .map(|v| super::score_style(app, v))
-                            .unwrap_or(t.muted()),
+                        o.total.map(|v| app.theme.score(v)).unwrap_or(t.muted()),
                     ),
                 ]));
             }

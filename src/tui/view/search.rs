@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::search::{Found, SearchState};
-use crate::text::{pad, sanitize, truncate, width, wrap};
+use crate::base::text::{pad, sanitize, truncate, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};

@@ -7,10 +7,10 @@
 
 use super::super::app::App;
 use super::super::timeline::TimelineState;
+use crate::base::i18n::Lang;
+use crate::base::text::{pad, pad_left, sanitize, truncate, width, wrap};
 use crate::domain::{Outcome, ReviewStatus};
-use crate::i18n::Lang;
-use crate::text::{pad, pad_left, sanitize, truncate, width, wrap};
-use crate::timeline::Entry;
+use crate::panel::timeline::Entry;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -214,9 +214,7 @@ fn round_row(app: &App, e: &Entry, selected: bool, c: &Columns) -> Line<'static>
             match m.status {
                 ReviewStatus::Submitted => (
                     value.clone().unwrap_or_default(),
-                    m.total
-                        .map(|v| super::score_style(app, v))
-                        .unwrap_or(t.text()),
+                    m.total.map(|v| app.theme.score(v)).unwrap_or(t.text()),
                 ),
                 ReviewStatus::Draft => (
                     format!("({})", value.unwrap_or_else(|| "…".into())),
@@ -229,7 +227,7 @@ fn round_row(app: &App, e: &Entry, selected: bool, c: &Columns) -> Line<'static>
     };
     let panel = match e.score {
         Some(v) if e.live => (format!("~{v:.2}"), t.muted()),
-        Some(v) => (format!("{v:.2}"), super::score_style(app, v)),
+        Some(v) => (format!("{v:.2}"), app.theme.score(v)),
         None if e.involved => ("—".to_string(), t.muted()),
         None => (String::new(), t.muted()),
     };
@@ -444,8 +442,7 @@ fn investment(f: &mut Frame, app: &App, s: &TimelineState, area: Rect) {
                         .unwrap_or_else(|| "—".into()),
                     rw,
                 ),
-                rate.map(|r| super::score_style(app, r))
-                    .unwrap_or(t.muted()),
+                rate.map(|r| app.theme.score(r)).unwrap_or(t.muted()),
             ),
         ]));
     }
@@ -533,9 +530,7 @@ fn prior(f: &mut Frame, app: &App, s: &TimelineState, area: Rect) {
                     Span::styled(pad(&result, rw), style),
                     Span::styled(
                         pad_left(&p.score.map(|v| format!("{v:.1}")).unwrap_or_default(), sw),
-                        p.score
-                            .map(|v| super::score_style(app, v))
-                            .unwrap_or(t.muted()),
+                        p.score.map(|v| app.theme.score(v)).unwrap_or(t.muted()),
                     ),
                 ]);
                 let mut out = vec![head];

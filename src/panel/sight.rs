@@ -40,7 +40,7 @@ impl Sight {
             return Ok(Sight::everything());
         };
         let round = store.round(round)?.ok_or_else(|| {
-            StoreError::Refused(crate::i18n::say(
+            StoreError::Refused(crate::base::i18n::say(
                 format!("找不到轮次 {round:?}"),
                 format!("no round {round:?}"),
             ))
@@ -152,7 +152,7 @@ impl Sight {
         &self,
         store: &Store,
         round: &Round,
-        lang: crate::i18n::Lang,
+        lang: crate::base::i18n::Lang,
     ) -> Result<Vec<ReadDecision>> {
         let call = store
             .call(&round.call)?
@@ -179,7 +179,11 @@ impl Sight {
         let name = |id: &str| {
             call.name_of(id, lang).unwrap_or_else(|| {
                 apps.get(id)
-                    .map(|a| crate::text::sanitize(crate::i18n::name_in(lang, &a.name, &a.name_en)))
+                    .map(|a| {
+                        crate::base::text::sanitize(crate::base::i18n::name_in(
+                            lang, &a.name, &a.name_en,
+                        ))
+                    })
                     .unwrap_or_else(|| id.to_string())
             })
         };

@@ -3,8 +3,8 @@
 
 use super::source::{decode, line_of};
 use super::{ImportError, Located, Origin, Record, SourceFile};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -238,7 +238,7 @@ fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> ImportError {
 /// serde) word their messages in English; the usual ones are given a Chinese
 /// form, the rest keep the parser's words after a Chinese lead.
 fn parser_message(message: &str) -> String {
-    if crate::i18n::process_lang() == crate::i18n::Lang::En {
+    if crate::base::i18n::process_lang() == crate::base::i18n::Lang::En {
         return message.to_string();
     }
     let rest = |prefix: &str| message.strip_prefix(prefix).map(str::to_string);

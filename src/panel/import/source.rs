@@ -3,7 +3,7 @@
 //! their display names.
 
 use super::{ImportError, Origin};
-use crate::i18n::say;
+use crate::base::i18n::say;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]

@@ -1,13 +1,12 @@
 //! The pilots after selection, read from the store: who is a pilot now,
-//! which reserves remain, who failed which year; settling an assessment
-//! round's list with `domain::management`; and opening the next year's
-//! assessment round over the pilots.
+//! which reserves remain, who failed which year (what `tally` settles an
+//! assessment round's list from); and opening the next year's assessment
+//! round over the pilots.
 
-use crate::domain::management::{self, Pilot, Reserve};
+use crate::base::i18n::say;
+use crate::domain::management::Reserve;
 use crate::domain::*;
-use crate::i18n::say;
 use crate::store::{Result, Store, StoreError};
-use crate::tally::{Matrix, TierList};
 use std::collections::BTreeMap;
 
 /// A round's place in time: an assessment by its year, a selection before
@@ -63,7 +62,7 @@ pub fn pilots(store: &Store, call: &Call, year: Option<i32>) -> Result<Vec<Strin
 }
 
 /// Reserves of the selection not yet promoted, per tier, best score first.
-fn reserves(
+pub fn reserves(
     store: &Store,
     call: &Call,
     year: Option<i32>,
@@ -118,89 +117,6 @@ pub fn failures(
         }
     }
     Ok(out)
-}
-
-/// An assessment round's list per tier: grades, consequences and promotions.
-pub fn settle_assessment(
-    store: &Store,
-    call: &Call,
-    m: &Matrix,
-    overrides: &BTreeMap<String, (Outcome, String)>,
-) -> Result<Vec<TierList>> {
-    let round = &m.round;
-    let year = round
-        .year
-        .ok_or_else(|| StoreError::Corrupt(format!("assessment round {} has no year", round.id)))?;
-    let rubric = call
-        .rubric(&round.rubric)
-        .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
-    let apps: BTreeMap<String, Application> = store
-        .applications(&call.info.id)?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
-    let failed = failures(store, call, Some(year))?;
-    let reserves = reserves(store, call, Some(year), &apps)?;
-    Ok(call
-        .tiers
-        .iter()
-        .map(|tier| {
-            let pilots: Vec<Pilot> = m
-                .rows
-                .iter()
-                .filter(|r| r.tier == tier.id)
-                .map(|r| Pilot {
-                    app: r.app.clone(),
-                    prefecture: r.prefecture.clone(),
-                    score: r.aggregate.as_ref().map(|a| a.value),
-                    tie_scores: crate::tally::tie_scores(r, call.tie_break(tier, rubric)),
-                    failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
-                    direct: r.verdict == Verdict::DirectlyIncluded,
-                })
-                .collect();
-            // A reserve being assessed here is a pilot already, whatever
-            // the history says.
-            let available: Vec<Reserve> = reserves
-                .get(&tier.id)
-                .into_iter()
-                .flatten()
-                .filter(|r| !m.rows.iter().any(|row| row.app == r.app))
-                .cloned()
-                .collect();
-            let context = management::Round {
-                rules: &call.management,
-                rubric,
-                year,
-                midterm: round.midterm,
-                today: round.deadline,
-                prefecture_cap: tier.prefecture_cap,
-                direct_counts_toward_cap: tier.direct_counts_toward_cap,
-                tie_break: call.tie_break(tier, rubric),
-            };
-            let lines = management::assess(context, &pilots, &available, overrides);
-            let promoted = lines
-                .iter()
-                .filter(|l| l.outcome == Outcome::Promoted)
-                .count();
-            TierList {
-                tier: tier.id.clone(),
-                // In an assessment list the quota is the pilots assessed and
-                // the reserves those left to promote after this list's
-                // promotions (docs/formats.md says so too).
-                rules: crate::domain::selection::Rules {
-                    quota: pilots.len(),
-                    prefecture_cap: tier.prefecture_cap as usize,
-                    region_floor: 0,
-                    min_score: 0.0,
-                    reserves: available.len() - promoted,
-                    direct_counts_toward_cap: tier.direct_counts_toward_cap,
-                    direct_fills_region_floor: tier.direct_fills_region_floor,
-                },
-                lines,
-                withheld: false,
-            }
-        })
-        .collect())
 }
 
 /// Opens the assessment of `year` over the current pilots: a round on the

@@ -186,14 +186,14 @@ pub fn generate(
 ) -> anyhow::Result<(usize, usize)> {
     let calls = store.calls()?;
     let call = calls.first().ok_or_else(|| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             "没有通知:请先导入 sample-data(或运行 jury demo --db PATH)",
             "no call: import sample-data first (or run jury demo --db PATH)",
         ))
     })?;
     let templates = store.applications(&call.info.id)?;
     if applications > 0 && templates.is_empty() {
-        anyhow::bail!(crate::i18n::say(
+        anyhow::bail!(crate::base::i18n::say(
             "没有可复制的申报:请先导入 sample-data",
             "no applications to copy: import sample-data first",
         ));

@@ -9,8 +9,8 @@ mod toml_files;
 
 pub use source::{SourceFile, collect};
 
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use crate::store::{ChangeLog, Store, StoreError};
 use std::fmt;
 

@@ -1,12 +1,16 @@
 //! The secretary's view of a round, built from the store with the pure
 //! maths in `domain`: the panel matrix (applications × reviewers), the
 //! aggregates and ranks under each method, calibration and reliability, and
-//! the proposed list per tier under the call's balance rules.
+//! the proposed list per tier under the call's balance rules (in an
+//! assessment round, under `domain::management` over the pilots' history
+//! that `pilots` reads).
 
 use crate::domain::aggregate::{self, Aggregate, Method, ReviewerStats, Totals};
+use crate::domain::management::{self, Pilot, Reserve};
 use crate::domain::review::total;
 use crate::domain::selection::{self, Candidate, Line, Rules};
 use crate::domain::*;
+use crate::panel::pilots;
 use crate::store::{Result, Store, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -140,7 +144,7 @@ fn rank_within_tiers(
 /// Builds the matrix of a round under an aggregation method.
 pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Matrix)> {
     let round = store.round(round_id)?.ok_or_else(|| {
-        StoreError::Refused(crate::i18n::say(
+        StoreError::Refused(crate::base::i18n::say(
             format!("找不到轮次 {round_id:?}"),
             format!("no round {round_id:?}"),
         ))
@@ -308,19 +312,19 @@ impl Matrix {
             .find(|r| r.app == app)
             .map(|r| r.name.as_str())
             .or_else(|| self.apps.get(app).map(|a| a.name.as_str()))
-            .map(crate::text::sanitize)
+            .map(crate::base::text::sanitize)
             .unwrap_or_else(|| app.to_string())
     }
 
     /// What an id in a selection reason names: a prefecture, region, tier or
     /// flag of the call, a criterion of the round's rubric (a tie settled by
     /// its sub-score), else an application of this round.
-    pub fn label(&self, call: &Call, id: &str, lang: crate::i18n::Lang) -> String {
+    pub fn label(&self, call: &Call, id: &str, lang: crate::base::i18n::Lang) -> String {
         call.name_of(id, lang)
             .or_else(|| {
                 let rubric = call.rubric(&self.round.rubric)?;
                 let c = rubric.criteria.iter().find(|c| c.id == id)?;
-                Some(crate::i18n::name_in(lang, &c.name, &c.name_en).to_string())
+                Some(crate::base::i18n::name_in(lang, &c.name, &c.name_en).to_string())
             })
             .unwrap_or_else(|| self.app_name(id))
     }
@@ -341,7 +345,7 @@ pub struct TierList {
 
 impl TierList {
     /// Why a tier's proposal is not shown to a secretary who also reviews it.
-    pub fn withheld_note(lang: crate::i18n::Lang) -> &'static str {
+    pub fn withheld_note(lang: crate::base::i18n::Lang) -> &'static str {
         lang.pick(
             "  您是本层级申报的评审专家:提交本层级全部评分后才能看到拟定名单。",
             "  You review applications of this tier: its proposed list shows once you have submitted your reviews in it.",
@@ -353,13 +357,96 @@ impl TierList {
 pub fn settle(store: &Store, call: &Call, m: &Matrix) -> Result<Vec<TierList>> {
     let overrides = store.overrides(&m.round.id)?;
     if m.round.kind == RoundKind::Assessment {
-        return crate::pilots::settle_assessment(store, call, m, &overrides);
+        return settle_assessment(store, call, m, &overrides);
     }
     let mut lists = propose(call, m);
     for list in &mut lists {
         selection::apply_overrides(&mut list.lines, &overrides);
     }
     Ok(lists)
+}
+
+/// An assessment round's list per tier: grades, consequences and promotions.
+fn settle_assessment(
+    store: &Store,
+    call: &Call,
+    m: &Matrix,
+    overrides: &BTreeMap<String, (Outcome, String)>,
+) -> Result<Vec<TierList>> {
+    let round = &m.round;
+    let year = round
+        .year
+        .ok_or_else(|| StoreError::Corrupt(format!("assessment round {} has no year", round.id)))?;
+    let rubric = call
+        .rubric(&round.rubric)
+        .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
+    let apps: BTreeMap<String, Application> = store
+        .applications(&call.info.id)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let failed = pilots::failures(store, call, Some(year))?;
+    let reserves = pilots::reserves(store, call, Some(year), &apps)?;
+    Ok(call
+        .tiers
+        .iter()
+        .map(|tier| {
+            let pilots: Vec<Pilot> = m
+                .rows
+                .iter()
+                .filter(|r| r.tier == tier.id)
+                .map(|r| Pilot {
+                    app: r.app.clone(),
+                    prefecture: r.prefecture.clone(),
+                    score: r.aggregate.as_ref().map(|a| a.value),
+                    tie_scores: tie_scores(r, call.tie_break(tier, rubric)),
+                    failed_before: failed.get(&r.app).cloned().unwrap_or_default(),
+                    direct: r.verdict == Verdict::DirectlyIncluded,
+                })
+                .collect();
+            // A reserve being assessed here is a pilot already, whatever
+            // the history says.
+            let available: Vec<Reserve> = reserves
+                .get(&tier.id)
+                .into_iter()
+                .flatten()
+                .filter(|r| !m.rows.iter().any(|row| row.app == r.app))
+                .cloned()
+                .collect();
+            let context = management::Round {
+                rules: &call.management,
+                rubric,
+                year,
+                midterm: round.midterm,
+                today: round.deadline,
+                prefecture_cap: tier.prefecture_cap,
+                direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                tie_break: call.tie_break(tier, rubric),
+            };
+            let lines = management::assess(context, &pilots, &available, overrides);
+            let promoted = lines
+                .iter()
+                .filter(|l| l.outcome == Outcome::Promoted)
+                .count();
+            TierList {
+                tier: tier.id.clone(),
+                // In an assessment list the quota is the pilots assessed and
+                // the reserves those left to promote after this list's
+                // promotions (docs/formats.md says so too).
+                rules: Rules {
+                    quota: pilots.len(),
+                    prefecture_cap: tier.prefecture_cap as usize,
+                    region_floor: 0,
+                    min_score: 0.0,
+                    reserves: available.len() - promoted,
+                    direct_counts_toward_cap: tier.direct_counts_toward_cap,
+                    direct_fills_region_floor: tier.direct_fills_region_floor,
+                },
+                lines,
+                withheld: false,
+            }
+        })
+        .collect())
 }
 
 /// Proposes every tier's list from the matrix.
@@ -425,7 +512,7 @@ pub fn finalise(
     method: Method,
     allow_missing: bool,
     actor: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
 ) -> Result<usize> {
     finalise_on(store, round, method, allow_missing, actor, lang, None)
 }
@@ -438,7 +525,7 @@ pub fn finalise_on(
     method: Method,
     allow_missing: bool,
     actor: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
     decided_on: Option<chrono::NaiveDate>,
 ) -> Result<usize> {
     let r = store.round(round)?.ok_or_else(|| {
@@ -477,7 +564,7 @@ pub fn finalise_on(
             )));
         }
     }
-    let zh = crate::i18n::Lang::Zh;
+    let zh = crate::base::i18n::Lang::Zh;
     let describe = |id: &str| m.label(&call, id, zh);
     let decisions: Vec<Ruling> = lists
         .iter()
@@ -530,7 +617,7 @@ pub fn finalise_on(
 ///   reviewer, so the full ones carry the hidden totals (finding H2). The
 ///   list's z-score figures (the settled ones, which rest on every total)
 ///   are withheld from such a viewer.
-pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::sight::Sight) {
+pub fn mask(m: &mut Matrix, lists: &mut [TierList], sight: &crate::panel::sight::Sight) {
     // Any application: reasons name ones that are neither rows nor lines
     // (a reserve passed over in an assessment round).
     let is_hidden = |app: &str| sight.hidden(app);

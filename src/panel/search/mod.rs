@@ -8,8 +8,8 @@ pub mod fold;
 pub mod pinyin;
 pub mod query;
 
+use crate::base::i18n::Lang;
 use crate::domain::{Outcome, RoundKind};
-use crate::i18n::Lang;
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use fold::fold;
@@ -377,7 +377,7 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
             .map(|r| r.deadline)
             .max()
             == Some(round.deadline);
-        let sight = crate::sight::Sight::of(store, viewer, &round.id)?;
+        let sight = crate::panel::sight::Sight::of(store, viewer, &round.id)?;
         for read in sight.decisions(store, round, Lang::Zh)? {
             let Some(app) = store.application(&read.decision.application)? else {
                 continue;

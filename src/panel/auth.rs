@@ -19,7 +19,7 @@ pub fn hash(passphrase: &str) -> anyhow::Result<String> {
         .hash_password(passphrase.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| {
-            anyhow::anyhow!(crate::i18n::say(
+            anyhow::anyhow!(crate::base::i18n::say(
                 format!("计算口令散列时出错:{e}"),
                 format!("hashing the passphrase: {e}"),
             ))
@@ -44,7 +44,7 @@ pub fn read(prompt: &str) -> anyhow::Result<String> {
         return Ok(p);
     }
     rpassword::prompt_password(prompt).map_err(|e| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             format!("{prompt}:没有可供输入的终端({e});脚本请设置 {PASSPHRASE_ENV}"),
             format!("{prompt}: no terminal to ask on ({e}); set {PASSPHRASE_ENV} for scripts"),
         ))
@@ -57,7 +57,7 @@ pub const NEW_PASSPHRASE_ENV: &str = "JURY_NEW_PASSPHRASE";
 
 /// Reads a new passphrase: from `JURY_NEW_PASSPHRASE`, else typed twice.
 /// Refuses one shorter than [`MIN_CHARS`].
-pub fn read_new(lang: crate::i18n::Lang) -> anyhow::Result<String> {
+pub fn read_new(lang: crate::base::i18n::Lang) -> anyhow::Result<String> {
     let phrase = match std::env::var(NEW_PASSPHRASE_ENV) {
         Ok(p) => p,
         Err(_) => {
@@ -87,7 +87,7 @@ pub fn read_new(lang: crate::i18n::Lang) -> anyhow::Result<String> {
 
 fn read_prompt(prompt: &str) -> anyhow::Result<String> {
     rpassword::prompt_password(prompt).map_err(|e| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             format!("{prompt}:没有可供输入的终端({e});脚本请设置 {NEW_PASSPHRASE_ENV}"),
             format!("{prompt}: no terminal to ask on ({e}); set {NEW_PASSPHRASE_ENV} for scripts"),
         ))
@@ -111,7 +111,7 @@ pub fn check(
     store: &crate::store::Store,
     member: &str,
     given: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
 ) -> anyhow::Result<SignIn> {
     match store.passphrase(member)? {
         Some((phc, initial)) if verify(&phc, given) => Ok(if initial {
@@ -135,7 +135,7 @@ pub fn set_own(
     store: &mut crate::store::Store,
     member: &str,
     phrase: &str,
-    lang: crate::i18n::Lang,
+    lang: crate::base::i18n::Lang,
 ) -> anyhow::Result<()> {
     if let Some((phc, true)) = store.passphrase(member)?
         && verify(&phc, phrase)

@@ -5,8 +5,8 @@
 
 use super::source::decode;
 use super::{ImportError, Located, Origin, Record, SourceFile};
+use crate::base::i18n::say;
 use crate::domain::*;
-use crate::i18n::say;
 use std::collections::BTreeMap;
 
 /// A table: its location label (file, or file#sheet), header and rows with
@@ -86,7 +86,7 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
         cells.iter().any(|c| !c.is_empty())
             && !cells
                 .first()
-                .is_some_and(|c| c.starts_with(crate::export::AUDIT_HEAD_LABEL))
+                .is_some_and(|c| c.starts_with(crate::panel::export::AUDIT_HEAD_LABEL))
     });
     let Some((header_line, header)) = rows.next() else {
         return Err(vec![ImportError::new(

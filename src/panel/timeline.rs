@@ -11,10 +11,10 @@
 //! secretary's (and the operator's). Decisions, once finalised, and their
 //! rationale are for every member who may open the application.
 
+use crate::base::i18n::{Lang, name_in};
 use crate::domain::aggregate::Method;
 use crate::domain::review::total;
 use crate::domain::*;
-use crate::i18n::{Lang, name_in};
 use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -271,7 +271,7 @@ pub fn build_in(
         let finalised = round.state == RoundState::Finalised;
         // Read through the viewer's sight: ranks and reasons that would
         // place or name an application hidden from them are left out.
-        let sight = crate::sight::Sight::of(store, viewer, &round.id)?;
+        let sight = crate::panel::sight::Sight::of(store, viewer, &round.id)?;
         let decision = if finalised {
             sight
                 .decisions(store, &round, lang)?
@@ -297,7 +297,7 @@ pub fn build_in(
         let (score, live) = match &decision {
             Some(d) => (d.score, false),
             None if involved && !finalised && live_scores && !sight.hidden(&app.id) => {
-                let (_, m) = crate::tally::matrix(store, &round.id, Method::TrimmedMean)?;
+                let (_, m) = crate::panel::tally::matrix(store, &round.id, Method::TrimmedMean)?;
                 let value = m
                     .rows
                     .iter()

@@ -3,7 +3,7 @@
 //! score: flag:.
 
 use super::fold::fold;
-use crate::i18n::say;
+use crate::base::i18n::say;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmp {

@@ -34,16 +34,16 @@ fn import(
     actor: &str,
     keep: impl Fn(&str) -> bool,
 ) -> anyhow::Result<()> {
-    let files: Vec<crate::import::SourceFile> = files()
+    let files: Vec<crate::panel::import::SourceFile> = files()
         .into_iter()
         .filter(|(name, _)| !name.ends_with(".md") && keep(name))
-        .map(|(name, bytes)| crate::import::SourceFile {
+        .map(|(name, bytes)| crate::panel::import::SourceFile {
             name,
             bytes: bytes.to_vec(),
         })
         .collect();
-    crate::import::run(store, &files, actor, false, &mut |_| {}).map_err(|e| {
-        anyhow::anyhow!(crate::i18n::say(
+    crate::panel::import::run(store, &files, actor, false, &mut |_| {}).map_err(|e| {
+        anyhow::anyhow!(crate::base::i18n::say(
             format!("内置示例数据:{e}"),
             format!("bundled sample data: {e}"),
         ))
@@ -75,7 +75,7 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
     load(store, actor)?;
     import(store, actor, |name| name.starts_with(HISTORY))?;
     let secretary = "m01";
-    let lang = crate::i18n::Lang::Zh;
+    let lang = crate::base::i18n::Lang::Zh;
     let method = crate::domain::aggregate::Method::TrimmedMean;
     complete_reviews(store, actor)?;
     let advance = |store: &mut crate::store::Store, round: &str| -> anyhow::Result<()> {
@@ -91,16 +91,16 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
     // Decisions are dated as the story has them: the list early in 2017,
     // each assessment when its round closed.
     let list_day = chrono::NaiveDate::from_ymd_opt(2017, 2, 20);
-    crate::tally::finalise_on(store, "sel-2016", method, false, secretary, lang, list_day)?;
+    crate::panel::tally::finalise_on(store, "sel-2016", method, false, secretary, lang, list_day)?;
     let call = store.calls()?.into_iter().next().ok_or_else(|| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             "内置示例数据:没有通知",
             "bundled sample data: no call",
         ))
     })?;
     for (year, midterm) in [(2017, false), (2018, true), (2019, false)] {
         let deadline = chrono::NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a real date");
-        let round = crate::pilots::open_assessment(
+        let round = crate::panel::pilots::open_assessment(
             store,
             &call.info.id,
             year,
@@ -117,7 +117,7 @@ pub fn load_history(store: &mut crate::store::Store, actor: &str) -> anyhow::Res
         })?;
         if year < 2019 {
             advance(store, &round.id)?;
-            crate::tally::finalise_on(
+            crate::panel::tally::finalise_on(
                 store,
                 &round.id,
                 method,
@@ -161,7 +161,7 @@ fn assessment_sheets(
 ) -> anyhow::Result<Vec<crate::domain::ReviewSheet>> {
     use crate::domain::{ReviewSheet, ReviewStatus, Score};
     let rubric = call.rubric(&round.rubric).ok_or_else(|| {
-        anyhow::anyhow!(crate::i18n::say(
+        anyhow::anyhow!(crate::base::i18n::say(
             format!("轮次 {} 没有评分细则", round.id),
             format!("round {} has no rubric", round.id),
         ))

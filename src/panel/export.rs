@@ -5,11 +5,11 @@
 //! XLSX, JSON or Markdown. Exports are deterministic: the same database
 //! gives the same bytes. Also the per-member score sheet.
 
+use crate::base::i18n::{Lang, name_in};
+use crate::base::text::{sanitize, width};
 use crate::domain::selection::Basis;
 use crate::domain::*;
-use crate::i18n::{Lang, name_in};
-use crate::tally::{Cell, Matrix, TierList};
-use crate::text::{sanitize, width};
+use crate::panel::tally::{Cell, Matrix, TierList};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -564,7 +564,7 @@ pub fn score_sheet(
     store: &crate::store::Store,
     round: &Round,
     member: &Member,
-    sight: &crate::sight::Sight,
+    sight: &crate::panel::sight::Sight,
     lang: Lang,
 ) -> crate::store::Result<Vec<Vec<String>>> {
     let call = store.call(&round.call)?.ok_or_else(|| {
