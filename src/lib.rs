@@ -10,7 +10,7 @@
 //!
 //! | layer | folder | holds | may import |
 //! |---|---|---|---|
-//! | faces | [`cli`] | the command line; `jury` with no command opens the interface | everything below, `tui` included |
+//! | faces | [`cli`] | the command line: its commands and arguments (`cli/args.rs`), what each does (`cli/mod.rs` and beside it); `jury` with no command opens the interface | everything below, `tui` included |
 //! | | [`tui`] | the terminal interface: keymap, state and update (`tui/app.rs`), views, runtime | `panel`, `store`, `domain`, `base` (never `cli`) |
 //! | services | [`panel`] | the panel's work from the store with the domain's rules: sight, tally, pilots, timeline, export, import, search, auth, sample, gendata | `store`, `domain`, `base`, other services without a circle |
 //! | storage | [`store`] | the database (SQLite or PostgreSQL): migrations, reads and writes in domain types, the audit chain, roles | `domain`, `base` |
@@ -19,7 +19,7 @@
 //!
 //! Nothing below the faces prints (but for `panel::auth` asking for a
 //! passphrase on the terminal). A newcomer reads a feature top-down:
-//! the command in `cli` or the key in `tui/keymap.rs`, the service in
+//! the command in `cli/args.rs` or the key in `tui/keymap.rs`, the service in
 //! `panel` it calls, the rule in `domain` the service applies.
 
 pub mod base;
