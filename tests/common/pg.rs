@@ -36,6 +36,10 @@ fn skipped(why: &str) {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // "lifecycle-e637535d673d335c": the test file's name.
+        let program = program
+            .rsplit_once('-')
+            .map_or(program.as_str(), |(p, _)| p);
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED: the PostgreSQL half of {program} ({why})"
