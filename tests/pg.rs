@@ -15,17 +15,6 @@ use common::pg::*;
 use common::*;
 use std::path::{Path, PathBuf};
 
-fn run(db: &Path, args: &[&str]) -> String {
-    let o = jury(db, args);
-    assert!(
-        o.status.success(),
-        "{args:?} on {}: {}",
-        db.display(),
-        stderr(&o)
-    );
-    stdout(&o)
-}
-
 #[test]
 fn the_sample_history_reads_the_same_on_both_engines() {
     let Some(pg) = pg_db("history") else {

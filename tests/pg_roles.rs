@@ -10,18 +10,6 @@
 mod common;
 use common::pg::*;
 use common::*;
-use std::path::Path;
-
-fn run(db: &Path, args: &[&str]) -> String {
-    let o = jury(db, args);
-    assert!(
-        o.status.success(),
-        "{args:?} on {}: {}",
-        db.display(),
-        stderr(&o)
-    );
-    stdout(&o)
-}
 
 /// The sample's history on a server, made a panel of roles.
 fn panel_with_roles(pg: &PgDb, args: &[&str]) {

@@ -26,6 +26,18 @@ pub fn jury(db: &Path, args: &[&str]) -> Output {
         .expect("run jury")
 }
 
+/// Runs `jury --db DB --lang en ARGS`, which must succeed: its stdout.
+pub fn run(db: &Path, args: &[&str]) -> String {
+    let o = jury(db, args);
+    assert!(
+        o.status.success(),
+        "{args:?} on {}: {}",
+        db.display(),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
