@@ -475,3 +475,25 @@ fn a_members_open_queue_shows_what_another_member_entered() {
         .get(0);
     assert_eq!(by.as_deref(), Some("m01"));
 }
+
+/// On a SQLite file there are no roles: `roles` says so and changes
+/// nothing, `init` names no owner, and the session is the file's operator.
+#[test]
+fn a_file_has_no_roles() {
+    let (_dir, db) = sample_db();
+    let before = snapshot(&db);
+    let o = jury(&db, &["roles"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("only on a PostgreSQL server"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!run(&db, &["init"]).contains("owner role"));
+    assert_eq!(snapshot(&db), before);
+    let members = json(&jury(&db, &["members", "--json"]));
+    assert!(members["members"][0]["db_role"].is_null(), "{members}");
+    let store = jury::store::Store::open(&db).unwrap();
+    assert_eq!(store.session().unwrap(), jury::store::Session::Operator);
+    assert!(store.db_roles().unwrap().is_empty());
+}

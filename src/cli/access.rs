@@ -40,7 +40,10 @@ pub fn server_member(cli: &super::Cli, lang: Lang) -> anyhow::Result<Option<Stri
         return Ok(cli.as_member.clone());
     }
     let store = Store::open(db)?;
-    match store.session()? {
+    let session = store.session()?;
+    // The command goes on with this connection (one handshake, not two).
+    super::keep_open(store);
+    match session {
         // An auditor reads what the operator does and may write nothing.
         Session::Operator | Session::Auditor(_) => Ok(cli.as_member.clone()),
         Session::Member(me) => match &cli.as_member {

@@ -65,11 +65,28 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("jury.db"))
 }
 
+thread_local! {
+    /// A server connection opened before the command ran (to learn whose
+    /// session it is), which the command's `open` takes over: over a
+    /// network each connection is a TCP and TLS handshake and a schema
+    /// check.
+    static OPENED: std::cell::RefCell<Option<Store>> = const { std::cell::RefCell::new(None) };
+}
+
+fn keep_open(store: Store) {
+    OPENED.with(|o| *o.borrow_mut() = Some(store));
+}
+
 fn open(db: &Option<PathBuf>, lang: Lang) -> anyhow::Result<Store> {
     let path = match db {
         Some(p) => p.clone(),
         None => default_db_path()?,
     };
+    if let Some(store) = OPENED.with(|o| o.borrow_mut().take())
+        && store.path() == path
+    {
+        return Ok(store);
+    }
     let store = Store::open(&path)?;
     warn_if_exposed(&path, lang);
     Ok(store)
