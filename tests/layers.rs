@@ -81,9 +81,9 @@ fn the_reader_finds_the_imports_it_should() {
             .any(|i| i.from.join("::") == from && i.to.join("::") == to)
     };
     // `use crate::…`
-    assert!(has("panel::tally", "domain::selection"));
+    assert!(has("panel::tally::list", "domain::selection"));
     // `crate::…` in an expression
-    assert!(has("cli", "panel::sample"));
+    assert!(has("cli::setup", "panel::sample"));
     // `use super::{…}` and a name brought in by it
     assert!(has("tui::mouse", "tui::keymap"));
     // `super::super::…`

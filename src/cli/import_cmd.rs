@@ -1,23 +1,22 @@
 //! `jury import`: progress on a terminal, silence otherwise, a summary of
 //! what changed, and a non-zero exit with located errors on bad input.
 
-use crate::base::i18n::Lang;
+use super::context::Ctx;
 use crate::panel::import::{self, Failure, Progress};
-use crate::store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run(
-    store: &mut Store,
-    paths: &[PathBuf],
-    actor: &str,
-    only_member: Option<&str>,
-    dry_run: bool,
-    json: bool,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &Ctx, paths: &[PathBuf], dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let lang = ctx.lang;
+    let actor = ctx.actor.as_str();
+    let (mut store, viewer) = ctx.reader()?;
+    // A member who is not a secretary imports only their own score sheets.
+    let only_member = viewer
+        .member()
+        .filter(|m| !m.has_role(crate::domain::Role::Secretary))
+        .map(|m| m.id.as_str());
     let files = match import::collect(paths) {
         Ok(f) => f,
         Err(e) => {
@@ -47,8 +46,14 @@ pub fn run(
             bar.set_position(done as u64);
         }
     };
-    let result =
-        import::run_restricted(store, &files, actor, dry_run, only_member, &mut on_progress);
+    let result = import::run_restricted(
+        &mut store,
+        &files,
+        actor,
+        dry_run,
+        only_member,
+        &mut on_progress,
+    );
     bar.finish_and_clear();
     match result {
         Ok(report) => {

@@ -6,23 +6,13 @@
 //! `--as`), and every change is audited.
 
 use super::access::{self, Viewer};
-use crate::base::i18n::Lang;
+use super::context::Ctx;
 use crate::panel::auth::SignIn;
-use crate::store::Store;
 
-pub struct Request {
-    pub clear: bool,
-    pub issue: bool,
-    pub member: Option<String>,
-}
-
-pub fn run(
-    store: &mut Store,
-    as_member: &Option<String>,
-    actor: &str,
-    req: Request,
-    lang: Lang,
-) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, clear: bool, issue: bool, member: Option<String>) -> anyhow::Result<()> {
+    let (lang, as_member, actor) = (ctx.lang, &ctx.as_member, ctx.actor.as_str());
+    let mut store = ctx.open()?;
+    let store = &mut store;
     if let crate::store::Session::Member(me) = store.session()? {
         // The server authenticated this session: a passphrase would add
         // nothing, and members may not write the table that holds them.
@@ -46,8 +36,8 @@ pub fn run(
         );
     };
     let locked = !store.locked_members()?.is_empty();
-    let target = req.member.clone().unwrap_or_else(|| me.id.clone());
-    if signed_in == Some(SignIn::Initial) && (target != me.id || req.clear || req.issue) {
+    let target = member.clone().unwrap_or_else(|| me.id.clone());
+    if signed_in == Some(SignIn::Initial) && (target != me.id || clear || issue) {
         anyhow::bail!(
             "passphrase: {}",
             lang.pick(
@@ -74,7 +64,7 @@ pub fn run(
                 )
             );
         }
-        if req.clear {
+        if clear {
             store.write(actor, true, |w| w.set_passphrase(&target, None, false))?;
             println!(
                 "{target}: {}",
@@ -85,7 +75,7 @@ pub fn run(
             );
             return Ok(());
         }
-        if !req.issue {
+        if !issue {
             anyhow::bail!(
                 "passphrase --member: {}",
                 lang.pick(
@@ -107,7 +97,7 @@ pub fn run(
         );
         return Ok(());
     }
-    if req.issue {
+    if issue {
         anyhow::bail!(
             "passphrase --issue: {}",
             lang.pick(
@@ -116,7 +106,7 @@ pub fn run(
             )
         );
     }
-    if req.clear {
+    if clear {
         let others = store.locked_members()?.into_iter().any(|m| m != me.id);
         if others {
             // The lock holds while anyone has a phrase: clearing one's own

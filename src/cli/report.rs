@@ -1,62 +1,22 @@
-//! Read-only reports: status, members, eligibility, verify. Text output is
+//! Read-only reports: status, members, eligibility, search. Text output is
 //! aligned by display width; JSON output has stable English keys and ids.
 
+use super::access::Viewer;
+use super::context::Ctx;
+use super::output::{col, num, print_json, table};
 use crate::base::i18n::{Lang, name_in};
-use crate::base::text::table;
 use crate::domain::review::total;
 use crate::domain::*;
 use crate::store::Store;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-fn print_json(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
-}
-
-/// What `jury roles` did.
-pub fn roles(done: &[crate::store::MemberRole], as_json: bool, lang: Lang) -> anyhow::Result<()> {
-    if as_json {
-        return print_json(&json!({ "roles": done }));
-    }
-    let rows: Vec<Vec<String>> = done
-        .iter()
-        .map(|r| {
-            let change = match r.change {
-                "created" => lang.pick("新建", "created"),
-                "revoked" => lang.pick("已撤销", "revoked"),
-                _ => lang.pick("已更新", "updated"),
-            };
-            let kind = match (&r.member, r.secretary) {
-                (None, _) => lang.pick("审计", "auditor"),
-                (Some(_), true) => lang.pick("秘书", "secretary"),
-                (Some(_), false) => lang.pick("成员", "member"),
-            };
-            vec![
-                r.member.clone().unwrap_or_default(),
-                r.role.clone(),
-                kind.to_string(),
-                change.to_string(),
-            ]
-        })
-        .collect();
-    print!(
-        "{}",
-        table(
-            &[
-                lang.pick("成员", "member"),
-                lang.pick("数据库角色", "database role"),
-                lang.pick("权限组", "group"),
-                lang.pick("变更", "change"),
-            ],
-            &rows,
-            &[],
-        )
-    );
-    Ok(())
-}
-
-pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
+/// `jury members`: the panel, with each member's roles and declared
+/// conflicts.
+pub fn members(ctx: &Ctx, as_json: bool) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    // Conflict reasons are personal: a locked panel answers members.
+    let (store, _) = ctx.reader()?;
     let members = store.members()?;
     let conflicts = store.conflicts()?;
     let db_roles = store.db_roles()?;
@@ -85,7 +45,7 @@ pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
             .collect();
         return print_json(&json!({ "members": list }));
     }
-    let prefectures = prefecture_names(store, lang)?;
+    let prefectures = prefecture_names(&store, lang)?;
     let rows: Vec<Vec<String>> = members
         .iter()
         .map(|m| {
@@ -110,16 +70,16 @@ pub fn members(store: &Store, as_json: bool, lang: Lang) -> anyhow::Result<()> {
     print!(
         "{}",
         table(
+            lang,
             &[
-                "ID",
-                lang.pick("姓名", "name"),
-                lang.pick("单位", "department"),
-                lang.pick("籍贯市州", "home"),
-                lang.pick("角色", "roles"),
-                lang.pick("申报回避", "conflicts"),
+                col("ID", "ID"),
+                col("姓名", "name"),
+                col("单位", "department"),
+                col("籍贯市州", "home"),
+                col("角色", "roles"),
+                num("申报回避", "conflicts")
             ],
-            &rows,
-            &[5],
+            &rows
         )
     );
     Ok(())
@@ -162,9 +122,16 @@ impl TierCount {
     }
 }
 
-pub fn status(
+/// `jury status`: the calls, the rounds and their progress, the panel.
+pub fn status(ctx: &Ctx, as_json: bool) -> anyhow::Result<()> {
+    let (store, viewer) = ctx.reader()?;
+    print_status(&store, &viewer, as_json, ctx.lang)
+}
+
+/// What `jury status` prints, as `viewer` may read it.
+pub fn print_status(
     store: &Store,
-    viewer: &super::access::Viewer,
+    viewer: &Viewer,
     as_json: bool,
     lang: Lang,
 ) -> anyhow::Result<()> {
@@ -239,16 +206,16 @@ pub fn status(
             })
             .collect();
         call_text.push_str(&table(
+            lang,
             &[
-                lang.pick("层级", "tier"),
-                lang.pick("申报", "applied"),
-                lang.pick("资格合格", "eligible"),
-                lang.pick("直接纳入", "direct"),
-                lang.pick("资格不合格", "ineligible"),
-                lang.pick("名额", "quota"),
+                col("层级", "tier"),
+                num("申报", "applied"),
+                num("资格合格", "eligible"),
+                num("直接纳入", "direct"),
+                num("资格不合格", "ineligible"),
+                num("名额", "quota"),
             ],
             &rows,
-            &[1, 2, 3, 4, 5],
         ));
         call_text.push('\n');
     }
@@ -342,18 +309,18 @@ pub fn status(
         print!(
             "{}",
             table(
+                lang,
                 &[
-                    lang.pick("轮次", "round"),
-                    lang.pick("名称", "name"),
-                    lang.pick("状态", "state"),
-                    lang.pick("截止", "deadline"),
-                    lang.pick("已提交", "submitted"),
-                    lang.pick("草稿", "draft"),
-                    lang.pick("未开始", "not started"),
-                    lang.pick("回避", "recused"),
+                    col("轮次", "round"),
+                    col("名称", "name"),
+                    col("状态", "state"),
+                    col("截止", "deadline"),
+                    num("已提交", "submitted"),
+                    num("草稿", "draft"),
+                    num("未开始", "not started"),
+                    num("回避", "recused")
                 ],
-                &round_rows,
-                &[4, 5, 6, 7],
+                &round_rows
             )
         );
         println!();
@@ -384,12 +351,10 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-pub fn eligibility(
-    store: &Store,
-    tier: Option<&str>,
-    as_json: bool,
-    lang: Lang,
-) -> anyhow::Result<()> {
+/// `jury eligibility`: every application's checks against the call.
+pub fn eligibility(ctx: &Ctx, tier: Option<&str>, as_json: bool) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    let (store, _) = ctx.reader()?;
     let mut out_json = Vec::new();
     let mut text = String::new();
     for call in store.calls()? {
@@ -451,160 +416,14 @@ pub fn eligibility(
     Ok(())
 }
 
-/// How much of a failed verify a reader is shown.
-pub enum Detail {
-    /// Everything (the operator of an unlocked panel).
-    Full,
-    /// Every problem, but no values of rows on these applications (hidden
-    /// from the reader: recused, or reviewed blind; finding L1).
-    Masked(std::collections::BTreeSet<String>),
-    /// How many problems of each kind, no row named (no `--as` on a
-    /// locked panel).
-    Counts,
-}
-
-pub fn verify(
-    store: &Store,
-    as_json: bool,
-    detail: &Detail,
-    anchors: &[String],
-    lang: Lang,
-) -> anyhow::Result<bool> {
-    let mut report = store.verify()?;
-    // A head kept elsewhere must still be in the chain: if the history
-    // before it was rewritten, its hash is gone.
-    let chain: std::collections::BTreeSet<String> = if anchors.is_empty() {
-        Default::default()
-    } else {
-        store.audit_hashes()?
-    };
-    let mut anchors_ok = 0;
-    for a in anchors {
-        let a = a.trim().to_ascii_lowercase();
-        if chain.contains(&a) {
-            anchors_ok += 1;
-        } else {
-            report
-                .problems
-                .push(crate::store::VerifyProblem::anchor(match lang {
-                    Lang::Zh => format!(
-                        "{a} 不在本数据库的审计链中:此后历史被改写,或它属于另一个评审组"
-                    ),
-                    Lang::En => format!(
-                        "{a} is not in this database's audit chain: the history was rewritten since, or it is another panel's"
-                    ),
-                }));
-        }
-    }
-    let problems: Vec<crate::store::VerifyProblem> = match detail {
-        Detail::Full => report.problems.clone(),
-        Detail::Masked(apps) => report
-            .problems
-            .iter()
-            .cloned()
-            .map(|p| {
-                if p.concerns(&|a| apps.contains(a)) {
-                    p.without_values()
-                } else {
-                    p
-                }
-            })
-            .collect(),
-        Detail::Counts => Vec::new(),
-    };
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for p in &report.problems {
-        *counts.entry(p.kind).or_default() += 1;
-    }
-    let ok = report.problems.is_empty();
-    let head = report.head.as_ref();
-    if as_json {
-        print_json(&json!({
-            "ok": ok,
-            "integrity": report.integrity,
-            "audit_entries": report.audit_entries,
-            "rows_checked": report.rows_checked,
-            "head": head.map(|(seq, hash)| json!({"entry": seq, "hash": hash})),
-            "anchors_checked": report.anchors_checked + anchors_ok,
-            "problem_counts": counts,
-            "problems": problems,
-        }))?;
-        return Ok(ok);
-    }
-    println!(
-        "{}: {}  {}: {}  {}: {}",
-        lang.pick("完整性检查", "integrity"),
-        report.integrity,
-        lang.pick("审计链条目", "audit entries"),
-        report.audit_entries,
-        lang.pick("已核对记录", "rows checked"),
-        report.rows_checked
-    );
-    if let Some((seq, hash)) = head {
-        println!(
-            "{} #{seq} {hash}",
-            lang.pick("审计链头:", "audit chain head:")
-        );
-    }
-    let checked = report.anchors_checked + anchors_ok;
-    if checked > 0 {
-        println!(
-            "{} {checked}",
-            lang.pick("已核对的链头记录:", "recorded heads found intact:")
-        );
-    }
-    if ok {
-        println!(
-            "{}",
-            lang.pick(
-                "通过:审计链完整,所有记录与日志一致。",
-                "OK: the audit chain is intact and every row matches the log."
-            )
-        );
-        return Ok(ok);
-    }
-    println!(
-        "{} {}:",
-        lang.pick("未通过,发现问题", "FAILED, problems found:"),
-        report.problems.len()
-    );
-    if let Detail::Counts = detail {
-        for (kind, n) in &counts {
-            println!("  [{kind}] {n}");
-        }
-        println!(
-            "{}",
-            lang.pick(
-                "(本评审组已设置口令:详情须由秘书以 --as 查看。)",
-                "(this panel uses passphrases: a secretary sees the details with --as.)"
-            )
-        );
-        return Ok(ok);
-    }
-    for p in &problems {
-        let values = match (&p.logged, &p.found) {
-            (Some(l), Some(f)) => format!(
-                ": {} {l}, {} {f}",
-                lang.pick("日志为", "logged"),
-                lang.pick("现为", "found")
-            ),
-            _ => String::new(),
-        };
-        println!(
-            "  [{}] {}{}",
-            p.kind,
-            crate::base::text::sanitize(&p.detail),
-            crate::base::text::sanitize(&values)
-        );
-    }
-    Ok(ok)
-}
-
-pub fn search(
-    hits: &[crate::panel::search::Hit<'_>],
-    as_json: bool,
-    lang: Lang,
-) -> anyhow::Result<()> {
+/// `jury search`: prior decisions as the reader may see them.
+pub fn search(ctx: &Ctx, query: &str, limit: usize, as_json: bool) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    let (store, viewer) = ctx.reader()?;
+    let q = crate::panel::search::query::parse(query)
+        .map_err(|e| anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: ")))?;
+    let index = crate::panel::search::load(&store, viewer.member())?;
+    let hits = index.search(&q, limit);
     if as_json {
         let list: Vec<Value> = hits
             .iter()
@@ -642,18 +461,18 @@ pub fn search(
     print!(
         "{}",
         table(
+            lang,
             &[
-                lang.pick("日期", "date"),
-                lang.pick("申报主体", "applicant"),
-                lang.pick("市州", "city"),
-                lang.pick("层级", "tier"),
-                lang.pick("轮次", "round"),
-                lang.pick("结果", "result"),
-                lang.pick("得分", "score"),
-                lang.pick("理由", "rationale"),
+                col("日期", "date"),
+                col("申报主体", "applicant"),
+                col("市州", "city"),
+                col("层级", "tier"),
+                col("轮次", "round"),
+                col("结果", "result"),
+                num("得分", "score"),
+                col("理由", "rationale")
             ],
-            &rows,
-            &[6],
+            &rows
         )
     );
     Ok(())

@@ -1,66 +1,32 @@
-//! The secretary's commands: the panel matrix and the proposed list.
+//! The secretary's reports: the panel matrix and the proposed list.
 
-use super::access::Viewer;
+use super::context::Ctx;
+use super::output::{Col, col, num, print_json, table};
 use crate::base::i18n::Lang;
-use crate::base::text::{sanitize, table};
+use crate::base::text::sanitize;
 use crate::domain::aggregate::{Method, Reliability};
 use crate::domain::*;
 use crate::panel::tally::{self, Cell};
-use crate::store::Store;
 use serde_json::json;
-
-/// The round a secretary works on: the latest not yet finalised, else the latest.
-/// The round given on the command line, else the default one.
-pub fn round_or_default(store: &Store, round: Option<String>) -> anyhow::Result<String> {
-    match round {
-        Some(r) => Ok(r),
-        None => default_round(store),
-    }
-}
-
-pub fn default_round(store: &Store) -> anyhow::Result<String> {
-    // Called where the language is not passed: in the process's language.
-    tally::default_round(store)?.ok_or_else(|| {
-        anyhow::anyhow!(crate::base::i18n::say(
-            "没有轮次:请先导入通知",
-            "no rounds: import a call first",
-        ))
-    })
-}
 
 pub fn names(call: &Call, lang: Lang) -> impl Fn(&str) -> String + '_ {
     move |id: &str| call.name_of(id, lang).unwrap_or_else(|| id.to_string())
 }
 
-/// Shapes the matrix and lists to what the viewer may see (see
-/// `tally::mask`); the operator of an unlocked panel sees everything.
-pub fn mask_for(
-    store: &Store,
-    viewer: &Viewer,
-    m: &mut tally::Matrix,
-    lists: &mut [tally::TierList],
-) -> anyhow::Result<()> {
-    let sight = crate::panel::sight::Sight::of(store, viewer.member(), &m.round.id)?;
-    tally::mask(m, lists, &sight);
-    Ok(())
-}
-
+/// `jury matrix`: applications × reviewers, with aggregates, ranks and
+/// the reviewers' calibration, as the reader may see them.
 pub fn matrix(
-    store: &Store,
-    viewer: &Viewer,
+    ctx: &Ctx,
     round: Option<String>,
     method: Method,
     as_json: bool,
-    lang: Lang,
 ) -> anyhow::Result<()> {
-    let round = round_or_default(store, round)?;
-    let (call, mut m) = tally::matrix(store, &round, method)?;
-    mask_for(store, viewer, &mut m, &mut [])?;
+    let lang = ctx.lang;
+    let (store, viewer, round) = ctx.secretary_round("matrix", round)?;
+    let (call, m) = tally::seen_matrix(&store, viewer.member(), &round, method)?;
     let changes = store.recusal_fact_changes(&m.round.id)?;
     if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
+        return print_json(&json!({
                 "round": m.round.id,
                 "method": method.as_str(),
                 "reviewers": m.reviewers.iter().map(|r| &r.id).collect::<Vec<_>>(),
@@ -68,10 +34,8 @@ pub fn matrix(
                 "reviewer_stats": m.reviewer_stats,
                 "alpha": m.alpha,
                 "reliability": m.alpha.map(Reliability::of_alpha),
-                "recusal_changes": changes,
-            }))?
-        );
-        return Ok(());
+            "recusal_changes": changes,
+        }));
     }
     print_recusal_changes(&changes, lang);
     let name = names(&call, lang);
@@ -145,7 +109,7 @@ pub fn matrix(
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let right: Vec<usize> = (2..header.len() - 1).collect();
     println!("{} · {}", sanitize(&m.round.name), method.label(lang));
-    print!("{}", table(&header_refs, &rows, &right));
+    print!("{}", crate::base::text::table(&header_refs, &rows, &right));
     // Both trimming methods fall back to the mean under 5 reviews.
     if matches!(method, Method::TrimmedMean | Method::ZScore) {
         println!(
@@ -173,15 +137,15 @@ pub fn matrix(
     print!(
         "{}",
         table(
+            lang,
             &[
-                lang.pick("专家", "reviewer"),
-                lang.pick("已评", "reviews"),
-                lang.pick("平均", "mean"),
-                lang.pick("标准差", "SD"),
-                lang.pick("偏差", "bias"),
+                col("专家", "reviewer"),
+                num("已评", "reviews"),
+                num("平均", "mean"),
+                num("标准差", "SD"),
+                num("偏差", "bias")
             ],
-            &stats,
-            &[1, 2, 3, 4],
+            &stats
         )
     );
     match m.alpha {
@@ -225,28 +189,28 @@ fn print_recusal_changes(changes: &[crate::store::RecusalFactChange], lang: Lang
     println!();
 }
 
+/// `jury propose`: the list as it stands per tier, with how each line got
+/// its place, as the reader may see it.
 pub fn propose(
-    store: &Store,
-    viewer: &Viewer,
+    ctx: &Ctx,
     round: Option<String>,
     method: Method,
     as_json: bool,
-    lang: Lang,
 ) -> anyhow::Result<()> {
-    let round = round_or_default(store, round)?;
-    let (call, mut m) = tally::matrix(store, &round, method)?;
-    let mut lists = tally::settle(store, &call, &m)?;
-    mask_for(store, viewer, &mut m, &mut lists)?;
+    let lang = ctx.lang;
+    let (store, viewer, round) = ctx.secretary_round("propose", round)?;
+    let tally::Seen {
+        call,
+        matrix: m,
+        lists,
+        ..
+    } = tally::seen(&store, viewer.member(), &round, method)?;
     if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "round": m.round.id,
-                "method": method.as_str(),
-                "tiers": lists,
-            }))?
-        );
-        return Ok(());
+        return print_json(&json!({
+            "round": m.round.id,
+            "method": method.as_str(),
+            "tiers": lists,
+        }));
     }
     let name = names(&call, lang);
     let app_name = |id: &str| m.app_name(id);
@@ -267,20 +231,28 @@ pub fn propose(
                 .collect::<Vec<_>>()
                 .join(sep)
         };
-        if assessment {
-            println!("{}  {}", name(&list.tier), list.rules.pilots_summary(lang));
-            let rows: Vec<Vec<String>> = list
-                .lines
-                .iter()
-                .map(|l| {
+        let (summary, cols) = if assessment {
+            (list.rules.pilots_summary(lang), &PILOT_COLUMNS)
+        } else {
+            (list.rules.summary(lang), &LIST_COLUMNS)
+        };
+        println!("{}  {summary}", name(&list.tier));
+        let rows: Vec<Vec<String>> = list
+            .lines
+            .iter()
+            .map(|l| {
+                let score = l.score.map(|s| format!("{s:.2}")).unwrap_or_default();
+                let mut cells = vec![
+                    l.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    app_name(&l.app),
+                    place(&l.app)
+                        .map(|p| name(&p.prefecture))
+                        .unwrap_or_default(),
+                ];
+                if assessment {
                     let row = m.rows.iter().find(|r| r.app == l.app);
-                    vec![
-                        l.rank.map(|r| r.to_string()).unwrap_or_default(),
-                        app_name(&l.app),
-                        place(&l.app)
-                            .map(|p| name(&p.prefecture))
-                            .unwrap_or_default(),
-                        l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+                    cells.extend([
+                        score,
                         l.grade
                             .as_deref()
                             .map(|g| crate::panel::export::grade_label(&call, &m.round, g, lang))
@@ -289,87 +261,47 @@ pub fn propose(
                             .map(|c| format!("{:.0}%", c * 100.0))
                             .unwrap_or_default(),
                         l.outcome.label(lang).to_string(),
-                        why(l),
-                    ]
-                })
-                .collect();
-            print!(
-                "{}",
-                table(
-                    &[
-                        lang.pick("排名", "rank"),
-                        lang.pick("试点", "pilot"),
-                        lang.pick("市州", "city"),
-                        lang.pick("综合得分", "score"),
-                        lang.pick("等次", "grade"),
-                        lang.pick("投资完成率", "invested"),
-                        lang.pick("结果", "outcome"),
-                        lang.pick("说明", "why"),
-                    ],
-                    &rows,
-                    &[0, 3, 5],
-                )
-            );
-            println!();
-            continue;
-        }
-        println!("{}  {}", name(&list.tier), list.rules.summary(lang));
-        let rows: Vec<Vec<String>> = list
-            .lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.rank.map(|r| r.to_string()).unwrap_or_default(),
-                    app_name(&l.app),
-                    place(&l.app)
-                        .map(|p| name(&p.prefecture))
-                        .unwrap_or_default(),
-                    place(&l.app).map(|p| name(&p.region)).unwrap_or_default(),
-                    l.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
-                    l.outcome.label(lang).to_string(),
-                    l.basis
-                        .map(|b| b.label(lang).to_string())
-                        .unwrap_or_default(),
-                    why(l),
-                ]
+                    ]);
+                } else {
+                    cells.extend([
+                        place(&l.app).map(|p| name(&p.region)).unwrap_or_default(),
+                        score,
+                        l.outcome.label(lang).to_string(),
+                        l.basis
+                            .map(|b| b.label(lang).to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+                cells.push(why(l));
+                cells
             })
             .collect();
-        print!(
-            "{}",
-            table(
-                &[
-                    lang.pick("排名", "rank"),
-                    lang.pick("申报主体", "applicant"),
-                    lang.pick("市州", "city"),
-                    lang.pick("区域", "region"),
-                    lang.pick("综合得分", "score"),
-                    lang.pick("结果", "outcome"),
-                    lang.pick("入选方式", "basis"),
-                    lang.pick("说明", "why"),
-                ],
-                &rows,
-                &[0, 4],
-            )
-        );
+        print!("{}", table(lang, cols, &rows));
         println!();
     }
     Ok(())
 }
 
-/// Finalises a round and says how many decisions it wrote.
-pub fn finalise(
-    store: &mut Store,
-    round: &str,
-    method: Method,
-    allow_missing: bool,
-    actor: &str,
-    lang: Lang,
-) -> anyhow::Result<()> {
-    let n = tally::finalise(store, round, method, allow_missing, actor, lang)?;
-    println!(
-        "{round}: {} ({n} {})",
-        RoundState::Finalised.label(lang),
-        lang.pick("项决定", "decisions")
-    );
-    Ok(())
-}
+/// The columns of an assessment round's list.
+const PILOT_COLUMNS: [Col; 8] = [
+    num("排名", "rank"),
+    col("试点", "pilot"),
+    col("市州", "city"),
+    num("综合得分", "score"),
+    col("等次", "grade"),
+    num("投资完成率", "invested"),
+    col("结果", "outcome"),
+    col("说明", "why"),
+];
+
+/// The columns of a selection round's list.
+const LIST_COLUMNS: [Col; 8] = [
+    num("排名", "rank"),
+    col("申报主体", "applicant"),
+    col("市州", "city"),
+    col("区域", "region"),
+    num("综合得分", "score"),
+    col("结果", "outcome"),
+    col("入选方式", "basis"),
+    col("说明", "why"),
+];

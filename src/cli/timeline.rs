@@ -3,23 +3,18 @@
 //! decisions of earlier programmes under its name, as `--as` may read them
 //! (refused for a member recused from the application).
 
-use super::access::Viewer;
+use super::context::Ctx;
+use super::output::{col, num, print_json, table};
 use crate::base::i18n::{Lang, name_in};
-use crate::base::text::{sanitize, table};
+use crate::base::text::sanitize;
 use crate::panel::timeline::Timeline;
-use crate::store::Store;
 
-pub fn run(
-    store: &Store,
-    viewer: &Viewer,
-    app: &str,
-    as_json: bool,
-    lang: Lang,
-) -> anyhow::Result<()> {
-    let t = crate::panel::timeline::build_in(store, app, viewer.member(), lang)?;
+pub fn run(ctx: &Ctx, app: &str, as_json: bool) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    let (store, viewer) = ctx.reader()?;
+    let t = crate::panel::timeline::build_in(&store, app, viewer.member(), lang)?;
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&t)?);
-        return Ok(());
+        return print_json(&t);
     }
     print!("{}", render(&t, lang));
     Ok(())
@@ -82,18 +77,18 @@ pub fn render(t: &Timeline, lang: Lang) -> String {
         })
         .collect();
     out.push_str(&table(
+        lang,
         &[
-            lang.pick("年度", "year"),
-            lang.pick("轮次", "round"),
-            lang.pick("状态", "state"),
-            lang.pick("我的评分", "mine"),
-            lang.pick("综合得分", "panel"),
-            lang.pick("等次", "grade"),
-            lang.pick("结果", "result"),
-            lang.pick("整改期限", "rectify by"),
+            col("年度", "year"),
+            col("轮次", "round"),
+            col("状态", "state"),
+            num("我的评分", "mine"),
+            num("综合得分", "panel"),
+            col("等次", "grade"),
+            col("结果", "result"),
+            col("整改期限", "rectify by"),
         ],
         &rows,
-        &[3, 4],
     ));
     if t.entries.iter().any(|e| e.live) {
         out.push_str(lang.pick(
@@ -140,14 +135,14 @@ pub fn render(t: &Timeline, lang: Lang) -> String {
             })
             .collect();
         out.push_str(&table(
+            lang,
             &[
-                lang.pick("年度", "year"),
-                lang.pick("计划", "plan"),
-                lang.pick("实际", "actual"),
-                lang.pick("完成率", "done"),
+                col("年度", "year"),
+                num("计划", "plan"),
+                num("实际", "actual"),
+                num("完成率", "done"),
             ],
             &rows,
-            &[1, 2, 3],
         ));
     }
     out.push_str(&format!(
@@ -174,15 +169,15 @@ pub fn render(t: &Timeline, lang: Lang) -> String {
             })
             .collect();
         out.push_str(&table(
+            lang,
             &[
-                lang.pick("年份", "year"),
-                lang.pick("计划", "programme"),
-                lang.pick("轮次", "round"),
-                lang.pick("结果", "result"),
-                lang.pick("得分", "score"),
+                col("年份", "year"),
+                col("计划", "programme"),
+                col("轮次", "round"),
+                col("结果", "result"),
+                num("得分", "score"),
             ],
             &rows,
-            &[4],
         ));
     }
     out

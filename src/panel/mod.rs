@@ -9,6 +9,7 @@ pub mod auth;
 pub mod export;
 pub mod gendata;
 pub mod import;
+pub mod integrity;
 pub mod pilots;
 pub mod sample;
 pub mod search;

@@ -119,6 +119,31 @@ pub fn failures(
     Ok(out)
 }
 
+/// The call given, else the database's only one; refused (in the
+/// process's language) when there is none, or several to choose from.
+pub fn call_or_only(store: &Store, call: Option<String>) -> anyhow::Result<String> {
+    if let Some(c) = call {
+        return Ok(c);
+    }
+    match store.calls()?.as_slice() {
+        [only] => Ok(only.info.id.clone()),
+        [] => anyhow::bail!("{}", say("没有通知:请先导入", "no call: import one first")),
+        _ => anyhow::bail!(
+            "--call: {}",
+            say(
+                "此数据库有多个通知,请指明是哪一个",
+                "this database holds several calls; say which"
+            )
+        ),
+    }
+}
+
+/// When a year's assessment is due unless the secretary says otherwise:
+/// 31 March of the year after (None past the calendar's range).
+pub fn default_deadline(year: i32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(year.checked_add(1)?, 3, 31)
+}
+
 /// Opens the assessment of `year` over the current pilots: a round on the
 /// call's assessment rubric, every reviewer assigned to every pilot (the
 /// usual recusals apply). Returns the new round.

@@ -57,15 +57,15 @@ pub(super) fn load_secretary(app: &mut App, store: &mut Store) -> Result<(), Str
         .as_ref()
         .map(|s| s.method)
         .unwrap_or(crate::domain::aggregate::Method::TrimmedMean);
-    let (call, mut matrix) =
-        crate::panel::tally::matrix(store, &round, method).map_err(|e| e.to_string())?;
-    let mut lists =
-        crate::panel::tally::settle(store, &call, &matrix).map_err(|e| e.to_string())?;
-    let sight =
-        crate::panel::sight::Sight::of(store, Some(&member), &round).map_err(|e| e.to_string())?;
     // What the secretary may not read is masked in the data itself, so no
     // view can show it by mistake.
-    crate::panel::tally::mask(&mut matrix, &mut lists, &sight);
+    let crate::panel::tally::Seen {
+        call,
+        matrix,
+        lists,
+        sight,
+    } = crate::panel::tally::seen(store, Some(&member), &round, method)
+        .map_err(|e| e.to_string())?;
     let rows = || matrix.rows.iter().map(|r| r.app.as_str());
     let masked: Vec<String> = sight.hidden_of(rows()).into_iter().collect();
     let recused: Vec<String> = rows()
@@ -171,7 +171,7 @@ pub(super) fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), St
 /// Exports the internal and the public list, each as CSV and XLSX, into
 /// the current folder, each logged with its SHA-256, and says where.
 pub(super) fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
-    use sha2::Digest;
+    use crate::panel::export::{self, Format};
     let Some(s) = &app.secretary else {
         return Ok(());
     };
@@ -180,29 +180,20 @@ pub(super) fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
     let mut written = Vec::new();
     let head = store.audit_head().map_err(|e| e.to_string())?;
     for public in [false, true] {
-        let mut doc =
-            crate::panel::export::document(&s.call, &s.matrix, &s.lists, public, app.lang);
-        doc.audit_head = head.as_ref().map(crate::panel::export::head_text);
-        for format in [
-            crate::panel::export::Format::Csv,
-            crate::panel::export::Format::Xlsx,
-        ] {
-            let bytes =
-                crate::panel::export::render(&doc, format, app.lang).map_err(|e| e.to_string())?;
+        for format in [Format::Csv, Format::Xlsx] {
+            let bytes = export::list_file(
+                &s.call,
+                &s.matrix,
+                &s.lists,
+                public,
+                format,
+                head.as_ref(),
+                app.lang,
+            )
+            .map_err(|e| e.to_string())?;
             let kind = if public { "public" } else { "list" };
             let path = std::path::PathBuf::from(format!("jury-{round}-{kind}.{}", format.as_str()));
-            crate::base::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
-            let sha = hex::encode(sha2::Sha256::digest(&bytes));
-            store
-                .write(&who, true, |w| {
-                    w.record_export(
-                        &round,
-                        format.as_str(),
-                        public,
-                        &path.display().to_string(),
-                        &sha,
-                    )
-                })
+            export::save(store, &who, &round, format.as_str(), public, &path, &bytes)
                 .map_err(|e| e.to_string())?;
             written.push(path.display().to_string());
         }
@@ -211,6 +202,57 @@ pub(super) fn export(app: &mut App, store: &mut Store) -> Result<(), String> {
         "{} {}",
         app.lang.pick("已导出:", "Exported:"),
         written.join(", ")
+    ));
+    Ok(())
+}
+
+/// Marks the application discussed, or not, as it was not.
+pub(super) fn toggle_discussed(app: &mut App, store: &mut Store, id: &str) -> Result<(), String> {
+    let now = app
+        .secretary
+        .as_ref()
+        .and_then(|s| s.deliberations.get(id))
+        .is_some_and(|(d, _)| *d);
+    secretary_write(app, store, |w, round| {
+        w.set_discussed(round, id, !now).map(drop)
+    })
+}
+
+/// Asks `member` to look at the application again, and says so.
+pub(super) fn revisit(
+    app: &mut App,
+    store: &mut Store,
+    id: &str,
+    member: &str,
+    note: &str,
+) -> Result<(), String> {
+    secretary_write(app, store, |w, round| {
+        w.request_revisit(round, member, id, note).map(drop)
+    })?;
+    app.info(format!(
+        "{} {member}",
+        app.lang.pick("已请复核:", "Revisit asked of")
+    ));
+    Ok(())
+}
+
+/// Finalises the round on screen with the method chosen there, then shows
+/// the list as decided.
+pub(super) fn finalise(app: &mut App, store: &mut Store, who: &str) -> Result<(), String> {
+    let Some((round, method)) = app
+        .secretary
+        .as_ref()
+        .map(|s| (s.matrix.round.id.clone(), s.method))
+    else {
+        return Ok(());
+    };
+    let n = crate::panel::tally::finalise(store, &round, method, false, who, app.lang)
+        .map_err(|e| e.to_string())?;
+    load_secretary(app, store)?;
+    app.info(format!(
+        "{} {n} {}",
+        app.lang.pick("已定案,写入决定", "Finalised:"),
+        app.lang.pick("项。", "decisions.")
     ));
     Ok(())
 }

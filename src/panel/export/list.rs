@@ -1,35 +1,15 @@
-//! Exports of the list: the internal list (every application with its
+//! The list as a document: the internal list (every application with its
 //! outcome, score, rank, how it got its place, flags, recusals and the
-//! reasons: selected, reserve, not selected, below the minimum, ineligible)
-//! and the public list (names by tier and region, no scores), as CSV,
-//! XLSX, JSON or Markdown. Exports are deterministic: the same database
-//! gives the same bytes. Also the per-member score sheet.
+//! reasons) and the public list (names by tier and region, no scores),
+//! rendered as CSV, XLSX, JSON or Markdown.
 
+use super::{AUDIT_HEAD_LABEL, Format, head_row, neutralise, sheet_name};
 use crate::base::i18n::{Lang, name_in};
 use crate::base::text::{sanitize, width};
 use crate::domain::selection::Basis;
 use crate::domain::*;
 use crate::panel::tally::{Cell, Matrix, TierList};
 use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Csv,
-    Xlsx,
-    Json,
-    Md,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-            Format::Json => "json",
-            Format::Md => "md",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ListLine {
@@ -59,23 +39,6 @@ pub struct TierSheet {
     pub name: String,
     pub quota: usize,
     pub lines: Vec<ListLine>,
-}
-
-/// How an export's last row names the audit chain's head when it was made
-/// (the importer skips such a row).
-pub const AUDIT_HEAD_LABEL: &str = "审计链头 audit chain head";
-
-/// The closing row of a table export: the label, the head, then empty
-/// cells to the table's width (strict CSV readers want equal rows).
-pub fn head_row(head: &str, width: usize) -> Vec<String> {
-    let mut row = vec![AUDIT_HEAD_LABEL.to_string(), head.to_string()];
-    row.resize(width.max(2), String::new());
-    row
-}
-
-/// The head as exports print it: entry number and hash.
-pub fn head_text(head: &(i64, String)) -> String {
-    format!("#{} {}", head.0, head.1)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -355,15 +318,6 @@ fn cells(l: &ListLine, doc: &ListDoc, lang: Lang) -> Vec<String> {
     }
 }
 
-/// A cell that a spreadsheet would run as a formula is neutralised with a
-/// leading apostrophe (CSV injection).
-pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
 /// CSV in UTF-8 with a BOM and CRLF line ends, so Excel shows Chinese.
 pub fn csv(doc: &ListDoc, lang: Lang) -> Vec<u8> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
@@ -531,20 +485,6 @@ pub fn xlsx(doc: &ListDoc, lang: Lang) -> anyhow::Result<Vec<u8>> {
     Ok(book.save_to_buffer()?)
 }
 
-/// Excel sheet names: at most 31 characters, none of []:*?/\ .
-fn sheet_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .take(31)
-        .collect();
-    if cleaned.is_empty() {
-        "Sheet".into()
-    } else {
-        cleaned
-    }
-}
-
 pub fn render(doc: &ListDoc, format: Format, lang: Lang) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         Format::Csv => csv(doc, lang),
@@ -552,167 +492,4 @@ pub fn render(doc: &ListDoc, format: Format, lang: Lang) -> anyhow::Result<Vec<u
         Format::Json => json(doc),
         Format::Md => markdown(doc, lang),
     })
-}
-
-/// A member's score sheet: one row per criterion of each application they
-/// may score (recused ones left out), plus an overall-comment row, filled
-/// with what is stored. `jury import` takes it back. `sight` is the
-/// exporter's: an application whose review by `member` the exporter may not
-/// read (recused from it, or reviewing it blind themselves) is left out
-/// whole, as on every screen (finding H1).
-pub fn score_sheet(
-    store: &crate::store::Store,
-    round: &Round,
-    member: &Member,
-    sight: &crate::panel::sight::Sight,
-    lang: Lang,
-) -> crate::store::Result<Vec<Vec<String>>> {
-    let call = store.call(&round.call)?.ok_or_else(|| {
-        crate::store::StoreError::Corrupt(format!("round {} has no call", round.id))
-    })?;
-    let Some(rubric) = call.rubric(&round.rubric) else {
-        return Err(crate::store::StoreError::Corrupt(format!(
-            "round {} has no rubric",
-            round.id
-        )));
-    };
-    let reviews = store.reviews(&round.id)?;
-    let mut rows = vec![vec![
-        "round (轮次)".to_string(),
-        "member (评审专家)".into(),
-        "application (申报编号)".into(),
-        "applicant_name (申报主体名称)".into(),
-        "criterion (评分项)".into(),
-        "criterion_name (评分项名称)".into(),
-        "max_points (满分)".into(),
-        "value (分值)".into(),
-        "comment (评语)".into(),
-        "status (状态)".into(),
-    ]];
-    for a in store
-        .assignments(&round.id)?
-        .iter()
-        .filter(|a| a.member == member.id)
-    {
-        let Some(app) = store.application(&a.application)? else {
-            continue;
-        };
-        if store.recusal(member, &app)?.is_some() {
-            continue;
-        }
-        let review = reviews
-            .iter()
-            .find(|r| r.member == member.id && r.application == app.id);
-        let readable = review.map_or(ReviewStatus::Draft, |r| r.status);
-        if sight.recused(&app.id) || !sight.may_read(&app.id, &member.id, readable) {
-            continue;
-        }
-        let status = review
-            .map(|r| r.status.as_str())
-            .unwrap_or("draft")
-            .to_string();
-        let name = sanitize(name_in(lang, &app.name, &app.name_en));
-        for c in rubric.criteria_for(&app.tier) {
-            let score = review.and_then(|r| r.scores.iter().find(|s| s.criterion == c.id));
-            rows.push(vec![
-                round.id.clone(),
-                member.id.clone(),
-                app.id.clone(),
-                name.clone(),
-                c.id.clone(),
-                sanitize(name_in(lang, &c.name, &c.name_en)),
-                format!("{}", c.max),
-                score
-                    .and_then(|s| s.value)
-                    .map(|v| format!("{v}"))
-                    .unwrap_or_default(),
-                score.map(|s| s.comment.clone()).unwrap_or_default(),
-                status.clone(),
-            ]);
-        }
-        rows.push(vec![
-            round.id.clone(),
-            member.id.clone(),
-            app.id.clone(),
-            name,
-            "overall".into(),
-            lang.pick("总体评语", "overall comment").into(),
-            String::new(),
-            String::new(),
-            review
-                .map(|r| r.overall_comment.clone())
-                .unwrap_or_default(),
-            status,
-        ]);
-    }
-    Ok(rows)
-}
-
-/// Rows as CSV (UTF-8 with BOM, CRLF), cells neutralised.
-pub fn rows_csv(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        for (i, r) in rows.iter().enumerate() {
-            let cells: Vec<String> = if i == 0 {
-                r.clone()
-            } else {
-                r.iter().map(|c| neutralise(c)).collect()
-            };
-            w.write_record(&cells).expect("in-memory write");
-        }
-        w.flush().expect("in-memory write");
-    }
-    out
-}
-
-/// Rows as a one-sheet XLSX with a frozen header (values stay text so that
-/// an empty cell stays empty; the importer reads either).
-pub fn rows_xlsx(rows: &[Vec<String>], sheet: &str) -> anyhow::Result<Vec<u8>> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
-    let mut book = Workbook::new();
-    book.set_properties(
-        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
-    );
-    let ws = book.add_worksheet().set_name(sheet_name(sheet))?;
-    let bold = XFormat::new().set_bold();
-    let mut widths = vec![4usize; rows.first().map(Vec::len).unwrap_or(0)];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            widths[c] = widths[c].max(width(cell));
-            if r == 0 {
-                ws.write_string_with_format(0, c as u16, cell, &bold)?;
-            } else if !cell.is_empty() {
-                ws.write_string(r as u32, c as u16, neutralise(cell))?;
-            }
-        }
-    }
-    ws.set_freeze_panes(1, 0)?;
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, (*w).min(60) as f64 + 2.0)?;
-    }
-    Ok(book.save_to_buffer()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+1"), "'+1");
-        assert_eq!(neutralise("-2"), "'-2");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("长沙"), "长沙");
-    }
-
-    #[test]
-    fn sheet_names_fit_excel() {
-        assert_eq!(sheet_name("县(县级市)"), "县(县级市)");
-        assert_eq!(sheet_name("a/b"), "a_b");
-        assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
-    }
 }
