@@ -4,15 +4,15 @@
 //! # The house
 //!
 //! Five layers in six folders under `src/` (the faces are two). A layer
-//! may import the layers below it, never one above, and no two modules
-//! import each other, even through others (`tests/layers.rs` fails on
-//! both):
+//! may import the layers below it, never one above, and no two files or
+//! folders import each other, even through others (`tests/layers.rs`
+//! fails on both; a folder's `mod.rs` and its own files are one face):
 //!
 //! | layer | folder | holds | may import |
 //! |---|---|---|---|
-//! | faces | [`cli`] | the command line: its commands and arguments (`cli/args.rs`), what each does (`cli/mod.rs` and beside it); `jury` with no command opens the interface | everything below, `tui` included |
-//! | | [`tui`] | the terminal interface: keymap, state and update (`tui/app.rs`), views, runtime | `panel`, `store`, `domain`, `base` (never `cli`) |
-//! | services | [`panel`] | the panel's work from the store with the domain's rules: sight, tally, pilots, timeline, export, import, search, auth, sample, gendata | `store`, `domain`, `base`, other services without a circle |
+//! | faces | [`cli`] | the command line: its commands and arguments (`cli/args.rs`), one function per command (parse, context, one service, render); `jury` with no command opens the interface | everything below, `tui` included |
+//! | | [`tui`] | the terminal interface: keymap, state and update (`tui/app.rs` and each screen's keys), views, runtime and effects | `panel`, `store`, `domain`, `base` (never `cli`) |
+//! | services | [`panel`] | the panel's work from the store with the domain's rules, the same for both faces: sight, tally, pilots, timeline, export, import, integrity, search, auth, sample, gendata | `store`, `domain`, `base`, other services without a circle |
 //! | storage | [`store`] | the database (SQLite or PostgreSQL): migrations, reads and writes in domain types, the audit chain, roles | `domain`, `base` |
 //! | rules | [`domain`] | pure types and rules: the call, applications, the panel, scores, eligibility, aggregation, selection; no I/O | `base` |
 //! | helpers | [`base`] | display width and wrapping, the interface language, files written whole | nothing of jury |

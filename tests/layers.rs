@@ -71,6 +71,30 @@ fn no_circles_between_the_files_of_tui() {
     );
 }
 
+/// Within every folder too: files import each other, and folders each
+/// other, never round in a circle. A folder's `mod.rs` is the folder's own
+/// face: it names its files and they use what it declares for them all
+/// (`store::Result`), which is not counted as a circle (in `tui` it is,
+/// above).
+#[test]
+fn no_circles_between_any_files() {
+    let imports = past_the_faces(imports_of(&sources()));
+    let circles = circles(&imports, |m| Some(m.join("::")));
+    assert!(
+        circles.is_empty(),
+        "import circles between files:\n{}",
+        circles.join("\n\n")
+    );
+}
+
+/// The imports but those between a folder's `mod.rs` and its own files.
+fn past_the_faces(imports: Vec<Import>) -> Vec<Import> {
+    imports
+        .into_iter()
+        .filter(|i| !(i.from.starts_with(&i.to) || i.to.starts_with(&i.from)))
+        .collect()
+}
+
 /// The checks see what they should: a real tree has imports of every kind.
 #[test]
 fn the_reader_finds_the_imports_it_should() {
@@ -293,14 +317,68 @@ fn module_of(path: &str) -> Module {
     m
 }
 
-/// Every import in the files, self-references left out.
+/// Every import in the files, self-references left out. A name a module
+/// re-exports (`pub use outcome::Outcome;` in `domain`) counts as an
+/// import of the file that defines it.
 fn imports_of(files: &[(String, String)]) -> Vec<Import> {
     let modules: BTreeSet<Module> = files.iter().map(|(p, _)| module_of(p)).collect();
+    let mut reexports = BTreeMap::new();
+    for (path, text) in files {
+        reexports_of(path, text, &modules, &mut reexports);
+    }
     let mut out = Vec::new();
     for (path, text) in files {
-        read_file(path, text, &modules, &mut out);
+        read_file(path, text, &modules, &reexports, &mut out);
     }
     out
+}
+
+/// (module, name) → the full path of what `pub use` in that module names.
+type Reexports = BTreeMap<(Module, String), Module>;
+
+/// The names a file's top-level `pub use` (or `pub(crate) use`) binds.
+fn reexports_of(path: &str, text: &str, modules: &BTreeSet<Module>, out: &mut Reexports) {
+    let toks = tokens(text);
+    let empty = Reexports::new();
+    let r = Reader {
+        path,
+        lines: Vec::new(),
+        modules,
+        reexports: &empty,
+        file: module_of(path),
+        aliases: BTreeMap::new(),
+    };
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i].0 {
+            Tok::Punct('{') => depth += 1,
+            Tok::Punct('}') => depth = depth.saturating_sub(1),
+            Tok::Ident(k) if k == "pub" && depth == 0 => {
+                // `pub use` or `pub(crate) use`.
+                let mut j = i + 1;
+                if toks.get(j).map(|t| &t.0) == Some(&Tok::Punct('(')) {
+                    while toks.get(j).is_some_and(|t| t.0 != Tok::Punct(')')) {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                if matches!(toks.get(j), Some((Tok::Ident(u), _)) if u == "use") {
+                    let mut leaves = Vec::new();
+                    let end = use_tree(&toks, j + 1, &mut Vec::new(), &mut leaves);
+                    for (segments, bound, _) in leaves {
+                        if let (Some(name), Some(to)) = (bound, r.resolve(&r.file, &segments)) {
+                            out.insert((r.file.clone(), name), to);
+                        }
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -437,6 +515,7 @@ struct Reader<'a> {
     path: &'a str,
     lines: Vec<&'a str>,
     modules: &'a BTreeSet<Module>,
+    reexports: &'a Reexports,
     file: Module,
     /// Names a `use` bound to a module of jury.
     aliases: BTreeMap<String, Module>,
@@ -486,8 +565,28 @@ impl Reader<'_> {
             .find(|m| self.modules.contains(m))
     }
 
+    /// The path a re-exported name stands for (followed a few times).
+    fn through_reexports(&self, path: &Module) -> Module {
+        let mut path = path.clone();
+        for _ in 0..8 {
+            let Some(file) = self.file_of(&path) else {
+                break;
+            };
+            let Some(target) = path
+                .get(file.len())
+                .and_then(|name| self.reexports.get(&(file.clone(), name.clone())))
+            else {
+                break;
+            };
+            let mut next = target.clone();
+            next.extend(path[file.len() + 1..].iter().cloned());
+            path = next;
+        }
+        path
+    }
+
     fn record(&self, line: usize, to: &Module, out: &mut Vec<Import>) {
-        if let Some(to) = self.file_of(to)
+        if let Some(to) = self.file_of(&self.through_reexports(to))
             && to != self.file
         {
             out.push(Import {
@@ -505,12 +604,19 @@ impl Reader<'_> {
     }
 }
 
-fn read_file(path: &str, text: &str, modules: &BTreeSet<Module>, out: &mut Vec<Import>) {
+fn read_file(
+    path: &str,
+    text: &str,
+    modules: &BTreeSet<Module>,
+    reexports: &Reexports,
+    out: &mut Vec<Import>,
+) {
     let toks = tokens(text);
     let mut r = Reader {
         path,
         lines: text.lines().collect(),
         modules,
+        reexports,
         file: module_of(path),
         aliases: BTreeMap::new(),
     };
@@ -774,4 +880,31 @@ fn a_circle_between_files_of_tui_is_named() {
             .iter()
             .any(|c| c.contains("src/tui/search.rs:2: tui::search -> tui::app"))
     );
+}
+
+#[test]
+fn a_circle_through_a_reexport_is_named() {
+    let imports = made_up(&[
+        ("src/lib.rs", "pub mod domain;"),
+        (
+            "src/domain/mod.rs",
+            "mod decision;\nmod selection;\npub use decision::Outcome;\npub struct Shared;",
+        ),
+        (
+            "src/domain/decision.rs",
+            "pub enum Outcome {}\npub struct Facts { basis: super::selection::Basis }",
+        ),
+        (
+            "src/domain/selection.rs",
+            "use super::{Outcome, Shared};\npub struct Basis;",
+        ),
+    ]);
+    let found = circles(&past_the_faces(imports), |m| Some(m.join("::")));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("circle: domain::decision <-> domain::selection"),
+        "{found:?}"
+    );
+    // What the folder's face declares for its files is no circle.
+    assert!(!found[0].contains("domain <->"), "{found:?}");
 }

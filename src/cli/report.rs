@@ -52,7 +52,7 @@ pub fn members(ctx: &Ctx, as_json: bool) -> anyhow::Result<()> {
             let roles: Vec<&str> = m.roles.iter().map(|r| r.label(lang)).collect();
             vec![
                 m.id.clone(),
-                crate::base::text::sanitize(name_in(lang, &m.name, &m.name_en)),
+                m.shown(lang),
                 crate::base::text::sanitize(&m.department),
                 m.home_prefecture
                     .as_ref()
@@ -196,7 +196,7 @@ pub fn print_status(
             .iter()
             .map(|(t, c)| {
                 vec![
-                    crate::base::text::sanitize(name_in(lang, &t.name, &t.name_en)),
+                    t.shown(lang),
                     c.total.to_string(),
                     c.eligible.to_string(),
                     c.directly_included.to_string(),
@@ -270,7 +270,7 @@ pub fn print_status(
         }));
         round_rows.push(vec![
             round.id.clone(),
-            crate::base::text::sanitize(name_in(lang, &round.name, &round.name_en)),
+            round.shown(lang),
             round.state.label(lang).to_string(),
             round.deadline.to_string(),
             format!("{}/{}", p.submitted, p.assigned - p.recused),

@@ -148,11 +148,7 @@ pub fn assess(
     println!(
         "{}: {} ({} {}, {} {})",
         round.id,
-        crate::base::text::sanitize(crate::base::i18n::name_in(
-            lang,
-            &round.name,
-            &round.name_en
-        )),
+        round.shown(lang),
         pilots.len(),
         lang.pick("个试点", "pilots"),
         assigned.len(),

@@ -485,30 +485,33 @@ impl Call {
                 "call.disagreement_range/disagreement_sd: expected finite numbers",
             ));
         }
+        // A field that must hold a finite number: what to say if it does not.
+        let unless_finite = |v: f64, field: String| {
+            (!v.is_finite()).then(|| {
+                say(
+                    format!("{field}:应为有限数值"),
+                    format!("{field}: expected a finite number"),
+                )
+            })
+        };
         for (t, tier) in self.tiers.iter().enumerate() {
-            if !finite(tier.min_score) {
-                problems.push(say(
-                    format!("tiers[{t}].min_score:应为有限数值"),
-                    format!("tiers[{t}].min_score: expected a finite number"),
-                ));
-            }
+            problems.extend(unless_finite(
+                tier.min_score,
+                format!("tiers[{t}].min_score"),
+            ));
             for (i, ind) in tier.indicators.iter().enumerate() {
-                if !finite(ind.average) {
-                    problems.push(say(
-                        format!("tiers[{t}].indicators[{i}].average:应为有限数值"),
-                        format!("tiers[{t}].indicators[{i}].average: expected a finite number"),
-                    ));
-                }
+                problems.extend(unless_finite(
+                    ind.average,
+                    format!("tiers[{t}].indicators[{i}].average"),
+                ));
             }
         }
         for (r, rubric) in self.rubrics.iter().enumerate() {
             for (g, band) in rubric.grades.iter().enumerate() {
-                if !finite(band.min) {
-                    problems.push(say(
-                        format!("rubrics[{r}].grades[{g}].min:应为有限数值"),
-                        format!("rubrics[{r}].grades[{g}].min: expected a finite number"),
-                    ));
-                }
+                problems.extend(unless_finite(
+                    band.min,
+                    format!("rubrics[{r}].grades[{g}].min"),
+                ));
             }
             for (c, crit) in rubric.criteria.iter().enumerate() {
                 for tier in &crit.tiers {

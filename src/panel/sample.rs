@@ -1,6 +1,7 @@
 //! The bundled sample data (the Hunan 2016 call), embedded in the binary so
 //! that `jury demo` works from any directory.
 
+use crate::domain::{Assignment, ReviewSheet, ReviewStatus, Score};
 use include_dir::{Dir, include_dir};
 
 static SAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/sample-data");
@@ -159,7 +160,7 @@ fn assessment_sheets(
     call: &crate::domain::Call,
     round: &crate::domain::Round,
 ) -> anyhow::Result<Vec<crate::domain::ReviewSheet>> {
-    use crate::domain::{ReviewSheet, ReviewStatus, Score};
+    use crate::domain::Score;
     let rubric = call.rubric(&round.rubric).ok_or_else(|| {
         anyhow::anyhow!(crate::base::i18n::say(
             format!("轮次 {} 没有评分细则", round.id),
@@ -200,14 +201,7 @@ fn assessment_sheets(
                 }
             })
             .collect();
-        out.push(ReviewSheet {
-            round: round.id.clone(),
-            member: a.member.clone(),
-            application: a.application.clone(),
-            status: Some(ReviewStatus::Submitted),
-            overall_comment: None,
-            scores,
-        });
+        out.push(submitted(&round.id, a, scores));
     }
     Ok(out)
 }
@@ -219,7 +213,7 @@ fn assessment_sheets(
 /// grid. For demonstrations and benchmarks only; returns how many reviews
 /// were filled.
 pub fn complete_reviews(store: &mut crate::store::Store, actor: &str) -> anyhow::Result<usize> {
-    use crate::domain::{ReviewSheet, ReviewStatus, Score};
+    use crate::domain::Score;
     use std::collections::BTreeMap;
     let mut sheets = Vec::new();
     for round in store.rounds()? {
@@ -282,14 +276,7 @@ pub fn complete_reviews(store: &mut crate::store::Store, actor: &str) -> anyhow:
                     }
                 })
                 .collect();
-            sheets.push(ReviewSheet {
-                round: round.id.clone(),
-                member: a.member.clone(),
-                application: a.application.clone(),
-                status: Some(ReviewStatus::Submitted),
-                overall_comment: None,
-                scores,
-            });
+            sheets.push(submitted(&round.id, a, scores));
         }
     }
     let n = sheets.len();
@@ -300,4 +287,16 @@ pub fn complete_reviews(store: &mut crate::store::Store, actor: &str) -> anyhow:
         Ok(())
     })?;
     Ok(n)
+}
+
+/// A submitted review of `a` in `round` with these scores.
+fn submitted(round: &str, a: Assignment, scores: Vec<Score>) -> ReviewSheet {
+    ReviewSheet {
+        round: round.to_string(),
+        member: a.member,
+        application: a.application,
+        status: Some(ReviewStatus::Submitted),
+        overall_comment: None,
+        scores,
+    }
 }

@@ -179,11 +179,7 @@ impl Sight {
         let name = |id: &str| {
             call.name_of(id, lang).unwrap_or_else(|| {
                 apps.get(id)
-                    .map(|a| {
-                        crate::base::text::sanitize(crate::base::i18n::name_in(
-                            lang, &a.name, &a.name_en,
-                        ))
-                    })
+                    .map(|a| a.shown(lang))
                     .unwrap_or_else(|| id.to_string())
             })
         };

@@ -106,7 +106,7 @@ pub fn queue_rows(
         };
         rows.push(QueueRow {
             app_id: app.id.clone(),
-            name: sanitize(name_in(lang, &app.name, &app.name_en)),
+            name: app.shown(lang),
             tier: app.tier.clone(),
             tier_name: call
                 .tier(&app.tier)
@@ -132,7 +132,7 @@ pub fn queue_rows(
 /// call gives them, Chinese otherwise.
 fn localise_criteria(criteria: &mut [Criterion], lang: Lang) {
     for c in criteria {
-        c.name = sanitize(name_in(lang, &c.name, &c.name_en));
+        c.name = c.shown(lang);
         c.low = sanitize(&c.low);
         c.mid = sanitize(&c.mid);
         c.full = sanitize(&c.full);
@@ -156,7 +156,7 @@ pub fn review_form(
                 .into(),
         ));
     }
-    app.name = sanitize(name_in(lang, &app.name, &app.name_en));
+    app.name = app.shown(lang);
     for text in app.sections.values_mut() {
         *text = sanitize(text);
     }

@@ -46,8 +46,8 @@ pub fn perform(app: &mut App, store: &mut Store, effect: Effect) {
         Effect::DiscardBuffer { criterion } => {
             review::discard_buffer(app, store, &who, target, &criterion)
         }
-        Effect::Submit => review::submit(app, store, &who, target),
-        Effect::Reopen => review::reopen(app, store, &who, target),
+        Effect::Submit => review::set_submitted(app, store, &who, target, true),
+        Effect::Reopen => review::set_submitted(app, store, &who, target, false),
         Effect::ExternalEditor { .. } => Ok(()),
         Effect::OpenMatrix | Effect::LoadMatrix => {
             secretary::load_secretary(app, store).map(|_| {

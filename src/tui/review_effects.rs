@@ -73,45 +73,34 @@ pub(super) fn discard_buffer(
         .map_err(|e| e.to_string())
 }
 
-/// Submits the open review and shows it as submitted.
-pub(super) fn submit(
+/// Submits the open review (`submit`), or reopens it for changes, and
+/// shows it as it now is.
+pub(super) fn set_submitted(
     app: &mut App,
     store: &mut Store,
     who: &str,
     target: Target,
+    submit: bool,
 ) -> Result<(), String> {
     let Some((round, member, application)) = target else {
         return Ok(());
     };
     store
         .write(who, true, |w| {
-            w.submit_review(&round, &member, &application)
-        })
-        .map_err(|e| e.to_string())?;
-    let msg = app.lang.pick("已提交。", "Submitted.");
-    let _ = open_review(app, store, &application);
-    app.set_review_status(ReviewStatus::Submitted);
-    app.info(msg);
-    Ok(())
-}
-
-/// Reopens the submitted review for changes.
-pub(super) fn reopen(
-    app: &mut App,
-    store: &mut Store,
-    who: &str,
-    target: Target,
-) -> Result<(), String> {
-    let Some((round, member, application)) = target else {
-        return Ok(());
-    };
-    store
-        .write(who, true, |w| {
-            w.reopen_review(&round, &member, &application)
+            if submit {
+                w.submit_review(&round, &member, &application)
+            } else {
+                w.reopen_review(&round, &member, &application)
+            }
         })
         .map_err(|e| e.to_string())?;
     let _ = open_review(app, store, &application);
-    app.set_review_status(ReviewStatus::Draft);
-    comments::after_reopen(app);
+    if submit {
+        app.set_review_status(ReviewStatus::Submitted);
+        app.info(app.lang.pick("已提交。", "Submitted."));
+    } else {
+        app.set_review_status(ReviewStatus::Draft);
+        comments::after_reopen(app);
+    }
     Ok(())
 }

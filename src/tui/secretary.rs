@@ -129,9 +129,13 @@ impl Secretary {
         self.masked.iter().any(|a| a == app)
     }
 
-    /// Why a masked application cannot be opened, drilled or discussed.
-    pub fn masked_message(&self, app: &str, lang: crate::base::i18n::Lang) -> &'static str {
-        if self.recused.iter().any(|a| a == app) {
+    /// Why an application cannot be opened, drilled or discussed: none
+    /// unless it is masked from this secretary.
+    pub fn refusal(&self, app: &str, lang: crate::base::i18n::Lang) -> Option<&'static str> {
+        if !self.is_masked(app) {
+            return None;
+        }
+        Some(if self.recused.iter().any(|a| a == app) {
             lang.pick(
                 "您已回避此申报,不能查看或处理其评审情况。",
                 "You are recused from this application.",
@@ -141,7 +145,7 @@ impl Secretary {
                 "您是此申报的评审专家:提交本人评分后才能查看其他专家的评审情况。",
                 "You review this application: the others' reviews are visible after you submit yours.",
             )
-        }
+        })
     }
 
     fn tier_rank(&self, tier: &str) -> usize {

@@ -34,11 +34,7 @@ pub(super) fn open_assessment(app: &mut App, store: &mut Store, who: &str) -> Re
     app.info(format!(
         "{} {}",
         lang.pick("已开启:", "Opened:"),
-        crate::base::text::sanitize(crate::base::i18n::name_in(
-            lang,
-            &round.name,
-            &round.name_en
-        ))
+        round.shown(lang)
     ));
     Ok(())
 }
@@ -151,11 +147,7 @@ pub(super) fn drill(app: &mut App, store: &mut Store, id: &str) -> Result<(), St
         .map(|r| {
             let name = members
                 .get(&r.member)
-                .map(|m| {
-                    crate::base::text::sanitize(crate::base::i18n::name_in(
-                        app.lang, &m.name, &m.name_en,
-                    ))
-                })
+                .map(|m| m.shown(app.lang))
                 .unwrap_or_else(|| r.member.clone());
             (name, r)
         })

@@ -37,9 +37,8 @@ impl App {
                 let Some(app) = s.selected_app().map(str::to_string) else {
                     return Vec::new();
                 };
-                if s.is_masked(&app) {
-                    let msg = s.masked_message(&app, lang);
-                    self.warn(msg);
+                if let Some(why) = s.refusal(&app, lang) {
+                    self.warn(why);
                     return Vec::new();
                 }
                 return vec![Effect::Drill(app)];
@@ -77,9 +76,8 @@ impl App {
             }
             Action::ToggleDiscussed => {
                 if let Some(app) = s.selected_app() {
-                    if s.is_masked(app) {
-                        let msg = s.masked_message(app, lang);
-                        self.warn(msg);
+                    if let Some(why) = s.refusal(app, lang) {
+                        self.warn(why);
                         return Vec::new();
                     }
                     return vec![Effect::ToggleDiscussed(app.to_string())];
@@ -90,9 +88,8 @@ impl App {
                     return Vec::new();
                 };
                 // A note carries the panel's discussion (scores included).
-                if s.is_masked(&app) {
-                    let msg = s.masked_message(&app, lang);
-                    self.warn(msg);
+                if let Some(why) = s.refusal(&app, lang) {
+                    self.warn(why);
                     return Vec::new();
                 }
                 let note = s
@@ -117,9 +114,8 @@ impl App {
                     return Vec::new();
                 };
                 let row = &s.matrix.rows[pos];
-                if s.is_masked(&row.app) {
-                    let msg = s.masked_message(&row.app, lang);
-                    self.warn(msg);
+                if let Some(why) = s.refusal(&row.app, lang) {
+                    self.warn(why);
                     return Vec::new();
                 }
                 let reviewers: Vec<(String, String)> = row
@@ -134,14 +130,7 @@ impl App {
                                 | crate::panel::tally::Cell::Missing
                         )
                     })
-                    .map(|(_, m)| {
-                        (
-                            m.id.clone(),
-                            crate::base::text::sanitize(crate::base::i18n::name_in(
-                                lang, &m.name, &m.name_en,
-                            )),
-                        )
-                    })
+                    .map(|(_, m)| (m.id.clone(), m.shown(lang)))
                     .take(9)
                     .collect();
                 if reviewers.is_empty() {

@@ -126,7 +126,7 @@ pub fn document(call: &Call, m: &Matrix, lists: &[TierList], public: bool, lang:
                                 .iter()
                                 .zip(&m.reviewers)
                                 .filter(|(c, _)| **c == Cell::Recused)
-                                .map(|(_, mem)| sanitize(name_in(lang, &mem.name, &mem.name_en)))
+                                .map(|(_, mem)| mem.shown(lang))
                                 .collect()
                         })
                         .unwrap_or_default();

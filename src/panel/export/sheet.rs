@@ -1,8 +1,8 @@
 //! A member's score sheet, as rows and as CSV or XLSX.
 
 use super::{neutralise, sheet_name};
-use crate::base::i18n::{Lang, name_in};
-use crate::base::text::{sanitize, width};
+use crate::base::i18n::Lang;
+use crate::base::text::width;
 use crate::domain::*;
 
 /// A member's score sheet: one row per criterion of each application they
@@ -62,7 +62,7 @@ pub fn score_sheet(
             .map(|r| r.status.as_str())
             .unwrap_or("draft")
             .to_string();
-        let name = sanitize(name_in(lang, &app.name, &app.name_en));
+        let name = app.shown(lang);
         for c in rubric.criteria_for(&app.tier) {
             let score = review.and_then(|r| r.scores.iter().find(|s| s.criterion == c.id));
             rows.push(vec![
@@ -71,7 +71,7 @@ pub fn score_sheet(
                 app.id.clone(),
                 name.clone(),
                 c.id.clone(),
-                sanitize(name_in(lang, &c.name, &c.name_en)),
+                c.shown(lang),
                 format!("{}", c.max),
                 score
                     .and_then(|s| s.value)

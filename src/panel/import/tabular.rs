@@ -105,26 +105,23 @@ fn into_table(name: String, rows: Vec<(usize, Vec<String>)>) -> Result<Table, Ve
 pub(super) fn parse_workbook(file: &SourceFile) -> Result<Vec<Located>, Vec<ImportError>> {
     use calamine::{Data, Reader};
     let cursor = std::io::Cursor::new(file.bytes.clone());
+    // What is wrong with the workbook as a whole.
+    let whole =
+        |zh: String, en: String| vec![ImportError::new(Origin::file(&file.name), say(zh, en))];
     let mut book = calamine::open_workbook_auto_from_rs(cursor).map_err(|e| {
-        vec![ImportError::new(
-            Origin::file(&file.name),
-            say(
-                format!("应为 Excel 工作簿:{e}"),
-                format!("expected an Excel workbook: {e}"),
-            ),
-        )]
+        whole(
+            format!("应为 Excel 工作簿:{e}"),
+            format!("expected an Excel workbook: {e}"),
+        )
     })?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for sheet in book.sheet_names() {
         let range = book.worksheet_range(&sheet).map_err(|e| {
-            vec![ImportError::new(
-                Origin::file(&file.name),
-                say(
-                    format!("无法读取工作表 {sheet}:{e}"),
-                    format!("cannot read sheet {sheet}: {e}"),
-                ),
-            )]
+            whole(
+                format!("无法读取工作表 {sheet}:{e}"),
+                format!("cannot read sheet {sheet}: {e}"),
+            )
         })?;
         if range.is_empty() {
             continue;

@@ -18,15 +18,7 @@ impl Writer<'_> {
         app: &str,
         outcome: Option<(Outcome, &str)>,
     ) -> Result<Change> {
-        let Some(r) = read::round(self.db(), round)? else {
-            return refuse(missing("round", "轮次", "round", round));
-        };
-        if r.state == RoundState::Finalised {
-            return refuse(say(
-                format!("本轮({round})已定案:请先撤回定案"),
-                format!("round {round} is finalised: reopen it first"),
-            ));
-        }
+        let r = self.deliberating(round)?;
         if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
@@ -286,6 +278,8 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The round, refused unless it exists and is not finalised: what the
+    /// secretary's deliberation writes need.
     fn deliberating(&self, round: &str) -> Result<Round> {
         let Some(r) = read::round(self.db(), round)? else {
             return refuse(missing("round", "轮次", "round", round));
@@ -318,13 +312,20 @@ impl Writer<'_> {
         Ok(head)
     }
 
-    /// Marks an application discussed (or not) in a round.
-    pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
+    /// A discussion mark or note: for an application that exists, from a
+    /// secretary not recused from it, while the round deliberates.
+    fn may_deliberate_on(&mut self, round: &str, app: &str) -> Result<()> {
         self.deliberating(round)?;
         self.not_recused(app)?;
         if read::application(self.db(), app)?.is_none() {
             return refuse(missing("application", "申报", "application", app));
         }
+        Ok(())
+    }
+
+    /// Marks an application discussed (or not) in a round.
+    pub fn set_discussed(&mut self, round: &str, app: &str, discussed: bool) -> Result<Change> {
+        self.may_deliberate_on(round, app)?;
         self.audited(&audit::DELIBERATION, &[round, app], |db| {
             db.execute(
                 "INSERT INTO deliberations (round_id, application_id, discussed) VALUES (?1, ?2, ?3)
@@ -336,11 +337,7 @@ impl Writer<'_> {
 
     /// The secretary's discussion note on an application.
     pub fn set_discussion_note(&mut self, round: &str, app: &str, note: &str) -> Result<Change> {
-        self.deliberating(round)?;
-        self.not_recused(app)?;
-        if read::application(self.db(), app)?.is_none() {
-            return refuse(missing("application", "申报", "application", app));
-        }
+        self.may_deliberate_on(round, app)?;
         self.audited(&audit::DELIBERATION, &[round, app], |db| {
             db.execute(
                 "INSERT INTO deliberations (round_id, application_id, note) VALUES (?1, ?2, ?3)

@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::secretary::Secretary;
-use crate::base::text::{pad, pad_left, sanitize, truncate, wrap};
+use crate::base::text::{pad, pad_left, truncate, wrap};
 use crate::domain::Outcome;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -167,11 +167,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} · {} ",
                 lang.pick("名单", "The list"),
-                sanitize(crate::base::i18n::name_in(
-                    lang,
-                    &s.matrix.round.name,
-                    &s.matrix.round.name_en
-                )),
+                s.matrix.round.shown(lang),
                 state
             ),
             t.title(),

@@ -241,11 +241,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &Secretary, area: Rect) {
             format!(
                 " {} · {} ",
                 lang.pick("评审汇总", "Panel matrix"),
-                sanitize(crate::base::i18n::name_in(
-                    lang,
-                    &s.matrix.round.name,
-                    &s.matrix.round.name_en
-                ))
+                s.matrix.round.shown(lang)
             ),
             t.title(),
         ))

@@ -282,11 +282,7 @@ fn confirm(f: &mut Frame, app: &App, what: Confirm) {
         }
         (_, _, Some(s)) => format!(
             "{} · {}",
-            crate::base::text::sanitize(crate::base::i18n::name_in(
-                lang,
-                &s.matrix.round.name,
-                &s.matrix.round.name_en
-            )),
+            s.matrix.round.shown(lang),
             s.matrix.round.state.label(lang)
         ),
         _ => String::new(),
@@ -321,7 +317,7 @@ fn passphrase(f: &mut Frame, app: &App, member: &str, typed: &str, new: Option<b
         .members
         .iter()
         .find(|m| m.id == member)
-        .map(|m| crate::base::text::sanitize(crate::base::i18n::name_in(lang, &m.name, &m.name_en)))
+        .map(|m| m.shown(lang))
         .unwrap_or_else(|| member.to_string());
     let dots = "•".repeat(typed.chars().count().min(32));
     let lines = vec![
@@ -375,9 +371,7 @@ fn drill(f: &mut Frame, app: &App) {
     let criteria: Vec<&crate::domain::Criterion> = rubric
         .map(|r| r.criteria_for(&tier).collect())
         .unwrap_or_default();
-    let label = |c: &crate::domain::Criterion| {
-        crate::base::text::sanitize(crate::base::i18n::name_in(lang, &c.name, &c.name_en))
-    };
+    let label = |c: &crate::domain::Criterion| c.shown(lang);
     let mut lines = Vec::new();
     let mut head = pad(lang.pick("专家", "Reviewer"), 14);
     for c in &criteria {

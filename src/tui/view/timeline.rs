@@ -6,6 +6,7 @@
 //! Only the rows that fit are built; columns go by display width.
 
 use super::super::app::App;
+use super::super::theme::Theme;
 use super::super::timeline::TimelineState;
 use crate::base::i18n::Lang;
 use crate::base::text::{pad, pad_left, sanitize, truncate, width, wrap};
@@ -446,31 +447,30 @@ fn investment(f: &mut Frame, app: &App, s: &TimelineState, area: Rect) {
             ),
         ]));
     }
-    if rows.is_empty() {
-        lines.push(Line::from(Span::styled(
-            lang.pick(" 无投资计划。", " No investment plan."),
-            t.muted(),
-        )));
-    } else if rows.len() > room {
-        lines.push(Line::from(Span::styled(
-            format!(" … +{}", rows.len() - room),
-            t.muted(),
-        )));
-    }
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(Span::styled(
-                    truncate(
-                        lang.pick(" 投资完成情况(亿元) ", " Investment (100 M yuan) "),
-                        inner_w,
-                    ),
-                    t.title(),
-                ))
-                .border_style(t.border(false)),
-        ),
-        area,
-    );
+    let empty = lang.pick(" 无投资计划。", " No investment plan.");
+    lines.extend(closing_line(rows.len(), room, empty, t));
+    let title = lang.pick(" 投资完成情况(亿元) ", " Investment (100 M yuan) ");
+    f.render_widget(Paragraph::new(lines).block(framed(title, inner_w, t)), area);
+}
+
+/// Under a list cut to `room` rows: what is left out, or that there is
+/// nothing at all.
+fn closing_line(count: usize, room: usize, empty: &str, t: &Theme) -> Option<Line<'static>> {
+    let text = if count == 0 {
+        empty.to_string()
+    } else if count > room {
+        format!(" … +{}", count - room)
+    } else {
+        return None;
+    };
+    Some(Line::from(Span::styled(text, t.muted())))
+}
+
+/// A side panel's frame, its title cut to the width inside.
+fn framed<'a>(title: &str, inner_w: usize, t: &Theme) -> Block<'a> {
+    Block::bordered()
+        .title(Span::styled(truncate(title, inner_w), t.title()))
+        .border_style(t.border(false))
 }
 
 fn prior(f: &mut Frame, app: &App, s: &TimelineState, area: Rect) {
@@ -540,32 +540,11 @@ fn prior(f: &mut Frame, app: &App, s: &TimelineState, area: Rect) {
                 out
             })
             .collect();
-    if list.is_empty() {
-        lines.push(Line::from(Span::styled(
-            lang.pick(" 以往计划中没有同名申报。", " None under this name."),
-            t.muted(),
-        )));
-    } else if list.len() > room {
-        lines.push(Line::from(Span::styled(
-            format!(" … +{}", list.len() - room),
-            t.muted(),
-        )));
-    }
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(Span::styled(
-                    truncate(
-                        lang.pick(
-                            " 以往计划中的决定(同名) ",
-                            " Earlier programmes (same name) ",
-                        ),
-                        inner_w,
-                    ),
-                    t.title(),
-                ))
-                .border_style(t.border(false)),
-        ),
-        area,
+    let empty = lang.pick(" 以往计划中没有同名申报。", " None under this name.");
+    lines.extend(closing_line(list.len(), room, empty, t));
+    let title = lang.pick(
+        " 以往计划中的决定(同名) ",
+        " Earlier programmes (same name) ",
     );
+    f.render_widget(Paragraph::new(lines).block(framed(title, inner_w, t)), area);
 }
