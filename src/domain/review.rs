@@ -19,6 +19,13 @@ impl ReviewStatus {
             ReviewStatus::Submitted => "submitted",
         }
     }
+    /// As a reader sees it, in their language.
+    pub fn label(self, lang: crate::base::i18n::Lang) -> &'static str {
+        match self {
+            ReviewStatus::Draft => lang.pick("草稿", "draft"),
+            ReviewStatus::Submitted => lang.pick("已提交", "submitted"),
+        }
+    }
     pub fn parse(s: &str) -> Option<ReviewStatus> {
         match s.trim() {
             "draft" | "草稿" => Some(ReviewStatus::Draft),

@@ -397,7 +397,7 @@ fn drill(f: &mut Frame, app: &App) {
                 9,
             ));
         }
-        l.push_str(&format!("  {}", review.status.as_str()));
+        l.push_str(&format!("  {}", review.status.label(lang)));
         if let Some(by) = &review.entered_by {
             // Typed in from a signed paper sheet by a secretary.
             l.push_str(&format!(
