@@ -160,6 +160,9 @@ const GRADES: &[(&str, f64)] = &[
     ("不合格", 0.0),
 ];
 
+/// Prior decisions handed to the store at a time.
+const BATCH: usize = 10_000;
+
 /// A small deterministic generator (xorshift), so the same seed gives the same database.
 struct Rng(u64);
 
@@ -214,6 +217,9 @@ pub fn generate(
             app.region = String::new();
             w.put_application(&app)?;
         }
+        // Written in batches: one statement writes many rows (and their
+        // audit entries), which a server needs to make a million in a minute.
+        let mut batch = Vec::with_capacity(decisions.min(BATCH));
         for i in 0..decisions {
             let (pref, names) = COUNTIES[rng.below(COUNTIES.len())];
             let county = names[rng.below(names.len())];
@@ -283,7 +289,11 @@ pub fn generate(
                 rationale,
                 decided_by: "省产城融合试点评审委员会".into(),
             };
-            w.put_prior_decision(&d)?;
+            batch.push(d);
+            if batch.len() == BATCH || i + 1 == decisions {
+                w.put_prior_decisions(&batch)?;
+                batch.clear();
+            }
         }
         Ok(())
     })?;

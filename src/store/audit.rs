@@ -232,6 +232,32 @@ pub(crate) fn row_json(db: Db<'_>, e: &Entity, key: &[&str]) -> Result<Option<St
     Ok(row.map(|r| row_value(e, &r)).transpose()?.map(|(_, v)| v))
 }
 
+/// The canonical JSON of the rows of a one-column-key entity with these
+/// keys, by their key's JSON (`key_json`; absent rows are not in the map).
+pub(crate) fn rows_json(
+    db: Db<'_>,
+    e: &Entity,
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, String>> {
+    debug_assert_eq!(e.key.len(), 1, "rows_json reads one-column keys");
+    let mut out = std::collections::HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(500) {
+        let places: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "{} WHERE {} IN ({})",
+            select_sql(e, false),
+            e.key[0],
+            places.join(", ")
+        );
+        let params: Vec<Param<'_>> = chunk.iter().map(|k| Param::Text(k)).collect();
+        for row in db.query(&sql, &params)? {
+            let (key, json) = row_value(e, &row)?;
+            out.insert(key, json);
+        }
+    }
+    Ok(out)
+}
+
 /// Whether a logged row equals the row found. A column a later migration
 /// added is absent from entries logged before it, and reads as NULL.
 fn same_row(logged: &str, found: &str) -> bool {
@@ -311,6 +337,82 @@ pub(crate) fn append(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         args![seq, at, actor, entity, key, old, new, &prev, &hash],
     )?;
+    Ok(())
+}
+
+/// One entry for `append_many`.
+pub(crate) struct Appended {
+    pub key: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Appends entries in order, each chained to the one before, reading the
+/// head once and inserting many rows per statement.
+pub(crate) fn append_many(
+    db: Db<'_>,
+    at: &str,
+    actor: &str,
+    entity: &str,
+    entries: &[Appended],
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let last = db.query_opt("SELECT seq, hash FROM audit_head", args![])?;
+    let (mut seq, mut prev) = match last {
+        Some(r) => (r.get::<i64>(0)?, r.get::<String>(1)?),
+        None => (0, GENESIS.to_string()),
+    };
+    // (seq, prev, hash) per entry, owned for the parameters to borrow.
+    let mut chained = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let hash = Entry {
+            seq,
+            at,
+            actor,
+            entity,
+            key: &e.key,
+            old: e.old.as_deref(),
+            new: e.new.as_deref(),
+            prev: &prev,
+        }
+        .hash();
+        chained.push((seq, prev, hash.clone()));
+        prev = hash;
+    }
+    const PER_STATEMENT: usize = 200;
+    for (entries, chained) in entries
+        .chunks(PER_STATEMENT)
+        .zip(chained.chunks(PER_STATEMENT))
+    {
+        let places: Vec<String> = (0..entries.len())
+            .map(|r| {
+                let p: Vec<String> = (1..=9).map(|c| format!("?{}", r * 9 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, entity, key, old, new, prev_hash, hash) VALUES {}",
+            places.join(", ")
+        );
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(entries.len() * 9);
+        for (e, (seq, prev, hash)) in entries.iter().zip(chained) {
+            params.extend([
+                Param::Int(*seq),
+                Param::Text(at),
+                Param::Text(actor),
+                Param::Text(entity),
+                Param::Text(&e.key),
+                e.old.as_deref().map_or(Param::Null, Param::Text),
+                e.new.as_deref().map_or(Param::Null, Param::Text),
+                Param::Text(prev),
+                Param::Text(hash),
+            ]);
+        }
+        db.execute(&sql, &params)?;
+    }
     Ok(())
 }
 

@@ -329,14 +329,43 @@ pub fn run_restricted(
     }
     let total = records.len();
     let result = store.write(actor, !dry_run, |w| {
-        for (i, r) in records.iter().enumerate() {
+        let mut i = 0;
+        while i < records.len() {
+            // Prior decisions come in thousands: a run of them is written
+            // in one batch. A batch checks every row before it writes any,
+            // so a refused one is found again row by row, for its origin.
+            let run = records[i..]
+                .iter()
+                .take(PRIOR_BATCH)
+                .take_while(|r| matches!(r.record, Record::Prior(_)))
+                .count();
+            if run > 1 {
+                let batch: Vec<PriorDecision> = records[i..i + run]
+                    .iter()
+                    .filter_map(|r| match &r.record {
+                        Record::Prior(p) => Some(p.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match w.put_prior_decisions(&batch) {
+                    Ok(_) => {
+                        i += run;
+                        progress(Progress::Applied { done: i, total });
+                        continue;
+                    }
+                    Err(StoreError::Refused(_)) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            let r = &records[i];
             apply(w, &r.record).map_err(|e| match e {
                 StoreError::Refused(msg) => {
                     StoreError::Refused(ImportError::new(r.origin.clone(), msg).to_string())
                 }
                 other => other,
             })?;
-            progress(Progress::Applied { done: i + 1, total });
+            i += 1;
+            progress(Progress::Applied { done: i, total });
         }
         Ok(())
     });
@@ -350,6 +379,9 @@ pub fn run_restricted(
         Err(e) => Err(Failure::Store(e)),
     }
 }
+
+/// Prior decisions written in one batch at most.
+const PRIOR_BATCH: usize = 5_000;
 
 fn apply(w: &mut crate::store::Writer<'_>, record: &Record) -> Result<(), StoreError> {
     match record {

@@ -3,6 +3,7 @@
 //! in range, no scores from a recused member) and refuses with a reason;
 //! audited tables append to the chain as they change.
 
+mod prior;
 mod records;
 mod scoring;
 mod secretary;
@@ -172,6 +173,44 @@ impl<'a> Writer<'a> {
             )?;
         }
         Ok(change)
+    }
+
+    /// `audited` for many rows of an entity with a one-column key, at
+    /// once: the rows before and after are read in one statement each and
+    /// the chain gets one entry per changed row, in the order of `keys`
+    /// (which holds no key twice) — what one `audited` call per row would
+    /// log.
+    fn audited_many(
+        &mut self,
+        e: &Entity,
+        keys: &[&str],
+        apply: impl FnOnce(super::sql::Db<'_>) -> Result<()>,
+    ) -> Result<Vec<Change>> {
+        let old = audit::rows_json(self.db(), e, keys)?;
+        apply(self.db())?;
+        let new = audit::rows_json(self.db(), e, keys)?;
+        let mut changes = Vec::with_capacity(keys.len());
+        let mut entries = Vec::new();
+        for key in keys {
+            let key = audit::key_json(&[key]);
+            let (before, after) = (old.get(&key), new.get(&key));
+            let change = match (before, after) {
+                (a, b) if a == b => Change::Unchanged,
+                (None, _) => Change::Inserted,
+                _ => Change::Updated,
+            };
+            if change != Change::Unchanged {
+                entries.push(audit::Appended {
+                    key,
+                    old: before.cloned(),
+                    new: after.cloned(),
+                });
+            }
+            self.log.note(e.name, change);
+            changes.push(change);
+        }
+        audit::append_many(self.db(), &self.at, &self.actor, e.name, &entries)?;
+        Ok(changes)
     }
 
     /// The transaction, through the engine-neutral SQL surface.
