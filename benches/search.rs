@@ -11,6 +11,8 @@
 //! at 10,000 and 100,000 decisions: the index's cold start and `jury search`
 //! as a whole process; and an import of the sample into an empty database.
 
+mod common;
+use common::*;
 use jury::panel::search::{self, query};
 use jury::store::Store;
 use std::io::Write;
@@ -27,11 +29,6 @@ const QUERIES: &[&str] = &[
     "湘西 tier:镇",
     "grade:不合格 year:2018",
 ];
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 fn keystrokes(q: &str) -> Vec<String> {
     let chars: Vec<char> = q.chars().collect();
@@ -126,34 +123,6 @@ fn main() {
     engines(&dir.path().join("big.db"));
 }
 
-/// The median of `runs` runs of `f`, in ms.
-fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    pct(&times, 0.5)
-}
-
-fn jury_process(db: &std::path::Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jury"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("JURY_DB")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Both engines side by side: the index's cold start and a whole `jury
 /// search` process at two sizes, and an import of the sample.
 fn engines(big: &std::path::Path) {
@@ -164,25 +133,11 @@ fn engines(big: &std::path::Path) {
         jury::panel::sample::load(&mut store, "bench").unwrap();
         jury::panel::gendata::generate(&mut store, 0, DECISIONS / 10, 2016).unwrap();
     }
-    let server = std::env::var("JURY_TEST_PG").ok();
-    let mut client = server
-        .as_ref()
-        .map(|admin| postgres::Client::connect(admin, postgres::NoTls).unwrap());
-    let mut made = Vec::new();
-    let mut on_server = |tag: &str| -> Option<std::path::PathBuf> {
-        let (admin, client) = (server.as_ref()?, client.as_mut()?);
-        let name = format!("jury_bench_search_{}_{tag}", std::process::id());
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        made.push(name.clone());
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        Some(std::path::PathBuf::from(format!("{base}/{name}")))
-    };
+    let mut server = Server::from_env();
     println!("engine       decisions  index cold start  jury search 怀化 --json (whole process)");
     for (file, n) in [(&small, DECISIONS / 10), (&big.to_path_buf(), DECISIONS)] {
         let mut dbs = vec![("SQLite", file.clone())];
-        if let Some(url) = on_server(&n.to_string()) {
+        if let Some((_, url)) = server.as_mut().map(|s| s.database(&n.to_string())) {
             let from = Store::open(file).unwrap();
             from.copy_into(&mut Store::open(&url).unwrap()).unwrap();
             dbs.push(("PostgreSQL", url));
@@ -207,9 +162,9 @@ fn engines(big: &std::path::Path) {
         );
     });
     println!("import of the sample into an empty database: SQLite {file_import:.0} ms");
-    if server.is_some() {
+    if let Some(s) = server.as_mut() {
         let urls: Vec<_> = (0..3)
-            .filter_map(|k| on_server(&format!("import{k}")))
+            .map(|k| s.database(&format!("import{k}")).1)
             .collect();
         let mut urls = urls.into_iter();
         let pg_import = median_ms(3, || {
@@ -218,12 +173,6 @@ fn engines(big: &std::path::Path) {
         println!("import of the sample into an empty database: PostgreSQL {pg_import:.0} ms");
     } else {
         println!("(PostgreSQL skipped: set JURY_TEST_PG to a URL that may create databases)");
-    }
-    if let Some(c) = client.as_mut() {
-        for name in made {
-            c.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
-                .unwrap();
-        }
     }
 }
 

@@ -259,7 +259,10 @@ pub enum Command {
     /// Chinese, pinyin (changsha, cs) or English, "phrases", -exclusions and
     /// filters tier: city: year: round: dec: grade: score:>80 flag:.
     Search {
-        query: String,
+        /// The query: one argument, or its words as several (`jury search
+        /// 怀化 flag:口子镇`); an exclusion (-word) goes inside quotes.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
         #[arg(long)]

@@ -106,7 +106,7 @@ fn run(mut cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         C::Members { json } => report::members(&ctx, json),
         C::Status { json } => report::status(&ctx, json),
         C::Eligibility { tier, json } => report::eligibility(&ctx, tier.as_deref(), json),
-        C::Search { query, limit, json } => report::search(&ctx, &query, limit, json),
+        C::Search { query, limit, json } => report::search(&ctx, &query.join(" "), limit, json),
         C::Timeline { application, json } => timeline::run(&ctx, &application, json),
         C::Matrix {
             round,
