@@ -48,12 +48,22 @@ impl Sight {
         let call = store
             .call(&round.call)?
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
-        let mut recused = BTreeSet::new();
-        for app in store.applications(&call.info.id)? {
-            if store.recusal(member, &app)?.is_some() {
-                recused.insert(app.id);
-            }
-        }
+        // The member's declared conflicts, read once; and of each
+        // application only where it is from.
+        let declared: std::collections::BTreeMap<String, crate::domain::Conflict> = store
+            .conflicts()?
+            .into_iter()
+            .filter(|c| c.member == member.id)
+            .map(|c| (c.application.clone(), c))
+            .collect();
+        let recused = store
+            .application_prefectures(&call.info.id)?
+            .into_iter()
+            .filter(|(app, prefecture)| {
+                crate::domain::panel::recusal(member, prefecture, declared.get(app)).is_some()
+            })
+            .map(|(app, _)| app)
+            .collect();
         let reviews = store
             .assignments(&round.id)?
             .into_iter()

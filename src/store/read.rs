@@ -149,7 +149,53 @@ pub(crate) fn application_facts(db: Db<'_>, id: &str) -> Result<Option<Applicati
 pub(crate) fn applications(db: Db<'_>, call_id: &str) -> Result<Vec<Application>> {
     let sql = format!("SELECT {APP_COLS} FROM applications WHERE call_id = ?1 ORDER BY tier, id");
     let rows = db.query_map(&sql, args![call_id], app_from)?;
-    rows.into_iter().map(|f| finish_app(db, f)).collect()
+    // Every plan of the call in one query: one per application was a round
+    // trip each on a server.
+    let mut plans = projects_of_call(db, call_id)?;
+    rows.into_iter()
+        .map(|f| {
+            let mut app = app_facts(f)?;
+            app.projects = plans.remove(&app.id).unwrap_or_default();
+            Ok(app)
+        })
+        .collect()
+}
+
+/// Each application of a call with its prefecture (what recusal by home
+/// 市州 needs, without the texts).
+pub(crate) fn application_prefectures(db: Db<'_>, call_id: &str) -> Result<Vec<(String, String)>> {
+    db.query_map(
+        "SELECT id, prefecture FROM applications WHERE call_id = ?1 ORDER BY id",
+        args![call_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// The investment plans of a call's applications, by application.
+fn projects_of_call(
+    db: Db<'_>,
+    call_id: &str,
+) -> Result<std::collections::HashMap<String, Vec<Project>>> {
+    let mut out: std::collections::HashMap<String, Vec<Project>> = Default::default();
+    db.for_each(
+        "SELECT p.application_id, p.name, p.category, p.status, p.total, p.plan
+         FROM projects p JOIN applications a ON a.id = p.application_id
+         WHERE a.call_id = ?1 ORDER BY p.application_id, p.seq",
+        args![call_id],
+        |r| {
+            let app: String = r.get(0)?;
+            let project = Project {
+                plan: json(&format!("project plan of {app}"), &r.get::<String>(5)?)?,
+                name: r.get(1)?,
+                category: r.get(2)?,
+                status: r.get(3)?,
+                total: r.get(4)?,
+            };
+            out.entry(app).or_default().push(project);
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 fn member_from(r: &Row) -> Result<Member> {
@@ -229,6 +275,21 @@ pub(crate) fn assignments(db: Db<'_>, round: &str) -> Result<Vec<Assignment>> {
             })
         },
     )
+}
+
+/// The rounds in which `member` has assignments.
+pub(crate) fn rounds_assigned(
+    db: Db<'_>,
+    member: &str,
+) -> Result<std::collections::BTreeSet<String>> {
+    Ok(db
+        .query_map(
+            "SELECT DISTINCT round_id FROM assignments WHERE member_id = ?1",
+            args![member],
+            |r| r.get::<String>(0),
+        )?
+        .into_iter()
+        .collect())
 }
 
 pub(crate) fn reviews(db: Db<'_>, round: &str) -> Result<Vec<Review>> {
@@ -574,6 +635,14 @@ impl Store {
     }
     pub fn assignments(&self, round: &str) -> Result<Vec<Assignment>> {
         assignments(self.db(), round)
+    }
+    /// Each application of a call with its prefecture.
+    pub fn application_prefectures(&self, call_id: &str) -> Result<Vec<(String, String)>> {
+        application_prefectures(self.db(), call_id)
+    }
+    /// The ids of the rounds in which `member` has assignments.
+    pub fn rounds_assigned(&self, member: &str) -> Result<std::collections::BTreeSet<String>> {
+        rounds_assigned(self.db(), member)
     }
     pub fn reviews(&self, round: &str) -> Result<Vec<Review>> {
         reviews(self.db(), round)

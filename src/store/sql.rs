@@ -371,6 +371,18 @@ impl Db<'_> {
         }
     }
 
+    /// For the rest of the transaction, plans each statement for its own
+    /// parameters (PostgreSQL). A bulk write's reads by key are prepared
+    /// while its table is small, and a plan the server caches then (a scan
+    /// of the whole table) would stay as the table grows to millions of
+    /// rows. SQLite plans with its indexes whatever the size.
+    pub(crate) fn plan_each_statement(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(_) => Ok(()),
+            Db::Pg(_) => self.batch("SET LOCAL plan_cache_mode = force_custom_plan"),
+        }
+    }
+
     /// Calls `f` on each row in turn (for scans too long to hold at once).
     pub(crate) fn for_each(
         &self,

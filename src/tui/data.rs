@@ -14,12 +14,9 @@ use std::collections::BTreeMap;
 /// have assignments, preferring rounds that still take scores.
 pub fn current_round(store: &Store, member: &str) -> Result<Option<Round>> {
     let mut best: Option<Round> = None;
+    let assigned = store.rounds_assigned(member)?;
     for round in store.rounds()? {
-        if !store
-            .assignments(&round.id)?
-            .iter()
-            .any(|a| a.member == member)
-        {
+        if !assigned.contains(&round.id) {
             continue;
         }
         let better = match &best {
@@ -81,6 +78,13 @@ pub fn queue_rows(
         .map(|r| (r.application.clone(), r))
         .collect();
     let revisits = store.open_revisits(&round.id)?;
+    // The member's declared conflicts, read once (not a query per row).
+    let declared: BTreeMap<String, Conflict> = store
+        .conflicts()?
+        .into_iter()
+        .filter(|c| c.member == member.id)
+        .map(|c| (c.application.clone(), c))
+        .collect();
     let mut rows = Vec::new();
     for a in store
         .assignments(&round.id)?
@@ -90,7 +94,8 @@ pub fn queue_rows(
         let Some(app) = apps.get(&a.application) else {
             continue;
         };
-        let recused = store.recusal(member, app)?.is_some();
+        let recused =
+            crate::domain::panel::recusal(member, &app.prefecture, declared.get(&app.id)).is_some();
         let review = mine.get(&app.id);
         let status = match (recused, review.map(|r| r.status)) {
             (true, _) => MyStatus::Recused,

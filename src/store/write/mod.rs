@@ -186,6 +186,7 @@ impl<'a> Writer<'a> {
         keys: &[&str],
         apply: impl FnOnce(super::sql::Db<'_>) -> Result<()>,
     ) -> Result<Vec<Change>> {
+        self.db().plan_each_statement()?;
         let old = audit::rows_json(self.db(), e, keys)?;
         apply(self.db())?;
         let new = audit::rows_json(self.db(), e, keys)?;

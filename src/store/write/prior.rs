@@ -14,24 +14,12 @@ use crate::store::{Result, read};
 /// at most (a full batch and the last one).
 const BATCH: usize = 200;
 
-const COLUMNS: [&str; 16] = [
-    "id",
-    "programme",
-    "round",
-    "kind",
-    "year",
-    "decided_on",
-    "applicant",
-    "tier",
-    "prefecture",
-    "flags",
-    "outcome",
-    "grade",
-    "score",
-    "rank",
-    "rationale",
-    "decided_by",
-];
+/// The table's columns in the order the parameters go: the key, then the
+/// audited values (the audit entity names them, once).
+fn columns() -> impl Iterator<Item = &'static str> {
+    let e = &audit::PRIOR_DECISION;
+    e.key.iter().chain(e.cols).copied()
+}
 
 impl Writer<'_> {
     pub fn put_prior_decision(&mut self, d: &PriorDecision) -> Result<Change> {
@@ -77,7 +65,7 @@ impl Writer<'_> {
                 ]
             })
             .collect();
-        let mut params: Vec<Param<'_>> = Vec::with_capacity(ds.len() * COLUMNS.len());
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(ds.len() * 16);
         for ((d, pref), [kind, on, flags]) in ds.iter().zip(prefectures).zip(&texts) {
             params.extend([
                 Param::Text(&d.id),
@@ -98,6 +86,7 @@ impl Writer<'_> {
                 Param::Text(&d.decided_by),
             ]);
         }
+        debug_assert_eq!(params.len(), ds.len() * columns().count());
         let sql = insert_sql(ds.len());
         self.audited_many(&audit::PRIOR_DECISION, &keys, |db| {
             db.execute(&sql, &params).map(drop)
@@ -107,20 +96,22 @@ impl Writer<'_> {
 
 /// The multi-row upsert for `rows` decisions.
 fn insert_sql(rows: usize) -> String {
-    let n = COLUMNS.len();
+    let names: Vec<&str> = columns().collect();
+    let n = names.len();
     let values: Vec<String> = (0..rows)
         .map(|r| {
             let places: Vec<String> = (1..=n).map(|c| format!("?{}", r * n + c)).collect();
             format!("({})", places.join(", "))
         })
         .collect();
-    let updates: Vec<String> = COLUMNS[1..]
+    let updates: Vec<String> = audit::PRIOR_DECISION
+        .cols
         .iter()
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
     format!(
         "INSERT INTO prior_decisions ({}) VALUES {} ON CONFLICT(id) DO UPDATE SET {}",
-        COLUMNS.join(", "),
+        names.join(", "),
         values.join(", "),
         updates.join(", ")
     )
