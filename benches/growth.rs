@@ -13,7 +13,9 @@
 //! 怀化 flag:口子镇 --json` as a whole process (median, peak memory), and
 //! `fzf --filter 怀化` over the same records as lines when fzf is installed.
 //! Applications: sign-in as m06, then p99 of queue navigation, the tier
-//! filter and score entry (each a key, its write, a full frame).
+//! filter and score entry (each a key, its write, a full frame); the real
+//! binary to its first frame of the queue in a pseudo-terminal; the
+//! secretary's matrix and list, and that list exported as XLSX.
 
 mod common;
 use common::*;
@@ -216,17 +218,58 @@ fn applications_table(engine: &str, sizes: &[usize], new_db: &mut dyn FnMut(&str
             unit: "ms",
             values: Vec::new(),
         },
+        Series {
+            name: "jury --as m06 to its first frame",
+            unit: "ms",
+            values: Vec::new(),
+        },
+        Series {
+            name: "the secretary's matrix and list",
+            unit: "ms",
+            values: Vec::new(),
+        },
+        Series {
+            name: "XLSX export of the list",
+            unit: "ms",
+            values: Vec::new(),
+        },
     ];
     for &n in sizes {
         let db = new_db(&format!("a{n}"));
         let mut store = Store::open(&db).unwrap();
         with_applications(&mut store, n);
+        // The list first: the queue's measure writes scores.
+        let method = jury::domain::aggregate::Method::TrimmedMean;
+        let mut seen = None;
+        rows[5].values.push(Some(median_ms(3, || {
+            seen = Some(jury::panel::tally::seen(&store, None, "sel-2016", method).unwrap());
+        })));
+        let seen = seen.unwrap();
+        let lines: usize = seen.lists.iter().map(|l| l.lines.len()).sum();
+        assert!(lines > n, "{lines} lines");
+        rows[6].values.push(Some(median_ms(3, || {
+            let bytes = jury::panel::export::list_file(
+                &seen.call,
+                &seen.matrix,
+                &seen.lists,
+                false,
+                jury::panel::export::Format::Xlsx,
+                None,
+                jury::base::i18n::Lang::Zh,
+            )
+            .unwrap();
+            std::hint::black_box(bytes.len());
+        })));
+        let frame = median_ms(3, || {
+            std::hint::black_box(first_frame(&db, &["--as", "m06"], "Applicant"));
+        });
         let c = QueueCosts::measure(store, 0.3);
         assert!(c.rows > n);
         rows[0].values.push(Some(c.sign_in.as_secs_f64() * 1000.0));
         rows[1].values.push(Some(pct(&c.navigation, 0.99)));
         rows[2].values.push(Some(pct(&c.filter, 0.99)));
         rows[3].values.push(Some(pct(&c.entry, 0.99)));
+        rows[4].values.push(Some(frame));
     }
     print_table(engine, "applications in the queue", sizes, &rows);
 }

@@ -264,3 +264,54 @@ impl QueueCosts {
         costs
     }
 }
+
+/// How long the real binary, started in a 120×40 pseudo-terminal as
+/// `jury --db DB --lang en ARGS…`, takes until its screen shows `text`;
+/// then it is asked to quit with `q`.
+pub fn first_frame(db: &Path, args: &[&str], text: &str) -> Duration {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jury"));
+    cmd.arg("--db");
+    cmd.arg(db);
+    cmd.args(["--lang", "en"]);
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+    cmd.env_remove("JURY_DB");
+    let t = Instant::now();
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let size = |n: u16| std::num::NonZeroU16::new(n).expect("not zero");
+    let mut parser = vt100::Parser::new(size(40), size(120), 0);
+    let mut buf = [0u8; 8192];
+    let shown = loop {
+        let n = reader.read(&mut buf).unwrap_or(0);
+        assert!(n > 0, "jury ended before showing {text:?}");
+        parser.process(&buf[..n]);
+        if parser.screen().contents().contains(text) {
+            break t.elapsed();
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "no {text:?} within a minute:\n{}",
+            parser.screen().contents()
+        );
+    };
+    writer.write_all(b"q").unwrap();
+    // Drain until it exits, so that the terminal's end is not a hang.
+    std::thread::spawn(move || while reader.read(&mut buf).unwrap_or(0) > 0 {});
+    child.wait().unwrap();
+    shown
+}
