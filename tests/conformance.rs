@@ -58,6 +58,21 @@ fn every_read_of_the_store_answers_the_same_on_both_engines() {
                 format!("passphrase {}", m.id),
                 format!("{:?}", s.passphrase(&m.id).unwrap()),
             );
+            let assigned = s.rounds_assigned(&m.id).unwrap();
+            let expected: std::collections::BTreeSet<String> = s
+                .rounds()
+                .unwrap()
+                .into_iter()
+                .filter(|r| {
+                    s.assignments(&r.id)
+                        .unwrap()
+                        .iter()
+                        .any(|a| a.member == m.id)
+                })
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(assigned, expected, "{}", s.engine());
+            put(format!("rounds assigned {}", m.id), format!("{assigned:?}"));
         }
         for call in s.calls().unwrap() {
             let apps = s.applications(&call.info.id).unwrap();
@@ -65,11 +80,16 @@ fn every_read_of_the_store_answers_the_same_on_both_engines() {
                 format!("applications {}", call.info.id),
                 format!("{apps:?}"),
             );
+            put(
+                format!("application prefectures {}", call.info.id),
+                format!("{:?}", s.application_prefectures(&call.info.id).unwrap()),
+            );
             for app in &apps {
-                put(
-                    format!("application {}", app.id),
-                    format!("{:?}", s.application(&app.id).unwrap()),
-                );
+                // The call's applications read their plans in one query:
+                // each is what reading it alone gives.
+                let alone = s.application(&app.id).unwrap();
+                assert_eq!(alone.as_ref(), Some(app), "{}", s.engine());
+                put(format!("application {}", app.id), format!("{alone:?}"));
                 put(
                     format!("actuals {}", app.id),
                     format!("{:?}", s.actuals(&app.id).unwrap()),
