@@ -73,6 +73,20 @@ fn every_read_of_the_store_answers_the_same_on_both_engines() {
                 .collect();
             assert_eq!(assigned, expected, "{}", s.engine());
             put(format!("rounds assigned {}", m.id), format!("{assigned:?}"));
+            let declared = s.conflicts_of(&m.id).unwrap();
+            let all: Vec<_> = s
+                .conflicts()
+                .unwrap()
+                .into_iter()
+                .filter(|c| c.member == m.id)
+                .collect();
+            assert_eq!(
+                declared.values().cloned().collect::<Vec<_>>(),
+                all,
+                "{}",
+                s.engine()
+            );
+            put(format!("conflicts of {}", m.id), format!("{declared:?}"));
         }
         for call in s.calls().unwrap() {
             let apps = s.applications(&call.info.id).unwrap();

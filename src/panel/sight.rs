@@ -50,12 +50,7 @@ impl Sight {
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
         // The member's declared conflicts, read once; and of each
         // application only where it is from.
-        let declared: std::collections::BTreeMap<String, crate::domain::Conflict> = store
-            .conflicts()?
-            .into_iter()
-            .filter(|c| c.member == member.id)
-            .map(|c| (c.application.clone(), c))
-            .collect();
+        let declared = store.conflicts_of(&member.id)?;
         let recused = store
             .application_prefectures(&call.info.id)?
             .into_iter()

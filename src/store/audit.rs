@@ -305,41 +305,6 @@ impl Entry<'_> {
     }
 }
 
-/// Appends one entry to the chain. Must run inside the write transaction
-/// that made the change.
-pub(crate) fn append(
-    db: Db<'_>,
-    at: &str,
-    actor: &str,
-    entity: &str,
-    key: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
-    let last = db.query_opt("SELECT seq, hash FROM audit_head", args![])?;
-    let (seq, prev) = match last {
-        Some(r) => (r.get::<i64>(0)? + 1, r.get::<String>(1)?),
-        None => (1, GENESIS.to_string()),
-    };
-    let hash = Entry {
-        seq,
-        at,
-        actor,
-        entity,
-        key,
-        old,
-        new,
-        prev: &prev,
-    }
-    .hash();
-    db.execute(
-        "INSERT INTO audit_log (seq, at, actor, entity, key, old, new, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        args![seq, at, actor, entity, key, old, new, &prev, &hash],
-    )?;
-    Ok(())
-}
-
 /// One entry for `append_many`.
 pub(crate) struct Appended {
     pub key: String,
@@ -348,7 +313,8 @@ pub(crate) struct Appended {
 }
 
 /// Appends entries in order, each chained to the one before, reading the
-/// head once and inserting many rows per statement.
+/// head once and inserting many rows per statement. Must run inside the
+/// write transaction that made the changes.
 pub(crate) fn append_many(
     db: Db<'_>,
     at: &str,

@@ -253,6 +253,25 @@ pub(crate) fn conflicts(db: Db<'_>) -> Result<Vec<Conflict>> {
     )
 }
 
+/// The conflicts `member` declared, by application.
+pub(crate) fn conflicts_of(db: Db<'_>, member: &str) -> Result<BTreeMap<String, Conflict>> {
+    Ok(db
+        .query_map(
+            "SELECT member_id, application_id, reason FROM conflicts WHERE member_id = ?1",
+            args![member],
+            |r| {
+                Ok(Conflict {
+                    member: r.get(0)?,
+                    application: r.get(1)?,
+                    reason: r.get(2)?,
+                })
+            },
+        )?
+        .into_iter()
+        .map(|c| (c.application.clone(), c))
+        .collect())
+}
+
 pub(crate) fn is_assigned(db: Db<'_>, round: &str, member: &str, app: &str) -> Result<bool> {
     Ok(db
         .query_opt(
@@ -632,6 +651,11 @@ impl Store {
     }
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
         conflicts(self.db())
+    }
+    /// The conflicts `member` declared, by application (read once where a
+    /// screen decides recusal for many applications).
+    pub fn conflicts_of(&self, member: &str) -> Result<BTreeMap<String, Conflict>> {
+        conflicts_of(self.db(), member)
     }
     pub fn assignments(&self, round: &str) -> Result<Vec<Assignment>> {
         assignments(self.db(), round)

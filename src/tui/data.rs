@@ -79,12 +79,7 @@ pub fn queue_rows(
         .collect();
     let revisits = store.open_revisits(&round.id)?;
     // The member's declared conflicts, read once (not a query per row).
-    let declared: BTreeMap<String, Conflict> = store
-        .conflicts()?
-        .into_iter()
-        .filter(|c| c.member == member.id)
-        .map(|c| (c.application.clone(), c))
-        .collect();
+    let declared = store.conflicts_of(&member.id)?;
     let mut rows = Vec::new();
     for a in store
         .assignments(&round.id)?

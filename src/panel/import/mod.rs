@@ -330,16 +330,18 @@ pub fn run_restricted(
     let total = records.len();
     let result = store.write(actor, !dry_run, |w| {
         let mut i = 0;
+        // Records before this index go one at a time: a batch of them was
+        // refused, and one by one the refused row is named by its origin.
+        let mut singly_until = 0;
         while i < records.len() {
             // Prior decisions come in thousands: a run of them is written
-            // in one batch. A batch checks every row before it writes any,
-            // so a refused one is found again row by row, for its origin.
+            // in one batch, which checks every row before it writes any.
             let run = records[i..]
                 .iter()
                 .take(PRIOR_BATCH)
                 .take_while(|r| matches!(r.record, Record::Prior(_)))
                 .count();
-            if run > 1 {
+            if run > 1 && i >= singly_until {
                 let batch: Vec<PriorDecision> = records[i..i + run]
                     .iter()
                     .filter_map(|r| match &r.record {
@@ -353,7 +355,7 @@ pub fn run_restricted(
                         progress(Progress::Applied { done: i, total });
                         continue;
                     }
-                    Err(StoreError::Refused(_)) => {}
+                    Err(StoreError::Refused(_)) => singly_until = i + run,
                     Err(other) => return Err(other),
                 }
             }

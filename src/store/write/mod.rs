@@ -26,6 +26,17 @@ pub enum Change {
     Unchanged,
 }
 
+impl Change {
+    /// What a write did to a row, from its canonical JSON before and after.
+    fn between(old: Option<&String>, new: Option<&String>) -> Change {
+        match (old, new) {
+            (a, b) if a == b => Change::Unchanged,
+            (None, _) => Change::Inserted,
+            _ => Change::Updated,
+        }
+    }
+}
+
 /// Counts of changes per kind of record, for reports and `--dry-run`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ChangeLog {
@@ -156,21 +167,14 @@ impl<'a> Writer<'a> {
         let old = audit::row_json(self.db(), e, key)?;
         apply(self.db())?;
         let new = audit::row_json(self.db(), e, key)?;
-        let change = match (&old, &new) {
-            (a, b) if a == b => Change::Unchanged,
-            (None, _) => Change::Inserted,
-            _ => Change::Updated,
-        };
+        let change = Change::between(old.as_ref(), new.as_ref());
         if change != Change::Unchanged {
-            audit::append(
-                self.db(),
-                &self.at,
-                &self.actor,
-                e.name,
-                &audit::key_json(key),
-                old.as_deref(),
-                new.as_deref(),
-            )?;
+            let entry = audit::Appended {
+                key: audit::key_json(key),
+                old,
+                new,
+            };
+            audit::append_many(self.db(), &self.at, &self.actor, e.name, &[entry])?;
         }
         Ok(change)
     }
@@ -195,11 +199,7 @@ impl<'a> Writer<'a> {
         for key in keys {
             let key = audit::key_json(&[key]);
             let (before, after) = (old.get(&key), new.get(&key));
-            let change = match (before, after) {
-                (a, b) if a == b => Change::Unchanged,
-                (None, _) => Change::Inserted,
-                _ => Change::Updated,
-            };
+            let change = Change::between(before, after);
             if change != Change::Unchanged {
                 entries.push(audit::Appended {
                     key,
