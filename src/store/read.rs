@@ -239,17 +239,19 @@ pub(crate) fn conflict(db: Db<'_>, member: &str, app: &str) -> Result<Option<Con
     }))
 }
 
+fn conflict_from(r: &Row) -> Result<Conflict> {
+    Ok(Conflict {
+        member: r.get(0)?,
+        application: r.get(1)?,
+        reason: r.get(2)?,
+    })
+}
+
 pub(crate) fn conflicts(db: Db<'_>) -> Result<Vec<Conflict>> {
     db.query_map(
         "SELECT member_id, application_id, reason FROM conflicts ORDER BY member_id, application_id",
         args![],
-        |r| {
-            Ok(Conflict {
-                member: r.get(0)?,
-                application: r.get(1)?,
-                reason: r.get(2)?,
-            })
-        },
+        conflict_from,
     )
 }
 
@@ -259,13 +261,7 @@ pub(crate) fn conflicts_of(db: Db<'_>, member: &str) -> Result<BTreeMap<String, 
         .query_map(
             "SELECT member_id, application_id, reason FROM conflicts WHERE member_id = ?1",
             args![member],
-            |r| {
-                Ok(Conflict {
-                    member: r.get(0)?,
-                    application: r.get(1)?,
-                    reason: r.get(2)?,
-                })
-            },
+            conflict_from,
         )?
         .into_iter()
         .map(|c| (c.application.clone(), c))
