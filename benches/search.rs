@@ -5,7 +5,7 @@
 //!     cargo bench --bench search
 //!     JURY_TEST_PG=postgres://postgres@127.0.0.1/postgres cargo bench --bench search
 //!
-//! Prints the time to load the index (cold start), per-keystroke search
+//! Prints the time until search is ready, per-keystroke search
 //! times (median, p95), the same for fzf when it is installed, and the ratio.
 //! Then, on each engine (PostgreSQL when `JURY_TEST_PG` names a server),
 //! at 10,000 and 100,000 decisions: the index's cold start and `jury search`
@@ -13,7 +13,7 @@
 
 mod common;
 use common::*;
-use jury::panel::search::{self, query};
+use jury::panel::search::{query, stored::Finder};
 use jury::store::Store;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -50,38 +50,23 @@ fn main() {
     );
 
     let t = Instant::now();
-    let index = search::load(&store, None).unwrap();
+    let finder = Finder::open(&store, None).unwrap();
     let load = t.elapsed();
     println!(
-        "cold start: index of {} records loaded in {:.0} ms",
-        index.len(),
+        "search ready {:.1} ms after opening (the stored index is read per query, never loaded)",
         load.as_secs_f64() * 1000.0
     );
 
-    // As in the interface: one session per query typed, so a keystroke
-    // that only narrows searches the last matches again.
+    // As in the interface: each keystroke is a new query.
     let mut jury_times = Vec::new();
-    let mut fresh = Vec::new();
     for q in QUERIES {
-        let mut session = search::Session::default();
         for prefix in keystrokes(q) {
             let t = Instant::now();
-            let hits = session.search(&index, &prefix, 50).unwrap_or_default();
-            std::hint::black_box(hits.len());
+            let hits = query::parse(&prefix).map(|q| finder.find(&store, &q, 50).unwrap());
+            std::hint::black_box(hits.map(|h| h.len()).ok());
             jury_times.push(t.elapsed());
-            let t = Instant::now();
-            let parsed = query::parse(&prefix).unwrap_or_default();
-            std::hint::black_box(index.search(&parsed, 50).len());
-            fresh.push(t.elapsed());
         }
     }
-    fresh.sort();
-    println!(
-        "jury per query from scratch: median={:.2} ms p95={:.2} ms max={:.2} ms",
-        pct(&fresh, 0.5),
-        pct(&fresh, 0.95),
-        pct(&fresh, 1.0)
-    );
     jury_times.sort();
     println!(
         "jury per keystroke: n={} median={:.2} ms p95={:.2} ms max={:.2} ms",
@@ -134,7 +119,7 @@ fn engines(big: &std::path::Path) {
         jury::panel::gendata::generate(&mut store, 0, DECISIONS / 10, 2016).unwrap();
     }
     let mut server = Server::from_env();
-    println!("engine       decisions  index cold start  jury search 怀化 --json (whole process)");
+    println!("engine       decisions  search ready  jury search 怀化 --json (whole process)");
     for (file, n) in [(&small, DECISIONS / 10), (&big.to_path_buf(), DECISIONS)] {
         let mut dbs = vec![("SQLite", file.clone())];
         if let Some((_, url)) = server.as_mut().map(|s| s.database(&n.to_string())) {
@@ -145,10 +130,10 @@ fn engines(big: &std::path::Path) {
         for (engine, db) in dbs {
             let store = Store::open(&db).unwrap();
             let load = median_ms(3, || {
-                std::hint::black_box(search::load(&store, None).unwrap().len());
+                std::hint::black_box(Finder::open(&store, None).unwrap());
             });
             let whole = median_ms(5, || jury_process(&db, &["search", "怀化", "--json"]));
-            println!("{engine:<12} {n:>9}  {load:>13.0} ms  {whole:>10.0} ms");
+            println!("{engine:<12} {n:>9}  {load:>9.1} ms  {whole:>10.0} ms");
         }
     }
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");

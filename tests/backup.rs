@@ -96,6 +96,7 @@ fn every_earlier_schema_upgrades() {
         include_str!("../src/store/migrations/0006_assessments.sql"),
         include_str!("../src/store/migrations/0007_trust.sql"),
         include_str!("../src/store/migrations/0008_read_views.sql"),
+        include_str!("../src/store/migrations/0009_search_index.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -217,6 +218,9 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
          CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+         DROP TABLE search_text;
+         DROP TABLE search_entries;
+         DROP TABLE search_names;
          DROP VIEW decisions_read;
          DROP VIEW audit_head;
          DROP VIEW review_progress;
@@ -238,6 +242,23 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
     assert_eq!(store.schema_version().unwrap(), jury::store::SCHEMA_VERSION);
     assert_eq!(store.decisions("sel-2016").unwrap().len(), 36);
     assert!(!store.round("sel-2016").unwrap().unwrap().midterm);
+    // The prior decisions it held were indexed by the upgrade.
+    let q = jury::panel::search::query::parse("怀化").unwrap();
+    let expected: Vec<String> = jury::panel::search::load(&store, None)
+        .unwrap()
+        .search(&q, 100)
+        .iter()
+        .map(|h| h.record.id.clone())
+        .collect();
+    let found: Vec<String> = jury::panel::search::stored::Finder::open(&store, None)
+        .unwrap()
+        .find(&store, &q, 100)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.record.id)
+        .collect();
+    assert!(found.iter().any(|id| !id.contains('/')), "{found:?}");
+    assert_eq!(found, expected);
     drop(store);
     // And it goes on: the pilots' first assessment opens on the upgraded file.
     let out = jury(&db, &["assess", "--year", "2017"]);

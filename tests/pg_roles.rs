@@ -497,3 +497,47 @@ fn a_file_has_no_roles() {
     assert_eq!(store.session().unwrap(), jury::store::Session::Operator);
     assert!(store.db_roles().unwrap().is_empty());
 }
+
+/// A panel made before the search index (server schema 3) is upgraded by
+/// its administrator (a member may not), as its owner: the new tables reach the members' groups, the decisions it held
+/// are indexed, and a member searching through their own role finds what
+/// the administrator finds.
+#[test]
+fn a_panel_from_before_the_search_index_upgrades_and_its_members_search() {
+    let Some(pg) = pg_db("upgrade") else {
+        return;
+    };
+    panel_with_roles(&pg, &["demo"]);
+    let admin = pg.path();
+    let expected = run(&admin, &["search", "怀化", "--json", "--limit", "100"]);
+    assert!(expected.contains("\"applicant\""), "{expected}");
+    let mut c = pg.client_as("postgres");
+    c.batch_execute(
+        "DROP TABLE search_entries; DROP TABLE search_names;
+         DELETE FROM jury_schema WHERE version >= 4;
+         DO $$ BEGIN
+             EXECUTE format('REVOKE CREATE ON SCHEMA public FROM %I',
+                            (SELECT value FROM jury.settings WHERE key = 'owner'));
+         END $$;",
+    )
+    .unwrap();
+    drop(c);
+    let member = pg.as_role(&pg.member_role("m02"));
+    let refused = jury(&member, &["search", "怀化"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("init"), "{}", stderr(&refused));
+    run(&admin, &["init"]);
+    let found = run(&member, &["search", "怀化", "--json", "--limit", "100"]);
+    assert!(found.contains("\"applicant\""), "{found}");
+    let as_member_on_file = run(
+        &admin,
+        &["--as", "m02", "search", "怀化", "--json", "--limit", "100"],
+    );
+    assert_eq!(found, as_member_on_file);
+    let mut m = pg.client_as(&pg.member_role("m02"));
+    let names: i64 = m
+        .query_one("SELECT count(*) FROM search_names", &[])
+        .unwrap()
+        .get(0);
+    assert!(names > 0);
+}

@@ -422,13 +422,13 @@ pub fn search(ctx: &Ctx, query: &str, limit: usize, as_json: bool) -> anyhow::Re
     let (store, viewer) = ctx.reader()?;
     let q = crate::panel::search::query::parse(query)
         .map_err(|e| anyhow::anyhow!("{}{e}", lang.pick("查询:", "query: ")))?;
-    let index = crate::panel::search::load(&store, viewer.member())?;
-    let hits = index.search(&q, limit);
+    let finder = crate::panel::search::stored::Finder::open(&store, viewer.member())?;
+    let hits = finder.find(&store, &q, limit)?;
     if as_json {
         let list: Vec<Value> = hits
             .iter()
             .map(|h| {
-                let mut v = serde_json::to_value(h.record).expect("serializable");
+                let mut v = serde_json::to_value(&h.record).expect("serializable");
                 v["match_score"] = json!(h.score);
                 v
             })
@@ -442,7 +442,7 @@ pub fn search(ctx: &Ctx, query: &str, limit: usize, as_json: bool) -> anyhow::Re
     let rows: Vec<Vec<String>> = hits
         .iter()
         .map(|h| {
-            let r = h.record;
+            let r = &h.record;
             vec![
                 r.decided_on.to_string(),
                 r.applicant.clone(),

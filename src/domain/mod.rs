@@ -12,6 +12,7 @@ pub mod management;
 pub mod outcome;
 pub mod panel;
 pub mod review;
+pub mod search_keys;
 pub mod selection;
 
 pub use application::{Application, LeadingGroup, Project, Route};

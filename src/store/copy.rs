@@ -161,6 +161,8 @@ impl Store {
                 )?;
                 copied.push((*table, count));
             }
+            // The search index is derived: made afresh, not copied.
+            super::search_index::rebuild(dst)?;
             Ok(copied)
         })
     }

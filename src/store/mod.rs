@@ -12,6 +12,7 @@ pub use copy::Copied;
 pub mod files;
 mod read;
 mod roles;
+pub mod search_index;
 mod tls;
 pub use roles::{MemberRole, Session};
 pub(crate) mod sql;
@@ -36,9 +37,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_assessments.sql"),
     include_str!("migrations/0007_trust.sql"),
     include_str!("migrations/0008_read_views.sql"),
+    include_str!("migrations/0009_search_index.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+/// The SQLite schema version that brought the search index.
+const SEARCH_INDEX: i64 = 9;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -185,11 +189,15 @@ pub fn shown(db: &Path) -> String {
     }
 }
 
+/// The PostgreSQL schema version that brought the search index.
+const PG_SEARCH_INDEX: i64 = 4;
+
 /// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/0001_init.sql"),
     include_str!("migrations/pg/0002_notify.sql"),
     include_str!("migrations/pg/0003_visibility.sql"),
+    include_str!("migrations/pg/0004_search_index.sql"),
 ];
 
 /// Serialises audited writes on PostgreSQL (the analogue of SQLite's
@@ -305,9 +313,11 @@ impl Store {
                     args![],
                 )?;
                 match (owner, named) {
+                    // A panel initialised before the owner could create in
+                    // public gets the right now (from whoever may grant it).
                     (Some(owner), _) => db.batch(&format!(
-                        "SET LOCAL ROLE \"{}\"",
-                        owner.replace('"', "\"\"")
+                        "GRANT CREATE ON SCHEMA public TO \"{o}\"; SET LOCAL ROLE \"{o}\"",
+                        o = owner.replace('"', "\"\"")
                     ))?,
                     (None, Some(_)) => {
                         return Err(StoreError::Refused(crate::base::i18n::say(
@@ -328,6 +338,15 @@ impl Store {
                     "INSERT INTO jury_schema (version) VALUES (?1)",
                     args![(i + 1) as i64],
                 )?;
+            }
+            if found < known {
+                // New tables reach the panel's groups as the old ones did.
+                roles::grant_again(db)?;
+            }
+            if (1..PG_SEARCH_INDEX).contains(&found) {
+                // The index is derived: a panel that had decisions before it
+                // gets them indexed now, once.
+                search_index::rebuild(db)?;
             }
             Ok(())
         })();
@@ -416,6 +435,11 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        }
+        if (1..SEARCH_INDEX).contains(&found) {
+            // The index is derived: decisions written before it existed
+            // are indexed now, once.
+            search_index::rebuild(sql::Db::Sqlite(&tx))?;
         }
         tx.commit()?;
         Ok(())

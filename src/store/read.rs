@@ -368,41 +368,51 @@ pub(crate) fn reviews_of(
     )
 }
 
+/// A prior decision's columns, in the order [`prior_from_row`] reads them.
+const PRIOR_COLUMNS: &str = "id, programme, round, kind, year, decided_on, applicant, tier, \
+     prefecture, flags, outcome, grade, score, rank, rationale, decided_by";
+
+/// The same columns of `prior_decisions p`, for a join.
+pub(crate) const PRIOR_COLUMNS_OF_P: &str = "p.id, p.programme, p.round, p.kind, p.year, \
+     p.decided_on, p.applicant, p.tier, p.prefecture, p.flags, p.outcome, p.grade, p.score, \
+     p.rank, p.rationale, p.decided_by";
+
 pub(crate) fn prior_decisions(db: Db<'_>) -> Result<Vec<PriorDecision>> {
     db.query_map(
-        "SELECT id, programme, round, kind, year, decided_on, applicant, tier, prefecture, flags,
-                outcome, grade, score, rank, rationale, decided_by
-         FROM prior_decisions ORDER BY decided_on DESC, id",
+        &format!("SELECT {PRIOR_COLUMNS} FROM prior_decisions ORDER BY decided_on DESC, id"),
         args![],
-        |r| {
-            let id: String = r.get(0)?;
-            let kind: String = r.get(3)?;
-            let decided_on: String = r.get(5)?;
-            let flags: String = r.get(9)?;
-            let outcome: Option<String> = r.get(10)?;
-            Ok(PriorDecision {
-                kind: RoundKind::parse(&kind).ok_or_else(|| corrupt(&id, "kind"))?,
-                decided_on: date(&id, &decided_on)?,
-                flags: json(&id, &flags)?,
-                outcome: match outcome {
-                    Some(o) => Some(Outcome::parse(&o).ok_or_else(|| corrupt(&id, "outcome"))?),
-                    None => None,
-                },
-                programme: r.get(1)?,
-                round: r.get(2)?,
-                year: r.get(4)?,
-                applicant: r.get(6)?,
-                tier: r.get(7)?,
-                prefecture: r.get(8)?,
-                grade: r.get(11)?,
-                score: r.get(12)?,
-                rank: r.get(13)?,
-                rationale: r.get(14)?,
-                decided_by: r.get(15)?,
-                id,
-            })
-        },
+        |r| prior_from_row(r, 0),
     )
+}
+
+/// A prior decision from its columns, starting at `at`.
+pub(crate) fn prior_from_row(r: &Row, at: usize) -> Result<PriorDecision> {
+    let id: String = r.get(at)?;
+    let kind: String = r.get(at + 3)?;
+    let decided_on: String = r.get(at + 5)?;
+    let flags: String = r.get(at + 9)?;
+    let outcome: Option<String> = r.get(at + 10)?;
+    Ok(PriorDecision {
+        kind: RoundKind::parse(&kind).ok_or_else(|| corrupt(&id, "kind"))?,
+        decided_on: date(&id, &decided_on)?,
+        flags: json(&id, &flags)?,
+        outcome: match outcome {
+            Some(o) => Some(Outcome::parse(&o).ok_or_else(|| corrupt(&id, "outcome"))?),
+            None => None,
+        },
+        programme: r.get(at + 1)?,
+        round: r.get(at + 2)?,
+        year: r.get(at + 4)?,
+        applicant: r.get(at + 6)?,
+        tier: r.get(at + 7)?,
+        prefecture: r.get(at + 8)?,
+        grade: r.get(at + 11)?,
+        score: r.get(at + 12)?,
+        rank: r.get(at + 13)?,
+        rationale: r.get(at + 14)?,
+        decided_by: r.get(at + 15)?,
+        id,
+    })
 }
 
 /// How far a round's reviews have come.

@@ -98,6 +98,8 @@ const READ: &[&str] = &[
     "decisions",
     "decisions_read",
     "prior_decisions",
+    "search_names",
+    "search_entries",
     "overrides",
     "investment_actuals",
     "anchors",
@@ -126,6 +128,8 @@ const SECRETARY_WRITE: &[&str] = &[
     "deliberations",
     "decisions",
     "prior_decisions",
+    "search_names",
+    "search_entries",
     "overrides",
     "investment_actuals",
     "anchors",
@@ -393,7 +397,10 @@ fn hand_over(db: Db<'_>, owner: &str) -> Result<()> {
         args![],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    db.batch(&format!("ALTER SCHEMA jury OWNER TO {o}"))?;
+    // What later migrations create, they create as the owner, in public.
+    db.batch(&format!(
+        "ALTER SCHEMA jury OWNER TO {o}; GRANT CREATE ON SCHEMA public TO {o}"
+    ))?;
     for (schema, name, kind) in relations {
         let what = match kind.as_str() {
             "v" => "VIEW",
@@ -410,7 +417,11 @@ fn hand_over(db: Db<'_>, owner: &str) -> Result<()> {
     let functions: Vec<String> = db.query_map(
         "SELECT p.oid::regprocedure::text
          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-         WHERE n.nspname IN ('public', 'jury')",
+         WHERE n.nspname IN ('public', 'jury')
+           -- An extension's functions (pg_trgm's) stay the extension's.
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                           WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+                             AND d.objid = p.oid AND d.deptype = 'e')",
         args![],
         |r| r.get(0),
     )?;
@@ -420,6 +431,19 @@ fn hand_over(db: Db<'_>, owner: &str) -> Result<()> {
     Ok(())
 }
 
+/// Grants again what each group may do on the tables, once a migration
+/// has added some (nothing to do before `jury init` has named the groups).
+pub(crate) fn grant_again(db: Db<'_>) -> Result<()> {
+    let named: Option<String> = db.value(
+        "SELECT value FROM jury.settings WHERE key = 'members'",
+        args![],
+    )?;
+    if named.is_none() {
+        return Ok(());
+    }
+    db.batch(&table_grants(&groups(db)?))
+}
+
 /// What each group may do; row-level security narrows it to rows.
 fn grant(db: Db<'_>, groups: &Groups) -> Result<()> {
     let (m, s, a) = (
@@ -427,24 +451,36 @@ fn grant(db: Db<'_>, groups: &Groups) -> Result<()> {
         ident(&groups.secretaries()),
         ident(&groups.auditors()),
     );
-    let all_read = READ.join(", ");
     let mut sql = format!(
         "REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC;
          GRANT CONNECT ON DATABASE {d} TO {m}, {a}, {o};
-         GRANT USAGE ON SCHEMA jury TO {m}, {a};
-         GRANT SELECT ON {all_read} TO {m}, {a};
+         GRANT USAGE ON SCHEMA jury TO {m}, {a};",
+        d = ident(&groups.database),
+        o = ident(&groups.owner()),
+    );
+    sql.push_str(&table_grants(groups));
+    // A secretary is a member too.
+    sql.push_str(&format!("GRANT {m} TO {s};"));
+    db.batch(&sql)
+}
+
+/// The groups' rights on the tables.
+fn table_grants(groups: &Groups) -> String {
+    let (m, s, a) = (
+        ident(&groups.members()),
+        ident(&groups.secretaries()),
+        ident(&groups.auditors()),
+    );
+    format!(
+        "GRANT SELECT ON {all_read} TO {m}, {a};
          GRANT INSERT, UPDATE, DELETE ON {mw} TO {m};
          GRANT INSERT ON audit_log TO {m};
          GRANT INSERT, UPDATE, DELETE ON {sw} TO {s};
          GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {m};",
-        d = ident(&groups.database),
-        o = ident(&groups.owner()),
+        all_read = READ.join(", "),
         mw = MEMBER_WRITE.join(", "),
         sw = SECRETARY_WRITE.join(", "),
-    );
-    // A secretary is a member too.
-    sql.push_str(&format!("GRANT {m} TO {s};"));
-    db.batch(&sql)
+    )
 }
 
 /// How many applications of `round` this session may not read the scores

@@ -275,7 +275,7 @@ fn poll_search(app: &mut App) -> bool {
     while let Ok(reply) = w.rx.try_recv() {
         let Some(s) = &mut app.search else { continue };
         match reply {
-            search::Reply::Ready(_) => s.ready = true,
+            search::Reply::Ready => s.ready = true,
             search::Reply::Results(seq, found) if seq >= s.shown => {
                 s.shown = seq;
                 match found {

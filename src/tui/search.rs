@@ -4,16 +4,10 @@
 
 use super::screen::Screen;
 use crate::domain::Member;
-use crate::panel::search::{self, Record};
+pub use crate::panel::search::Found;
+use crate::panel::search::{self, stored::Finder};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
-
-/// One result as the screen shows it (owned: it crosses threads).
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub record: Record,
-    pub matched: Vec<usize>,
-}
 
 pub struct SearchState {
     pub text: String,
@@ -53,7 +47,7 @@ impl SearchState {
 }
 
 pub enum Reply {
-    Ready(usize),
+    Ready,
     Results(u64, Result<Vec<Found>, String>),
 }
 
@@ -68,31 +62,24 @@ impl Worker {
         let (tx, queries) = channel::<(u64, String)>();
         let (replies, rx) = channel::<Reply>();
         std::thread::spawn(move || {
-            let index = match crate::store::Store::open(&db)
-                .and_then(|s| search::load(&s, viewer.as_ref()))
-            {
-                Ok(i) => i,
+            let opened = crate::store::Store::open(&db)
+                .and_then(|s| Finder::open(&s, viewer.as_ref()).map(|f| (s, f)));
+            let (store, finder) = match opened {
+                Ok(both) => both,
                 Err(e) => {
                     let _ = replies.send(Reply::Results(0, Err(e.to_string())));
                     return;
                 }
             };
-            let _ = replies.send(Reply::Ready(index.len()));
-            let mut session = search::Session::default();
+            let _ = replies.send(Reply::Ready);
             while let Ok(mut next) = queries.recv() {
                 // Only the newest query matters.
                 while let Ok(newer) = queries.try_recv() {
                     next = newer;
                 }
                 let (seq, text) = next;
-                let found = session.search(&index, &text, limit).map(|hits| {
-                    hits.into_iter()
-                        .map(|h| Found {
-                            record: h.record.clone(),
-                            matched: h.matched,
-                        })
-                        .collect()
-                });
+                let found = search::query::parse(&text)
+                    .and_then(|q| finder.find(&store, &q, limit).map_err(|e| e.to_string()));
                 if replies.send(Reply::Results(seq, found)).is_err() {
                     return;
                 }
@@ -114,14 +101,8 @@ pub fn search_now(
     text: &str,
     limit: usize,
 ) -> Result<Vec<Found>, String> {
-    let index = search::load(store, viewer).map_err(|e| e.to_string())?;
     let q = search::query::parse(text)?;
-    Ok(index
-        .search(&q, limit)
-        .into_iter()
-        .map(|h| Found {
-            record: h.record.clone(),
-            matched: h.matched,
-        })
-        .collect())
+    Finder::open(store, viewer)
+        .and_then(|f| f.find(store, &q, limit))
+        .map_err(|e| e.to_string())
 }

@@ -4,19 +4,22 @@
 //! fuzzily (fuzzy-matcher); filters narrow; results rank by match score,
 //! then recency. What a member may not see never enters the index.
 
-pub mod fold;
-pub mod pinyin;
 pub mod query;
 
+pub mod stored;
+
+use crate::base::fold::fold;
 use crate::base::i18n::Lang;
+use crate::domain::search_keys::{Fields, NameKeys, Names, TextKeys};
 use crate::domain::{Outcome, RoundKind};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
-use fold::fold;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use query::{Cmp, Filter, Query};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One searchable decision, as recorded.
 #[derive(Debug, Clone, Serialize)]
@@ -44,82 +47,65 @@ pub struct Record {
     keys: Keys,
 }
 
-/// Precomputed folded text and pinyin spellings.
+/// A decision's keys: its name's (shared by every decision on the same
+/// applicant) and its own text's.
 #[derive(Debug, Clone, Default)]
 struct Keys {
-    hay: String,
-    name: String,
-    tier: String,
-    round: String,
-    flags: String,
-    city: Vec<String>,
-    /// Every full spelling, each preceded by \u{1}: one `contains` tests them all.
-    pinyin_full: String,
-    /// Every initials spelling, each preceded by \u{1}: a prefix test is
-    /// `contains("\u{1}" + word)`.
-    pinyin_initials: String,
-    /// Whether the name has any ASCII letter or digit (else an ASCII word
-    /// cannot fuzzily match it).
-    name_has_ascii: bool,
+    name: Arc<NameKeys>,
+    text: TextKeys,
 }
 
-/// Pinyin spellings per distinct name: names repeat across decisions.
-type SpellingCache = std::collections::HashMap<String, (Vec<String>, Vec<String>)>;
-
-fn spell(cache: &mut SpellingCache, text: &str) -> (Vec<String>, Vec<String>) {
-    cache
-        .entry(text.to_string())
-        .or_insert_with(|| pinyin::spellings(text))
-        .clone()
-}
+/// The keys of each distinct name: names repeat across decisions, and
+/// their pinyin is the costly part.
+type NameCache = HashMap<(String, String, String), Arc<NameKeys>>;
 
 impl Record {
-    fn index(mut self, flag_names: &[String], cache: &mut SpellingCache) -> Record {
-        let (mut full, mut initials) = spell(cache, &self.applicant);
-        let (pf, pi) = spell(cache, &self.prefecture_name);
-        full.extend(pf.iter().cloned());
-        initials.extend(pi);
-        let mut city = vec![fold(&self.prefecture), fold(&self.prefecture_name)];
-        city.extend(pf);
-        self.keys = Keys {
-            hay: fold(&format!(
-                "{} {} {} {} {} {} {} {} {}",
-                self.applicant,
-                self.prefecture_name,
-                self.programme,
-                self.round,
-                self.tier,
-                self.grade.as_deref().unwrap_or(""),
-                self.decided_by,
-                flag_names.join(" "),
-                self.rationale
-            )),
-            name: fold(&self.applicant),
-            tier: fold(&self.tier),
-            round: fold(&format!("{} {}", self.round, self.programme)),
-            flags: fold(&format!(
-                "{} {}",
-                self.flags.join(" "),
-                flag_names.join(" ")
-            )),
-            city,
-            pinyin_full: full.iter().map(|s| format!("\u{1}{s}")).collect(),
-            pinyin_initials: initials.iter().map(|s| format!("\u{1}{s}")).collect(),
-            name_has_ascii: self.applicant.chars().any(|c| c.is_ascii_alphanumeric()),
-        };
+    /// The record with its keys, made by the same rules the stored index
+    /// keeps them by.
+    fn index(mut self, names: &Names<'_>, cache: &mut NameCache) -> Record {
+        let flag_names = names.flags(&self.flags);
+        let name = cache
+            .entry((
+                self.applicant.clone(),
+                self.prefecture.clone(),
+                self.prefecture_name.clone(),
+            ))
+            .or_insert_with(|| {
+                Arc::new(NameKeys::of(
+                    &self.applicant,
+                    &self.prefecture,
+                    &self.prefecture_name,
+                ))
+            })
+            .clone();
+        let text = TextKeys::of(&self.fields(&flag_names));
+        self.keys = Keys { name, text };
         self
+    }
+
+    fn fields<'a>(&'a self, flag_names: &'a [String]) -> Fields<'a> {
+        Fields {
+            applicant: &self.applicant,
+            prefecture_name: &self.prefecture_name,
+            programme: &self.programme,
+            round: &self.round,
+            tier: &self.tier,
+            grade: self.grade.as_deref(),
+            decided_by: &self.decided_by,
+            flags: &self.flags,
+            flag_names,
+            rationale: &self.rationale,
+        }
     }
 
     fn passes(&self, f: &Filter) -> bool {
         match f {
-            Filter::Tier(t) => self.keys.tier == *t || self.keys.tier.starts_with(&format!("{t}(")),
-            Filter::City(c) => self
-                .keys
-                .city
-                .iter()
-                .any(|k| k == c || k.trim_end_matches('州') == c.trim_end_matches('州')),
+            Filter::Tier(t) => {
+                self.keys.text.tier == *t || self.keys.text.tier.starts_with(&format!("{t}("))
+            }
+            Filter::City(c) => in_city(&self.keys.name, c),
             Filter::Year(y) => self.year == *y,
-            Filter::Round(r) => self.keys.round.contains(r.as_str()),
+            Filter::Round(r) => self.keys.text.round.contains(r.as_str()),
             Filter::Decision(d) => self.outcome.is_some_and(|o| o.as_str() == d),
             Filter::Grade(g) => self.grade.as_deref().is_some_and(|x| fold(x) == *g),
             Filter::Score(cmp, v) => self.score.is_some_and(|s| match cmp {
@@ -129,32 +115,151 @@ impl Record {
                 Cmp::Le => s <= *v,
                 Cmp::Eq => (s - v).abs() < 0.05,
             }),
-            Filter::Flag(x) => self.keys.flags.contains(x.as_str()),
+            Filter::Flag(x) => self.keys.text.flags.contains(x.as_str()),
         }
     }
+}
+
+/// Whether a name lies in the city a `city:` filter names (by id, name
+/// or pinyin; 州 or not).
+fn in_city(name: &NameKeys, c: &str) -> bool {
+    name.city
+        .iter()
+        .any(|k| k == c || k.trim_end_matches('州') == c.trim_end_matches('州'))
 }
 
 /// A result: the record, its score, and the characters of the applicant's
 /// name that matched (char indices, for highlighting by display width).
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit<'a> {
-    #[serde(skip)]
-    pos: usize,
     pub record: &'a Record,
     pub score: i64,
     pub matched: Vec<usize>,
 }
 
+/// A result that owns its record (it crosses threads, and outlives the
+/// rows it was read from).
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    pub record: Record,
+    pub score: i64,
+    pub matched: Vec<usize>,
+}
+
+impl From<Hit<'_>> for Found {
+    fn from(h: Hit<'_>) -> Found {
+        Found {
+            record: h.record.clone(),
+            score: h.score,
+            matched: h.matched,
+        }
+    }
+}
+
+/// The order of results: score, then the newest, then by id.
+fn rank(a: (i64, NaiveDate, &str), b: (i64, NaiveDate, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2))
+}
+
+/// How a free word scores. A word matches a decision in the first of
+/// these ways that applies: inside the applicant's name (2000 and more,
+/// the longer the better, with the characters to highlight); anywhere in
+/// its text (1000); an ASCII word in the pinyin of the applicant or its
+/// 市州 (1500 full, 1400 initials); fuzzily within the name.
+#[derive(Default)]
+pub(crate) struct Scorer {
+    matcher: SkimMatcherV2,
+}
+
+/// Score of a word found anywhere in a decision's text.
+pub(crate) const IN_TEXT: i64 = 1000;
+
+impl Scorer {
+    /// The word inside the name.
+    pub(crate) fn in_name(&self, n: &NameKeys, w: &str) -> Option<(i64, Vec<usize>)> {
+        let pos = n.name.find(w)?;
+        let start = n.name[..pos].chars().count();
+        let len = w.chars().count();
+        Some((2000 + 10 * len as i64, (start..start + len).collect()))
+    }
+
+    /// The word by pinyin or fuzzily: what is left once the text does not
+    /// hold it.
+    pub(crate) fn otherwise(&self, n: &NameKeys, w: &str) -> Option<(i64, Vec<usize>)> {
+        let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
+        if ascii {
+            if n.pinyin_full.contains(w) {
+                return Some((1500, Vec::new()));
+            }
+            if n.pinyin_initials.contains(&format!("\u{1}{w}")) {
+                return Some((1400, Vec::new()));
+            }
+        }
+        // Fuzzy over the name only (long rationales would match anything),
+        // and not for ASCII words against an all-Chinese name.
+        if w.chars().count() >= 2 && (!ascii || n.has_ascii) {
+            let (score, indices) = self.matcher.fuzzy_indices(&n.name, w)?;
+            if score > 0 {
+                return Some((score, indices));
+            }
+        }
+        None
+    }
+
+    /// How well one word matches a record, and where in the name; None
+    /// when it does not match at all.
+    fn word(&self, r: &Record, w: &str) -> Option<(i64, Vec<usize>)> {
+        let k = &r.keys;
+        if let Some(hit) = self.in_name(&k.name, w) {
+            return Some(hit);
+        }
+        if k.text.hay.contains(w) {
+            return Some((IN_TEXT, Vec::new()));
+        }
+        self.otherwise(&k.name, w)
+    }
+
+    /// The record's score for a query and the characters to highlight, or
+    /// None when it does not match.
+    pub(crate) fn score(&self, r: &Record, q: &Query) -> Option<(i64, Vec<usize>)> {
+        if !q.filters.iter().all(|f| r.passes(f))
+            || !q
+                .phrases
+                .iter()
+                .all(|p| r.keys.text.hay.contains(p.as_str()))
+            || q.excluded
+                .iter()
+                .any(|x| r.keys.text.hay.contains(x.as_str()))
+        {
+            return None;
+        }
+        let mut score = 0;
+        let mut matched = Vec::new();
+        for w in &q.words {
+            let (s, idx) = self.word(r, w)?;
+            score += s;
+            matched.extend(idx);
+        }
+        matched.sort_unstable();
+        matched.dedup();
+        Some((score, matched))
+    }
+}
+
+/// Decisions held in memory: the finalised rounds' decisions as one
+/// member may see them (few, and computed through what that member may
+/// read), and, for tests and benchmarks, the whole of the prior
+/// decisions too — the reference the stored index is held to.
 pub struct Index {
     records: Vec<Record>,
-    matcher: SkimMatcherV2,
+    scorer: Scorer,
 }
 
 impl Index {
     pub fn new(records: Vec<Record>) -> Index {
         Index {
             records,
-            matcher: SkimMatcherV2::default(),
+            scorer: Scorer::default(),
         }
     }
 
@@ -166,203 +271,85 @@ impl Index {
         self.records.is_empty()
     }
 
-    /// How well one word matches a record, and where in the name; None
-    /// when it does not match at all.
-    fn word(&self, r: &Record, w: &str) -> Option<(i64, Vec<usize>)> {
-        let k = &r.keys;
-        if let Some(pos) = k.name.find(w) {
-            let start = k.name[..pos].chars().count();
-            let len = w.chars().count();
-            return Some((2000 + 10 * len as i64, (start..start + len).collect()));
-        }
-        if k.hay.contains(w) {
-            return Some((1000, Vec::new()));
-        }
-        let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
-        if ascii {
-            if k.pinyin_full.contains(w) {
-                return Some((1500, Vec::new()));
-            }
-            if k.pinyin_initials.contains(&format!("\u{1}{w}")) {
-                return Some((1400, Vec::new()));
-            }
-        }
-        // Fuzzy over the name only (long rationales would match anything),
-        // and not for ASCII words against an all-Chinese name.
-        if w.chars().count() >= 2 && (!ascii || k.name_has_ascii) {
-            let (score, indices) = self.matcher.fuzzy_indices(&k.name, w)?;
-            if score > 0 {
-                return Some((score, indices));
-            }
-        }
-        None
-    }
-
     /// Runs a query. Results rank by score, then by recency, then by id.
     pub fn search(&self, q: &Query, limit: usize) -> Vec<Hit<'_>> {
-        let mut hits = self.matching(q, None);
-        hits.truncate(limit);
-        hits
-    }
-
-    /// Every match of `q`, ranked; only among `within` when given.
-    fn matching(&self, q: &Query, within: Option<&[usize]>) -> Vec<Hit<'_>> {
-        let all: Vec<usize>;
-        let candidates: &[usize] = match within {
-            Some(c) => c,
-            None => {
-                all = (0..self.records.len()).collect();
-                &all
-            }
-        };
-        let scan = |slice: &[usize]| -> Vec<Hit<'_>> {
-            slice
-                .iter()
-                .map(|&i| (i, &self.records[i]))
-                .filter(|(_, r)| q.filters.iter().all(|f| r.passes(f)))
-                .filter(|(_, r)| q.phrases.iter().all(|p| r.keys.hay.contains(p.as_str())))
-                .filter(|(_, r)| !q.excluded.iter().any(|x| r.keys.hay.contains(x.as_str())))
-                .filter_map(|(pos, r)| {
-                    let mut score = 0;
-                    let mut matched = Vec::new();
-                    for w in &q.words {
-                        let (s, idx) = self.word(r, w)?;
-                        score += s;
-                        matched.extend(idx);
-                    }
-                    matched.sort_unstable();
-                    matched.dedup();
-                    Some(Hit {
-                        pos,
-                        record: r,
-                        score,
-                        matched,
-                    })
+        let mut hits: Vec<Hit> = self
+            .records
+            .iter()
+            .filter_map(|r| {
+                let (score, matched) = self.scorer.score(r, q)?;
+                Some(Hit {
+                    record: r,
+                    score,
+                    matched,
                 })
-                .collect()
-        };
-        // A full scan splits across the cores; a narrowed one is small.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let mut hits: Vec<Hit> = if candidates.len() < 20_000 || threads < 2 {
-            scan(candidates)
-        } else {
-            let chunk = candidates.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = candidates
-                    .chunks(chunk)
-                    .map(|c| s.spawn(|| scan(c)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("search worker"))
-                    .collect()
             })
-        };
+            .collect();
         hits.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then(b.record.decided_on.cmp(&a.record.decided_on))
-                .then(a.record.id.cmp(&b.record.id))
+            rank(
+                (a.score, a.record.decided_on, &a.record.id),
+                (b.score, b.record.decided_on, &b.record.id),
+            )
         });
+        hits.truncate(limit);
         hits
     }
 }
 
-/// Search as someone types: when the new text only extends the last one in
-/// a way that can only narrow the results (more characters in a word, or
-/// another word), only the last matches are searched again.
-#[derive(Default)]
-pub struct Session {
-    last: String,
-    matches: Option<Vec<usize>>,
-}
-
-impl Session {
-    /// Whether `next` can only narrow the results of `last`.
-    fn narrows(last: &str, next: &str) -> bool {
-        if last.is_empty() || !next.starts_with(last) {
-            return false;
-        }
-        // Quotes, exclusions and filters can widen as they grow (-a → -ab,
-        // score:<8 → score:<80, an unfinished filter read as a word).
-        !next.contains(['"', '“', '”', '-', ':', '：', '＂'])
-    }
-
-    pub fn search<'a>(
-        &mut self,
-        index: &'a Index,
-        text: &str,
-        limit: usize,
-    ) -> std::result::Result<Vec<Hit<'a>>, String> {
-        let q = query::parse(text)?;
-        let within = if Self::narrows(&self.last, text) {
-            self.matches.as_deref()
-        } else {
-            None
-        };
-        let hits = index.matching(&q, within);
-        self.matches = Some(hits.iter().map(|h| h.pos).collect());
-        self.last = text.to_string();
-        let mut hits = hits;
-        hits.truncate(limit);
-        Ok(hits)
-    }
-}
-
-/// Builds the index a member may search: every prior decision, and the
-/// decisions of finalised rounds — except, for `viewer`, those of
-/// applications they are recused from in a round that is not finalised
-/// long ago but current (the latest round of its call).
+/// Builds the whole index in memory: every prior decision and what
+/// [`rounds`] gives. The reference the stored index is compared with;
+/// the faces search through [`stored::Finder`].
 pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Index> {
     let calls = store.calls()?;
-    // Flags match by their Chinese and English names whatever the interface language.
-    let flag_names = |ids: &[String]| -> Vec<String> {
-        ids.iter()
-            .flat_map(|f| {
-                [Lang::Zh, Lang::En].map(|l| {
-                    calls
-                        .iter()
-                        .find_map(|c| c.name_of(f, l))
-                        .unwrap_or_else(|| f.clone())
-                })
-            })
-            .collect()
-    };
-    let mut records = Vec::new();
-    let mut cache = SpellingCache::new();
-    for p in store.prior_decisions()? {
-        let prefecture_name = calls
-            .iter()
-            .find_map(|c| c.prefecture(&p.prefecture).map(|x| x.name.clone()))
-            .unwrap_or_else(|| p.prefecture.clone());
-        let names = flag_names(&p.flags);
-        records.push(
-            Record {
-                id: p.id,
-                application: None,
-                programme: p.programme,
-                round: p.round,
-                kind: p.kind,
-                year: p.year,
-                decided_on: p.decided_on,
-                applicant: p.applicant,
-                tier: p.tier,
-                prefecture: p.prefecture,
-                prefecture_name,
-                flags: p.flags,
-                outcome: p.outcome,
-                grade: p.grade,
-                score: p.score,
-                rank: p.rank,
-                rationale: p.rationale,
-                decided_by: p.decided_by,
-                keys: Keys::default(),
-            }
-            .index(&names, &mut cache),
-        );
+    let names = Names::of(&calls);
+    let mut cache = NameCache::new();
+    let mut records: Vec<Record> = store
+        .prior_decisions()?
+        .into_iter()
+        .map(|p| {
+            let prefecture_name = names.prefecture(&p.prefecture);
+            Record::prior(p, prefecture_name).index(&names, &mut cache)
+        })
+        .collect();
+    records.extend(rounds(store, viewer)?);
+    Ok(Index::new(records))
+}
+
+impl Record {
+    /// A prior decision as a record (without its keys).
+    fn prior(p: crate::domain::PriorDecision, prefecture_name: String) -> Record {
+        Record {
+            prefecture_name,
+            id: p.id,
+            application: None,
+            programme: p.programme,
+            round: p.round,
+            kind: p.kind,
+            year: p.year,
+            decided_on: p.decided_on,
+            applicant: p.applicant,
+            tier: p.tier,
+            prefecture: p.prefecture,
+            flags: p.flags,
+            outcome: p.outcome,
+            grade: p.grade,
+            score: p.score,
+            rank: p.rank,
+            rationale: p.rationale,
+            decided_by: p.decided_by,
+            keys: Keys::default(),
+        }
     }
+}
+
+/// The decisions of finalised rounds as `viewer` may see them — except
+/// those of applications they are recused from in a round that is not
+/// finalised long ago but current (the latest round of its call).
+pub fn rounds(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Vec<Record>> {
+    let calls = store.calls()?;
+    let names = Names::of(&calls);
+    let mut cache = NameCache::new();
+    let mut records = Vec::new();
     let rounds = store.rounds()?;
     for round in rounds
         .iter()
@@ -389,7 +376,6 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
                 continue;
             }
             let d = read.decision;
-            let names = flag_names(&app.flags);
             // Decisions before schema 6 kept the score only in the rationale.
             let score = d.score.or_else(|| {
                 d.rationale
@@ -432,5 +418,5 @@ pub fn load(store: &Store, viewer: Option<&crate::domain::Member>) -> Result<Ind
             );
         }
     }
-    Ok(Index::new(records))
+    Ok(records)
 }

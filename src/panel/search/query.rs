@@ -2,7 +2,7 @@
 //! -excluded words, and filters tier: city: year: round: dec: grade:
 //! score: flag:.
 
-use super::fold::fold;
+use crate::base::fold::fold;
 use crate::base::i18n::say;
 
 #[derive(Debug, Clone, PartialEq)]

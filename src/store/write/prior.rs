@@ -5,10 +5,11 @@
 
 use super::{Change, Writer, refuse, to_json};
 use crate::base::i18n::say;
+use crate::domain::search_keys::Names;
 use crate::domain::*;
 use crate::store::audit;
 use crate::store::sql::Param;
-use crate::store::{Result, read};
+use crate::store::{Result, read, search_index};
 
 /// Rows per statement: bounded, so that a server prepares two statements
 /// at most (a full batch and the last one).
@@ -49,6 +50,16 @@ impl Writer<'_> {
             changes.extend(self.put_run(&ds[start..end], &prefectures[start..end])?);
             start = end;
         }
+        // Indexed as written (with the canonical prefecture ids).
+        let written: Vec<PriorDecision> = ds
+            .iter()
+            .zip(prefectures)
+            .map(|(d, p)| PriorDecision {
+                prefecture: p,
+                ..d.clone()
+            })
+            .collect();
+        search_index::index(self.db(), &Names::of(&calls), &written)?;
         Ok(changes)
     }
 

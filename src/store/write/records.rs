@@ -38,6 +38,10 @@ impl Writer<'_> {
             }
         };
         self.log.note("call", change);
+        if change != Change::Unchanged {
+            // The names the call gives are in the decisions' search text.
+            crate::store::search_index::rebuild(self.db())?;
+        }
         for round in rounds {
             self.put_round(call, round)?;
         }

@@ -79,8 +79,7 @@ pub fn draw(f: &mut Frame, app: &App, s: &SearchState, area: Rect) {
     let lang = app.lang;
     let [input, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let status = if !s.ready {
-        lang.pick("正在建立索引…", "building the index…")
-            .to_string()
+        lang.pick("正在打开检索…", "opening search…").to_string()
     } else if s.pending() {
         lang.pick("检索中…", "searching…").to_string()
     } else if let Some(e) = &s.error {

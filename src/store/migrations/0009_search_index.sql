@@ -1,0 +1,61 @@
+-- The search index (issue 14): kept by the writes that change prior
+-- decisions, so that a query reads it and never rebuilds it. Derived
+-- wholly from `prior_decisions` and the calls' names (rebuilt when a call
+-- changes), and not audited: the decisions are.
+--
+-- `search_names`: each distinct applicant with its 市州, with the keys a
+-- free word is scored by (folded name, every pinyin spelling). A query
+-- scores the few thousand names, not the million decisions.
+CREATE TABLE search_names (
+    id              INTEGER PRIMARY KEY,
+    applicant       TEXT NOT NULL,
+    prefecture      TEXT NOT NULL,
+    prefecture_name TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    pinyin_full     TEXT NOT NULL,
+    pinyin_initials TEXT NOT NULL,
+    has_ascii       INTEGER NOT NULL,
+    city            TEXT NOT NULL,
+    UNIQUE (applicant, prefecture)
+);
+
+-- `search_entries`: one per prior decision, with its folded text and the
+-- fields filters compare, kept in the order results are shown (newest
+-- first, then by id): reading the newest reads neighbouring pages, not
+-- pages all over the file. `seq` numbers entries for the trigram index.
+CREATE TABLE search_entries (
+    decided_on  TEXT NOT NULL,
+    id          TEXT NOT NULL UNIQUE REFERENCES prior_decisions(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL UNIQUE,
+    name_id     INTEGER NOT NULL REFERENCES search_names(id),
+    year        INTEGER NOT NULL,
+    outcome     TEXT,
+    grade       TEXT,
+    score       REAL,
+    hay         TEXT NOT NULL,
+    tier        TEXT NOT NULL,
+    round       TEXT NOT NULL,
+    flags       TEXT NOT NULL,
+    PRIMARY KEY (decided_on DESC, id)
+) WITHOUT ROWID;
+CREATE INDEX search_entries_by_name ON search_entries (name_id, decided_on DESC, id);
+-- `year:` alone: a year's decisions lie far back among the newest.
+CREATE INDEX search_entries_by_year ON search_entries (year, decided_on DESC, id);
+
+-- `search_text`: the entries' text by trigram (FTS5), kept by triggers, so
+-- that a word of three characters or more that few decisions hold is
+-- found without reading them all. A word held by many needs no index:
+-- reading newest first meets enough of them at once.
+CREATE VIRTUAL TABLE search_text USING fts5(
+    hay, content = 'search_entries', content_rowid = 'seq', tokenize = 'trigram'
+);
+CREATE TRIGGER search_text_insert AFTER INSERT ON search_entries BEGIN
+    INSERT INTO search_text (rowid, hay) VALUES (new.seq, new.hay);
+END;
+CREATE TRIGGER search_text_delete AFTER DELETE ON search_entries BEGIN
+    INSERT INTO search_text (search_text, rowid, hay) VALUES ('delete', old.seq, old.hay);
+END;
+CREATE TRIGGER search_text_update AFTER UPDATE OF hay ON search_entries BEGIN
+    INSERT INTO search_text (search_text, rowid, hay) VALUES ('delete', old.seq, old.hay);
+    INSERT INTO search_text (rowid, hay) VALUES (new.seq, new.hay);
+END;
