@@ -218,7 +218,7 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
          CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-         DROP TABLE search_text;
+         DROP TABLE search_chars;
          DROP TABLE search_entries;
          DROP TABLE search_names;
          DROP VIEW decisions_read;

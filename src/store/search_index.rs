@@ -62,7 +62,21 @@ pub(crate) fn index(db: Db<'_>, names: &Names<'_>, ds: &[PriorDecision]) -> Resu
     let mut seq: i64 = db
         .value("SELECT coalesce(max(seq), 0) FROM search_entries", args![])?
         .unwrap_or(0);
+    let server = matches!(db, Db::Pg(_));
     for chunk in ds.chunks(BATCH) {
+        let ids: Vec<&str> = chunk.iter().map(|d| d.id.as_str()).collect();
+        let ids = serde_json::to_string(&ids).expect("ids serialise");
+        let held: HashMap<String, i64> = if server {
+            HashMap::new()
+        } else {
+            db.query_map(
+                "SELECT id, seq FROM search_entries WHERE id IN (SELECT value FROM json_each(?1))",
+                args![ids],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .into_iter()
+            .collect()
+        };
         let mut rows = Vec::with_capacity(chunk.len());
         for d in chunk {
             let prefecture_name = names.prefecture(&d.prefecture);
@@ -89,8 +103,14 @@ pub(crate) fn index(db: Db<'_>, names: &Names<'_>, ds: &[PriorDecision]) -> Resu
                 rationale: &d.rationale,
             });
             let grade = d.grade.as_deref().map(fold);
-            seq += 1;
-            rows.push((d, seq, name_id, d.decided_on.to_string(), grade, keys));
+            let number = match held.get(&d.id) {
+                Some(n) => *n,
+                None => {
+                    seq += 1;
+                    seq
+                }
+            };
+            rows.push((d, number, name_id, d.decided_on.to_string(), grade, keys));
         }
         let mut params: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 12);
         for (d, seq, name_id, on, grade, k) in &rows {
@@ -110,6 +130,29 @@ pub(crate) fn index(db: Db<'_>, names: &Names<'_>, ds: &[PriorDecision]) -> Resu
             ]);
         }
         db.execute(&upsert_sql(rows.len()), &params)?;
+        if !server {
+            // The characters' index: what an entry held goes, what it holds now comes.
+            let gone: Vec<i64> = held.values().copied().collect();
+            db.execute(
+                "DELETE FROM search_chars WHERE rowid IN (SELECT value FROM json_each(?1))",
+                args![serde_json::to_string(&gone).expect("numbers serialise")],
+            )?;
+            let texts: Vec<String> = rows.iter().map(|r| spaced(&r.5.hay)).collect();
+            let mut params: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 2);
+            for (row, text) in rows.iter().zip(&texts) {
+                params.extend([Param::Int(row.1), Param::Text(text)]);
+            }
+            let values: Vec<String> = (0..rows.len())
+                .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            db.execute(
+                &format!(
+                    "INSERT INTO search_chars (rowid, hay) VALUES {}",
+                    values.join(", ")
+                ),
+                &params,
+            )?;
+        }
     }
     Ok(())
 }
@@ -173,6 +216,9 @@ fn add_name(db: Db<'_>, applicant: &str, prefecture: &str, prefecture_name: &str
 /// Builds the index afresh from the prior decisions and the calls.
 pub(crate) fn rebuild(db: Db<'_>) -> Result<()> {
     db.batch("DELETE FROM search_entries; DELETE FROM search_names;")?;
+    if matches!(db, Db::Sqlite(_)) {
+        db.batch("DELETE FROM search_chars")?;
+    }
     let calls = read::calls(db)?;
     let names = Names::of(&calls);
     let all = read::prior_decisions(db)?;
@@ -214,6 +260,9 @@ pub(crate) fn stored_names(db: Db<'_>) -> Result<Vec<StoredName>> {
 pub enum Cond {
     /// The folded text holds it.
     Has(String),
+    /// The folded text holds it, and few entries' do
+    /// ([`Store::search_text_is_rare`]): the index of characters finds them.
+    HasFew(String),
     /// The folded text does not hold it.
     Lacks(String),
     Year(i32),
@@ -248,6 +297,8 @@ pub enum Of {
     All,
     /// One name's: read newest first through the index by name.
     Name(i64),
+    /// A few names': read through the index by name, then put in order.
+    FewNames(Vec<i64>),
     /// Many names': read newest first by date, keeping theirs.
     Names(Vec<i64>),
 }
@@ -269,21 +320,35 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
         .unwrap_or_else(|| ("~".to_string(), String::new()));
     let limit = q.limit as i64;
     let names = match &q.names {
-        Of::Names(ids) => serde_json::to_string(ids).expect("ids serialise"),
+        Of::Names(ids) | Of::FewNames(ids) => serde_json::to_string(ids).expect("ids serialise"),
         _ => String::new(),
     };
     let mut params: Vec<Param<'_>> = vec![Param::Text(&date), Param::Text(&id), Param::Int(limit)];
+    // The page's keys first, then its rows: where the entries must be
+    // put in order (a few names', or those the index of characters
+    // found), only their keys go through the sort.
+    let by = if server || !matches!(q.names, Of::All | Of::Names(_)) {
+        ""
+    } else {
+        rare_field(db, &q.conds)?
+    };
     let mut sql = format!(
-        "SELECT e.name_id, e.hay, e.tier, e.round, e.flags, {}
-         FROM search_entries e JOIN prior_decisions p ON p.id = e.id
+        "SELECT e.decided_on AS k_on, e.id AS k_id FROM search_entries e {by}
          WHERE (e.decided_on < ?1 OR (e.decided_on = ?1 AND e.id > ?2))",
-        read::PRIOR_COLUMNS_OF_P,
     );
     match &q.names {
         Of::All => {}
         Of::Name(n) => {
             sql.push_str(" AND e.name_id = ?4");
             params.push(Param::Int(*n));
+        }
+        Of::FewNames(_) => {
+            sql.push_str(if server {
+                " AND e.name_id IN (SELECT value::bigint FROM json_array_elements_text(?4::json))"
+            } else {
+                " AND e.name_id IN (SELECT value FROM json_each(?4))"
+            });
+            params.push(Param::Text(&names));
         }
         // The unary plus keeps the planner off the index by name: the
         // names are many, and reading by date stops at the page's end.
@@ -297,34 +362,50 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
         }
     }
     let find = if server { "strpos" } else { "instr" };
-    // What the trigram indexes are asked, per condition (owned text the
-    // parameters borrow).
-    let mut trigram: Vec<Option<String>> = Vec::with_capacity(q.conds.len());
-    for c in &q.conds {
-        trigram.push(match c {
-            Cond::Has(t) if server => Some(format!("%{}%", like_escaped(t))),
-            Cond::Has(t) if rare_in_text(db, t)? => Some(fts_phrase(t)),
+    // What the server's indexes of the text are asked, per condition
+    // (owned text the parameters borrow).
+    let likes: Vec<String> = q
+        .conds
+        .iter()
+        .map(|c| match c {
+            Cond::Has(t) | Cond::HasFew(t) => format!("%{}%", like_escaped(t)),
+            _ => String::new(),
+        })
+        .collect();
+    // Every word few texts hold, asked of the index of characters at once.
+    let few: Vec<&str> = q
+        .conds
+        .iter()
+        .filter_map(|c| match c {
+            Cond::HasFew(t) => Some(t.as_str()),
             _ => None,
-        });
+        })
+        .collect();
+    let all_of = chars_match(&few);
+    if !server && let Some(m) = &all_of {
+        let n = params.len() + 1;
+        sql.push_str(&format!(
+            " AND e.seq IN (SELECT rowid FROM search_chars WHERE search_chars MATCH ?{n})"
+        ));
+        params.push(Param::Text(m));
     }
-    for (c, by_trigram) in q.conds.iter().zip(&trigram) {
+    for (c, like) in q.conds.iter().zip(&likes) {
         let n = params.len() + 1;
         match c {
-            // The server's planner weighs the trigram index against
-            // reading newest first; LIKE with its wildcards escaped is an
-            // exact substring test.
-            Cond::Has(_) if server => {
+            // The server's planner weighs its indexes (pairs of characters
+            // for a short word, trigrams for a longer one) against reading
+            // newest first; LIKE with its wildcards escaped is an exact
+            // substring test.
+            Cond::Has(t) | Cond::HasFew(t) if server => {
                 sql.push_str(&format!(" AND e.hay LIKE ?{n} ESCAPE '\\'"));
-                params.push(Param::Text(by_trigram.as_deref().expect("set above")));
-            }
-            Cond::Has(t) => {
-                if let Some(phrase) = by_trigram {
-                    sql.push_str(&format!(
-                        " AND e.seq IN (SELECT rowid FROM search_text WHERE search_text MATCH ?{n})"
-                    ));
-                    params.push(Param::Text(phrase));
+                params.push(Param::Text(like));
+                if (1..=2).contains(&t.chars().count()) {
+                    let n = params.len() + 1;
+                    sql.push_str(&format!(" AND jury.grams(e.hay) @> ARRAY[?{n}::text]"));
+                    params.push(Param::Text(t));
                 }
-                let n = params.len() + 1;
+            }
+            Cond::Has(t) | Cond::HasFew(t) => {
                 sql.push_str(&format!(" AND {find}(e.hay, ?{n}) > 0"));
                 params.push(Param::Text(t));
             }
@@ -369,6 +450,13 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
         }
     }
     sql.push_str(" ORDER BY e.decided_on DESC, e.id LIMIT ?3");
+    let sql = format!(
+        "SELECT e.name_id, e.hay, e.tier, e.round, e.flags, {}
+         FROM ({sql}) k JOIN search_entries e ON e.id = k.k_id
+                         JOIN prior_decisions p ON p.id = e.id
+         ORDER BY k.k_on DESC, k.k_id",
+        read::PRIOR_COLUMNS_OF_P,
+    );
     db.query_map(&sql, &params, |r: &Row| {
         Ok(Entry {
             name_id: r.get(0)?,
@@ -383,29 +471,105 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
     })
 }
 
-/// Most entries a word may be in for the trigram index to be worth asking:
-/// a word in more is met soon enough reading newest first.
-const RARE: i64 = 2000;
-
-/// Whether a word of three characters or more is in few entries' text
-/// (SQLite's trigram index; a shorter word has no trigram).
-fn rare_in_text(db: Db<'_>, word: &str) -> Result<bool> {
-    if word.chars().count() < 3 {
-        return Ok(false);
+impl Store {
+    /// Whether few entries' text holds every one of `words`, so that the
+    /// index of characters is worth asking for them: fewer than the
+    /// entries read newest first before enough are met, about the root of
+    /// the entries times a page (2,000 at 100,000 entries), and never
+    /// fewer than 2,000. Always false on a server, whose planner decides
+    /// for itself.
+    pub fn search_text_is_rare(&self, words: &[&str]) -> Result<bool> {
+        let db = self.db();
+        let Some(all_of) = chars_match(words) else {
+            return Ok(false);
+        };
+        if matches!(db, Db::Pg(_)) {
+            return Ok(false);
+        }
+        let entries: i64 = db
+            .value("SELECT coalesce(max(seq), 0) FROM search_entries", args![])?
+            .unwrap_or(0);
+        let common = COMMON.max(((entries as f64) * 50.0).sqrt() as i64);
+        let held: i64 = db
+            .value(
+                "SELECT count(*) FROM (SELECT rowid FROM search_chars WHERE search_chars MATCH ?1
+                                       LIMIT ?2)",
+                args![all_of, common],
+            )?
+            .unwrap_or(common);
+        Ok(held < common)
     }
-    let held: i64 = db
-        .value(
-            "SELECT count(*) FROM (SELECT rowid FROM search_text WHERE search_text MATCH ?1
-                                   LIMIT ?2)",
-            args![fts_phrase(word), RARE],
-        )?
-        .unwrap_or(RARE);
-    Ok(held < RARE)
 }
 
-/// A word as one FTS5 phrase (its quotes doubled).
-fn fts_phrase(word: &str) -> String {
-    format!("\"{}\"", word.replace('"', "\"\""))
+/// SQLite's planner reads newest first whatever a filter on a plain field
+/// asks (it cannot know that no decision has grade 不): when few entries
+/// meet one, its index is named.
+fn rare_field(db: Db<'_>, conds: &[Cond]) -> Result<&'static str> {
+    for c in conds {
+        let (column, value, index) = match c {
+            Cond::Grade(g) => (
+                "grade",
+                Param::Text(g),
+                "INDEXED BY search_entries_by_grade",
+            ),
+            Cond::Outcome(o) => (
+                "outcome",
+                Param::Text(o),
+                "INDEXED BY search_entries_by_outcome",
+            ),
+            Cond::Year(y) => (
+                "year",
+                Param::Int((*y).into()),
+                "INDEXED BY search_entries_by_year",
+            ),
+            _ => continue,
+        };
+        let held: i64 = db
+            .value(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_entries WHERE {column} = ?1 LIMIT ?2)"
+                ),
+                &[value, Param::Int(COMMON)],
+            )?
+            .unwrap_or(COMMON);
+        if held < COMMON {
+            return Ok(index);
+        }
+    }
+    Ok("")
+}
+
+/// The entries read newest first that make an index worth asking, at
+/// the least.
+const COMMON: i64 = 2000;
+
+/// An FTS5 query for texts holding every word: each word a phrase of its
+/// characters. None when no word has a character to look up (a word of
+/// punctuation only).
+fn chars_match(words: &[&str]) -> Option<String> {
+    let phrases: Vec<String> = words
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| chars_phrase(w))
+        .collect();
+    (!phrases.is_empty()).then(|| phrases.join(" AND "))
+}
+
+/// A text with a space after each character: each is a token of
+/// `search_chars`.
+fn spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        out.push(c);
+        out.push(' ');
+    }
+    out
+}
+
+/// A word as one FTS5 phrase of its characters: the entries whose text
+/// holds the word are among those it matches (separators and case aside).
+fn chars_phrase(word: &str) -> String {
+    format!("\"{}\"", spaced(word).trim_end().replace('"', "\"\""))
 }
 
 /// A word for LIKE, its wildcards and the escape character escaped.

@@ -149,11 +149,11 @@ fn classes(names: &[StoredName], scorer: &Scorer, q: &Query) -> Vec<Class> {
         .collect()
 }
 
-/// What the store can test itself, exactly: phrases, exclusions, and the
-/// filters on the decision's own fields. Every row read is tested again
+/// What the store can test itself, exactly, besides what the text must
+/// hold: exclusions, and the filters on the decision's own fields. Every row read is tested again
 /// by the scorer, the one judge of a match.
 fn conditions(q: &Query) -> Vec<Cond> {
-    let mut conds: Vec<Cond> = q.phrases.iter().map(|p| Cond::Has(p.clone())).collect();
+    let mut conds = Vec::new();
     conds.extend(q.excluded.iter().map(|x| Cond::Lacks(x.clone())));
     for f in &q.filters {
         conds.push(match f {
@@ -207,14 +207,33 @@ fn priors(store: &Store, scorer: &Scorer, q: &Query, best: &mut Best) -> Result<
             // Classes come best first: none after this one can enter.
             break;
         }
-        let mut conds = common.clone();
-        conds.extend(class.in_text.iter().map(|&i| Cond::Has(q.words[i].clone())));
+        // What the text must hold: the phrases, and the words these names
+        // cannot match otherwise. When few texts hold them all, the index
+        // of characters leads, whoever's they are.
+        let mut in_text: Vec<&str> = q.phrases.iter().map(String::as_str).collect();
+        in_text.extend(class.in_text.iter().map(|&i| q.words[i].as_str()));
+        let led = store.search_text_is_rare(&in_text)?;
+        let mut conds: Vec<Cond> = in_text
+            .iter()
+            .map(|w| {
+                if led {
+                    Cond::HasFew(w.to_string())
+                } else {
+                    Cond::Has(w.to_string())
+                }
+            })
+            .collect();
+        conds.extend(common.iter().cloned());
         if class.names.len() == names.len() {
             read.newest_first(Of::All, &conds, class.bound, best)?;
+        } else if led {
+            read.newest_first(Of::Names(class.names), &conds, class.bound, best)?;
         } else if class.names.len() <= NAME_BY_NAME {
             for &n in &class.names {
                 read.newest_first(Of::Name(n), &conds, class.bound, best)?;
             }
+        } else if class.names.len() * 10 <= names.len() {
+            read.newest_first(Of::FewNames(class.names), &conds, class.bound, best)?;
         } else {
             read.newest_first(Of::Names(class.names), &conds, class.bound, best)?;
         }

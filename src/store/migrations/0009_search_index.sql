@@ -22,7 +22,7 @@ CREATE TABLE search_names (
 -- `search_entries`: one per prior decision, with its folded text and the
 -- fields filters compare, kept in the order results are shown (newest
 -- first, then by id): reading the newest reads neighbouring pages, not
--- pages all over the file. `seq` numbers entries for the trigram index.
+-- pages all over the file. `seq` numbers entries for `search_chars`.
 CREATE TABLE search_entries (
     decided_on  TEXT NOT NULL,
     id          TEXT NOT NULL UNIQUE REFERENCES prior_decisions(id) ON DELETE CASCADE,
@@ -39,23 +39,18 @@ CREATE TABLE search_entries (
     PRIMARY KEY (decided_on DESC, id)
 ) WITHOUT ROWID;
 CREATE INDEX search_entries_by_name ON search_entries (name_id, decided_on DESC, id);
--- `year:` alone: a year's decisions lie far back among the newest.
+-- `year:`, `grade:` and `dec:` alone, newest first: their decisions may
+-- lie far back among the newest, or be none.
 CREATE INDEX search_entries_by_year ON search_entries (year, decided_on DESC, id);
+CREATE INDEX search_entries_by_grade ON search_entries (grade, decided_on DESC, id);
+CREATE INDEX search_entries_by_outcome ON search_entries (outcome, decided_on DESC, id);
 
--- `search_text`: the entries' text by trigram (FTS5), kept by triggers, so
--- that a word of three characters or more that few decisions hold is
--- found without reading them all. A word held by many needs no index:
--- reading newest first meets enough of them at once.
-CREATE VIRTUAL TABLE search_text USING fts5(
-    hay, content = 'search_entries', content_rowid = 'seq', tokenize = 'trigram'
+-- `search_chars`: the entries' text character by character (FTS5; each
+-- character a token, so a phrase of them is a substring of any length,
+-- 长沙 as well as 边界口岸), written with the entries. A word few
+-- decisions hold is found without reading them all; one that many hold
+-- needs no index, as reading newest first meets enough of them at once.
+-- Contentless: the text is in `search_entries`, under the same `seq`.
+CREATE VIRTUAL TABLE search_chars USING fts5(
+    hay, content = '', contentless_delete = 1, tokenize = 'unicode61'
 );
-CREATE TRIGGER search_text_insert AFTER INSERT ON search_entries BEGIN
-    INSERT INTO search_text (rowid, hay) VALUES (new.seq, new.hay);
-END;
-CREATE TRIGGER search_text_delete AFTER DELETE ON search_entries BEGIN
-    INSERT INTO search_text (search_text, rowid, hay) VALUES ('delete', old.seq, old.hay);
-END;
-CREATE TRIGGER search_text_update AFTER UPDATE OF hay ON search_entries BEGIN
-    INSERT INTO search_text (search_text, rowid, hay) VALUES ('delete', old.seq, old.hay);
-    INSERT INTO search_text (rowid, hay) VALUES (new.seq, new.hay);
-END;
