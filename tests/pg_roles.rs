@@ -513,7 +513,7 @@ fn a_panel_from_before_the_search_index_upgrades_and_its_members_search() {
     assert!(expected.contains("\"applicant\""), "{expected}");
     let mut c = pg.client_as("postgres");
     c.batch_execute(
-        "DROP TABLE search_entries; DROP TABLE search_names; DROP FUNCTION jury.grams(text);
+        "DROP TABLE search_entries; DROP TABLE search_names;
          DELETE FROM jury_schema WHERE version >= 4;
          DO $$ BEGIN
              EXECUTE format('REVOKE CREATE ON SCHEMA public FROM %I',

@@ -401,6 +401,18 @@ impl Store {
         Ok(())
     }
 
+    /// Lets this connection keep 64 MiB of the file in memory (SQLite's
+    /// default is 2): a write of many thousands of rows touches more pages
+    /// than that, and would otherwise write some out and read them back
+    /// within its own transaction. For bulk writes (synthetic data); a
+    /// reader keeps the small default.
+    pub fn for_bulk_writes(&self) -> Result<()> {
+        if let Engine::Sqlite(conn) = &self.engine {
+            conn.execute_batch("PRAGMA cache_size = -65536")?;
+        }
+        Ok(())
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         match &self.engine {
             Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),

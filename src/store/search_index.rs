@@ -392,18 +392,12 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
     for (c, like) in q.conds.iter().zip(&likes) {
         let n = params.len() + 1;
         match c {
-            // The server's planner weighs its indexes (pairs of characters
-            // for a short word, trigrams for a longer one) against reading
-            // newest first; LIKE with its wildcards escaped is an exact
-            // substring test.
-            Cond::Has(t) | Cond::HasFew(t) if server => {
+            // The server's planner weighs its trigram index (a word of
+            // three characters or more) against reading newest first;
+            // LIKE with its wildcards escaped is an exact substring test.
+            Cond::Has(_) | Cond::HasFew(_) if server => {
                 sql.push_str(&format!(" AND e.hay LIKE ?{n} ESCAPE '\\'"));
                 params.push(Param::Text(like));
-                if (1..=2).contains(&t.chars().count()) {
-                    let n = params.len() + 1;
-                    sql.push_str(&format!(" AND jury.grams(e.hay) @> ARRAY[?{n}::text]"));
-                    params.push(Param::Text(t));
-                }
             }
             Cond::Has(t) | Cond::HasFew(t) => {
                 sql.push_str(&format!(" AND {find}(e.hay, ?{n}) > 0"));

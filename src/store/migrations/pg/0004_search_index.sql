@@ -38,21 +38,15 @@ CREATE INDEX search_entries_by_year ON search_entries (year, decided_on DESC, id
 CREATE INDEX search_entries_by_grade ON search_entries (grade, decided_on DESC, id);
 CREATE INDEX search_entries_by_outcome ON search_entries (outcome, decided_on DESC, id);
 
--- The characters and the pairs of neighbouring characters of a text: a
--- word of one or two characters (长沙) is in a text only if it is one of
--- them, which an index over them answers (pg_trgm needs three).
-CREATE FUNCTION jury.grams(t TEXT) RETURNS TEXT[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ARRAY(SELECT DISTINCT substr(t, i, n)
-                 FROM generate_series(1, length(t)) AS i, (VALUES (1), (2)) AS k(n)
-                 WHERE i + n - 1 <= length(t));
-CREATE INDEX search_entries_grams ON search_entries USING gin (jury.grams(hay));
-
 -- The entries' text by trigram (pg_trgm, a trusted extension shipped with
--- PostgreSQL), so that `hay LIKE '%word%'` finds a longer word few
--- decisions hold without reading them all; the planner reads newest first
--- instead when many do. Where the extension cannot be created (not
--- installed, or no right to), search still works, reading the text.
+-- PostgreSQL), so that `hay LIKE '%word%'` finds a word of three
+-- characters or more that few decisions hold without reading them all;
+-- the planner reads newest first instead when many do. (A shorter word
+-- that few hold is still found by reading: an index of characters built
+-- by PostgreSQL's full-text search made each write three times dearer and
+-- some queries slower, its phrase test rereading every candidate.) Where
+-- the extension cannot be created (not installed, or no right to),
+-- search still works, reading the text.
 DO $$
 BEGIN
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
