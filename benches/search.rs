@@ -48,6 +48,9 @@ fn main() {
         "setup: {DECISIONS} decisions in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    // Searched as a member would: in a process of their own, opened after.
+    drop(store);
+    let store = Store::open(&db).unwrap();
 
     let t = Instant::now();
     let finder = Finder::open(&store, None).unwrap();

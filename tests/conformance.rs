@@ -12,6 +12,7 @@ mod common;
 use common::pg::*;
 use common::*;
 use jury::store::Store;
+use jury::store::search_index::{Cond, Of, PageQuery};
 
 #[test]
 fn every_read_of_the_store_answers_the_same_on_both_engines() {
@@ -42,6 +43,68 @@ fn every_read_of_the_store_answers_the_same_on_both_engines() {
             "prior_decisions".into(),
             format!("{:?}", s.prior_decisions().unwrap()),
         );
+        // The search index: its names, and pages of its entries read
+        // every way a search reads them, under every condition.
+        let names = s.search_names().unwrap();
+        put("search_names".into(), format!("{names:?}"));
+        let ids: Vec<i64> = names.iter().map(|n| n.id).collect();
+        assert!(ids.len() > 4, "the sample's history has names");
+        let page = |names: Of, conds: Vec<Cond>, after: Option<(&str, &str)>| PageQuery {
+            names,
+            conds,
+            after: after.map(|(d, i)| (d.to_string(), i.to_string())),
+            limit: 25,
+        };
+        let pages = [
+            page(Of::All, vec![], None),
+            page(Of::All, vec![], Some(("2019-06-30", "P"))),
+            page(Of::Name(ids[1]), vec![], None),
+            page(Of::FewNames(ids[..3].to_vec()), vec![], None),
+            page(Of::Names(ids[..ids.len() / 2].to_vec()), vec![], None),
+            page(
+                Of::All,
+                vec![
+                    Cond::Has("市".into()),
+                    Cond::Lacks("退出".into()),
+                    Cond::Score(">=", 60.0),
+                ],
+                None,
+            ),
+            page(Of::All, vec![Cond::HasFew("边界口岸".into())], None),
+            page(
+                Of::All,
+                vec![Cond::HasFew("长沙".into()), Cond::HasFew("cs".into())],
+                None,
+            ),
+            page(
+                Of::All,
+                vec![Cond::Grade("合格".into()), Cond::Year(2018)],
+                None,
+            ),
+            page(Of::All, vec![Cond::Outcome("selected".into())], None),
+            page(
+                Of::All,
+                vec![Cond::Tier("县".into()), Cond::Round("考核".into())],
+                None,
+            ),
+            page(
+                Of::All,
+                vec![Cond::Flag("口子镇".into()), Cond::Score("~", 85.0)],
+                None,
+            ),
+            page(
+                Of::All,
+                vec![Cond::Score("<", 70.0), Cond::Score(">", 50.0)],
+                None,
+            ),
+        ];
+        let mut answered = 0;
+        for (i, q) in pages.iter().enumerate() {
+            let found = s.search_page(q).unwrap();
+            answered += usize::from(!found.is_empty());
+            put(format!("search_page {i} {q:?}"), format!("{found:?}"));
+        }
+        assert!(answered >= 9, "only {answered} pages found entries");
         put("counts".into(), format!("{:?}", s.counts().unwrap()));
         // The head's number (its hash covers the entries' times, which differ).
         put(

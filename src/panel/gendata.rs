@@ -302,5 +302,6 @@ pub fn generate(
         }
         Ok(())
     })?;
+    store.refresh_statistics()?;
     Ok((applications, decisions))
 }

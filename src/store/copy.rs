@@ -142,28 +142,32 @@ impl Store {
                 ),
             )));
         }
-        target.write_raw(|dst| {
-            let mut copied = Vec::new();
-            for (table, cols, order) in TABLES {
-                let n = cols.split(',').count();
-                let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-                let insert = format!("INSERT INTO {table} ({cols}) VALUES ({})", marks.join(", "));
-                let mut count = 0;
-                src.for_each(
-                    &format!("SELECT {cols} FROM {table} ORDER BY {order}"),
-                    args![],
-                    |row| {
-                        let params: Vec<Param<'_>> = (0..n).map(|i| param(row.value(i))).collect();
-                        dst.execute(&insert, &params)?;
-                        count += 1;
-                        Ok(())
-                    },
-                )?;
-                copied.push((*table, count));
-            }
-            // The search index is derived: made afresh, not copied.
-            super::search_index::rebuild(dst)?;
-            Ok(copied)
-        })
+        target
+            .write_raw(|dst| {
+                let mut copied = Vec::new();
+                for (table, cols, order) in TABLES {
+                    let n = cols.split(',').count();
+                    let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+                    let insert =
+                        format!("INSERT INTO {table} ({cols}) VALUES ({})", marks.join(", "));
+                    let mut count = 0;
+                    src.for_each(
+                        &format!("SELECT {cols} FROM {table} ORDER BY {order}"),
+                        args![],
+                        |row| {
+                            let params: Vec<Param<'_>> =
+                                (0..n).map(|i| param(row.value(i))).collect();
+                            dst.execute(&insert, &params)?;
+                            count += 1;
+                            Ok(())
+                        },
+                    )?;
+                    copied.push((*table, count));
+                }
+                // The search index is derived: made afresh, not copied.
+                super::search_index::rebuild(dst)?;
+                Ok(copied)
+            })
+            .and_then(|copied| target.refresh_statistics().map(|()| copied))
     }
 }

@@ -413,6 +413,17 @@ impl Store {
         Ok(())
     }
 
+    /// After a bulk write: the server's planner learns the tables' new
+    /// sizes and values now rather than when autovacuum comes round (a
+    /// search planned on an empty table's statistics reads the wrong way).
+    /// SQLite plans from its indexes alone.
+    pub fn refresh_statistics(&self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(()),
+            Engine::Pg(_) => self.db().batch("ANALYZE"),
+        }
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         match &self.engine {
             Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),
