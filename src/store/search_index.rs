@@ -327,10 +327,27 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
     // The page's keys first, then its rows: where the entries must be
     // put in order (a few names', or those the index of characters
     // found), only their keys go through the sort.
-    let by = if server || !matches!(q.names, Of::All | Of::Names(_)) {
+    // Every word few texts hold, asked of the index of characters at once.
+    let few: Vec<&str> = q
+        .conds
+        .iter()
+        .filter_map(|c| match c {
+            Cond::HasFew(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    // SQLite's planner, left alone, may read newest first and test each
+    // entry against the index of characters' answer: when that answer
+    // leads, it is named; so is the index of a plain field few entries
+    // meet.
+    let by = if server {
         ""
-    } else {
+    } else if chars_match(&few).is_some() {
+        "INDEXED BY search_entries_by_seq"
+    } else if matches!(q.names, Of::All | Of::Names(_)) {
         rare_field(db, &q.conds)?
+    } else {
+        ""
     };
     let mut sql = format!(
         "SELECT e.decided_on AS k_on, e.id AS k_id FROM search_entries e {by}
@@ -370,15 +387,6 @@ pub(crate) fn page(db: Db<'_>, q: &PageQuery) -> Result<Vec<Entry>> {
         .map(|c| match c {
             Cond::Has(t) | Cond::HasFew(t) => format!("%{}%", like_escaped(t)),
             _ => String::new(),
-        })
-        .collect();
-    // Every word few texts hold, asked of the index of characters at once.
-    let few: Vec<&str> = q
-        .conds
-        .iter()
-        .filter_map(|c| match c {
-            Cond::HasFew(t) => Some(t.as_str()),
-            _ => None,
         })
         .collect();
     let all_of = chars_match(&few);

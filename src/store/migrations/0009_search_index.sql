@@ -26,7 +26,7 @@ CREATE TABLE search_names (
 CREATE TABLE search_entries (
     decided_on  TEXT NOT NULL,
     id          TEXT NOT NULL UNIQUE REFERENCES prior_decisions(id) ON DELETE CASCADE,
-    seq         INTEGER NOT NULL UNIQUE,
+    seq         INTEGER NOT NULL,
     name_id     INTEGER NOT NULL REFERENCES search_names(id),
     year        INTEGER NOT NULL,
     outcome     TEXT,
@@ -38,6 +38,7 @@ CREATE TABLE search_entries (
     flags       TEXT NOT NULL,
     PRIMARY KEY (decided_on DESC, id)
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX search_entries_by_seq ON search_entries (seq);
 CREATE INDEX search_entries_by_name ON search_entries (name_id, decided_on DESC, id);
 -- `year:`, `grade:` and `dec:` alone, newest first: their decisions may
 -- lie far back among the newest, or be none.
