@@ -514,6 +514,7 @@ fn a_panel_from_before_the_search_index_upgrades_and_its_members_search() {
     let mut c = pg.client_as("postgres");
     c.batch_execute(
         "DROP TABLE search_entries; DROP TABLE search_names;
+         ALTER TABLE applications DROP COLUMN verdict;
          DELETE FROM jury_schema WHERE version >= 4;
          DO $$ BEGIN
              EXECUTE format('REVOKE CREATE ON SCHEMA public FROM %I',

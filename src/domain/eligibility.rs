@@ -24,6 +24,15 @@ impl Verdict {
             Verdict::DirectlyIncluded => "directly_included",
         }
     }
+    pub fn parse(s: &str) -> Option<Verdict> {
+        [
+            Verdict::Eligible,
+            Verdict::Ineligible,
+            Verdict::DirectlyIncluded,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Verdict::Eligible => lang.pick("合格", "eligible"),

@@ -14,13 +14,14 @@ mod read;
 mod roles;
 pub mod search_index;
 mod tls;
+mod verdicts;
 pub use roles::{MemberRole, Session};
 pub(crate) mod sql;
 use sql::args;
 mod write;
 
 pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
-pub use read::{ReviewProgress, StoreCounts};
+pub use read::{QueueFacts, ReviewProgress, StoreCounts};
 pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -38,11 +39,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_trust.sql"),
     include_str!("migrations/0008_read_views.sql"),
     include_str!("migrations/0009_search_index.sql"),
+    include_str!("migrations/0010_verdicts.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The SQLite schema version that brought the search index.
 const SEARCH_INDEX: i64 = 9;
+/// The SQLite schema version that brought stored verdicts.
+const VERDICTS: i64 = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -191,6 +195,8 @@ pub fn shown(db: &Path) -> String {
 
 /// The PostgreSQL schema version that brought the search index.
 const PG_SEARCH_INDEX: i64 = 4;
+/// The PostgreSQL schema version that brought stored verdicts.
+const PG_VERDICTS: i64 = 5;
 
 /// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
 const PG_MIGRATIONS: &[&str] = &[
@@ -198,6 +204,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/0002_notify.sql"),
     include_str!("migrations/pg/0003_visibility.sql"),
     include_str!("migrations/pg/0004_search_index.sql"),
+    include_str!("migrations/pg/0005_verdicts.sql"),
 ];
 
 /// Serialises audited writes on PostgreSQL (the analogue of SQLite's
@@ -348,6 +355,9 @@ impl Store {
                 // gets them indexed now, once.
                 search_index::rebuild(db)?;
             }
+            if (1..PG_VERDICTS).contains(&found) {
+                verdicts::refresh_all(db)?;
+            }
             Ok(())
         })();
         match migrated {
@@ -463,6 +473,9 @@ impl Store {
             // The index is derived: decisions written before it existed
             // are indexed now, once.
             search_index::rebuild(sql::Db::Sqlite(&tx))?;
+        }
+        if (1..VERDICTS).contains(&found) {
+            verdicts::refresh_all(sql::Db::Sqlite(&tx))?;
         }
         tx.commit()?;
         Ok(())

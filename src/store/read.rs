@@ -146,6 +146,37 @@ pub(crate) fn application_facts(db: Db<'_>, id: &str) -> Result<Option<Applicati
     row.map(|r| app_facts(app_from(&r)?)).transpose()
 }
 
+/// What a queue shows of an application: no texts, and its verdict as
+/// stored (None where not yet computed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueFacts {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    pub tier: String,
+    pub prefecture: String,
+    pub verdict: Option<Verdict>,
+}
+
+pub(crate) fn queue_facts(db: Db<'_>, call_id: &str) -> Result<Vec<QueueFacts>> {
+    db.query_map(
+        "SELECT id, name, name_en, tier, prefecture, verdict FROM applications
+         WHERE call_id = ?1 ORDER BY tier, id",
+        args![call_id],
+        |r| {
+            let verdict: Option<String> = r.get(5)?;
+            Ok(QueueFacts {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                name_en: r.get(2)?,
+                tier: r.get(3)?,
+                prefecture: r.get(4)?,
+                verdict: verdict.as_deref().and_then(Verdict::parse),
+            })
+        },
+    )
+}
+
 pub(crate) fn applications(db: Db<'_>, call_id: &str) -> Result<Vec<Application>> {
     let sql = format!("SELECT {APP_COLS} FROM applications WHERE call_id = ?1 ORDER BY tier, id");
     let rows = db.query_map(&sql, args![call_id], app_from)?;
@@ -665,6 +696,10 @@ impl Store {
     }
     pub fn assignments(&self, round: &str) -> Result<Vec<Assignment>> {
         assignments(self.db(), round)
+    }
+    /// What a queue shows of each application of a call (no texts).
+    pub fn queue_facts(&self, call_id: &str) -> Result<Vec<QueueFacts>> {
+        queue_facts(self.db(), call_id)
     }
     /// Each application of a call with its prefecture.
     pub fn application_prefectures(&self, call_id: &str) -> Result<Vec<(String, String)>> {

@@ -39,8 +39,10 @@ impl Writer<'_> {
         };
         self.log.note("call", change);
         if change != Change::Unchanged {
-            // The names the call gives are in the decisions' search text.
+            // The names the call gives are in the decisions' search text,
+            // and its rules decide its applications' verdicts.
             crate::store::search_index::rebuild(self.db())?;
+            crate::store::verdicts::refresh_call(self.db(), call)?;
         }
         for round in rounds {
             self.put_round(call, round)?;
@@ -355,6 +357,7 @@ impl Writer<'_> {
                 )
             })?;
             self.write_projects(&app.id, &app.projects)?;
+            crate::store::verdicts::refresh(self.db(), &call, std::slice::from_ref(&app))?;
         }
         self.log.note("application", change);
         Ok(change)
@@ -395,6 +398,9 @@ impl Writer<'_> {
             return refuse(p.clone());
         }
         self.write_projects(app_id, projects)?;
+        if let Some(call) = read::call(self.db(), &app.call)? {
+            crate::store::verdicts::refresh(self.db(), &call, std::slice::from_ref(&app))?;
+        }
         self.log.note("investment_plan", Change::Updated);
         Ok(Change::Updated)
     }
