@@ -222,22 +222,14 @@ fn the_stored_index_follows_the_writes(engine: Engine) {
         .unwrap();
     assert_eq!(find(&store, "独一无二的理由"), vec![d.id.clone()]);
 
-    let mut call = store.calls().unwrap()[0].clone();
-    let rounds: Vec<_> = store
-        .rounds()
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.call == call.info.id)
-        .collect();
-    let pref = call
-        .prefectures
-        .iter_mut()
-        .find(|p| p.id == d.prefecture)
-        .unwrap();
-    pref.name = "新名州".into();
-    store
-        .write("test", true, |w| w.put_call(&call, &rounds).map(drop))
-        .unwrap();
+    rewrite_first_call(&mut store, |call| {
+        let pref = call
+            .prefectures
+            .iter_mut()
+            .find(|p| p.id == d.prefecture)
+            .unwrap();
+        pref.name = "新名州".into();
+    });
     assert!(find(&store, "新名州 独一无二").contains(&d.id));
     assert!(find(&store, "xinmingzhou 独一无二").contains(&d.id));
 }

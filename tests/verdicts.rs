@@ -34,17 +34,10 @@ fn stored_verdicts_follow_every_write_that_changes_them(engine: Engine) {
     assert!(before.len() > 30);
 
     // The call: a deadline a month earlier makes the later ones late.
-    let mut call = store.calls().unwrap()[0].clone();
-    let rounds: Vec<_> = store
-        .rounds()
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.call == call.info.id)
-        .collect();
-    call.info.deadline -= chrono::Duration::days(30);
-    store
-        .write("test", true, |w| w.put_call(&call, &rounds).map(drop))
-        .unwrap();
+    rewrite_first_call(&mut store, |call| {
+        call.info.deadline -= chrono::Duration::days(30);
+    });
+    let call = store.calls().unwrap()[0].clone();
     let after = all_as_assessed(&store);
     assert_ne!(before, after, "an earlier deadline changes some verdicts");
 

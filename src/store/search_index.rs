@@ -11,6 +11,7 @@ use crate::base::fold::fold;
 use crate::domain::PriorDecision;
 use crate::domain::search_keys::{Fields, NameKeys, Names, TextKeys};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Entries per statement (twelve parameters each).
 const BATCH: usize = 200;
@@ -22,7 +23,8 @@ pub struct StoredName {
     pub applicant: String,
     pub prefecture: String,
     pub prefecture_name: String,
-    pub keys: NameKeys,
+    /// Shared with every record read for this name.
+    pub keys: Arc<NameKeys>,
 }
 
 impl Store {
@@ -242,13 +244,13 @@ pub(crate) fn stored_names(db: Db<'_>) -> Result<Vec<StoredName>> {
                 applicant: r.get(1)?,
                 prefecture: r.get(2)?,
                 prefecture_name: r.get(3)?,
-                keys: NameKeys {
+                keys: Arc::new(NameKeys {
                     name: r.get(4)?,
                     pinyin_full: r.get(5)?,
                     pinyin_initials: r.get(6)?,
                     has_ascii: r.get(7)?,
                     city: NameKeys::city_from_text(&city),
-                },
+                }),
             })
         },
     )

@@ -258,3 +258,22 @@ pub fn sql_rows(db: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
         }
     }
 }
+
+/// Rewrites the store's first call (with its rounds, as `put_call` takes
+/// them) after `change`.
+pub fn rewrite_first_call(
+    store: &mut jury::store::Store,
+    change: impl FnOnce(&mut jury::domain::Call),
+) {
+    let mut call = store.calls().unwrap()[0].clone();
+    let rounds: Vec<_> = store
+        .rounds()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.call == call.info.id)
+        .collect();
+    change(&mut call);
+    store
+        .write("test", true, |w| w.put_call(&call, &rounds).map(drop))
+        .unwrap();
+}

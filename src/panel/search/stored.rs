@@ -191,10 +191,8 @@ fn priors(store: &Store, scorer: &Scorer, q: &Query, best: &mut Best) -> Result<
         return Ok(());
     }
     let names = store.search_names()?;
-    let by_id: HashMap<i64, (&StoredName, Arc<super::NameKeys>)> = names
-        .iter()
-        .map(|n| (n.id, (n, Arc::new(n.keys.clone()))))
-        .collect();
+    let by_id: HashMap<i64, (&StoredName, Arc<super::NameKeys>)> =
+        names.iter().map(|n| (n.id, (n, n.keys.clone()))).collect();
     let read = Reader {
         store,
         scorer,
