@@ -98,6 +98,7 @@ fn every_earlier_schema_upgrades() {
         include_str!("../src/store/migrations/0008_read_views.sql"),
         include_str!("../src/store/migrations/0009_search_index.sql"),
         include_str!("../src/store/migrations/0010_verdicts.sql"),
+        include_str!("../src/store/migrations/0011_failed_checks.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -219,6 +220,8 @@ fn a_version_5_database_with_decisions_upgrades_and_verifies() {
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
          CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+         DROP INDEX applications_facts;
+         ALTER TABLE applications DROP COLUMN failed_checks;
          ALTER TABLE applications DROP COLUMN verdict;
          DROP TABLE search_chars;
          DROP TABLE search_entries;

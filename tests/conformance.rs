@@ -105,24 +105,14 @@ fn every_read_of_the_store_answers_the_same_on_both_engines() {
             put(format!("search_page {i} {q:?}"), format!("{found:?}"));
         }
         assert!(answered >= 9, "only {answered} pages found entries");
-        // The queue's facts, and each stored verdict is the domain's.
+        // Each application's facts as queues and matrices read them, and
+        // its stored eligibility, are the application's and the domain's.
         for call in s.calls().unwrap() {
-            let facts = s.queue_facts(&call.info.id).unwrap();
+            let facts = s.app_facts(&call.info.id).unwrap();
             let apps = s.applications(&call.info.id).unwrap();
-            assert_eq!(facts.len(), apps.len());
-            for (f, a) in facts.iter().zip(&apps) {
-                assert_eq!(f.id, a.id);
-                assert_eq!(
-                    f.verdict,
-                    Some(jury::domain::assess(&call, a).verdict),
-                    "{}",
-                    a.id
-                );
-            }
-            put(
-                format!("queue_facts {}", call.info.id),
-                format!("{facts:?}"),
-            );
+            let expected: Vec<_> = apps.iter().map(|a| expected_facts(&call, a)).collect();
+            assert_eq!(facts, expected);
+            put(format!("app_facts {}", call.info.id), format!("{facts:?}"));
         }
         put("counts".into(), format!("{:?}", s.counts().unwrap()));
         // The head's number (its hash covers the entries' times, which differ).

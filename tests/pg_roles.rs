@@ -515,6 +515,7 @@ fn a_panel_from_before_the_search_index_upgrades_and_its_members_search() {
     c.batch_execute(
         "DROP TABLE search_entries; DROP TABLE search_names;
          ALTER TABLE applications DROP COLUMN verdict;
+         ALTER TABLE applications DROP COLUMN failed_checks;
          DELETE FROM jury_schema WHERE version >= 4;
          DO $$ BEGIN
              EXECUTE format('REVOKE CREATE ON SCHEMA public FROM %I',

@@ -148,7 +148,8 @@ pub fn print_status(
     let mut call_json = Vec::new();
     let mut call_text = String::new();
     for call in &calls {
-        let apps = store.applications(&call.info.id)?;
+        // Verdicts as stored beside each application (no texts read).
+        let apps = store.app_facts(&call.info.id)?;
         let mut all = TierCount::default();
         let mut by_tier: Vec<(&Tier, TierCount)> = call
             .tiers
@@ -156,7 +157,7 @@ pub fn print_status(
             .map(|t| (t, TierCount::default()))
             .collect();
         for app in &apps {
-            let v = assess(call, app).verdict;
+            let v = app.verdict;
             all.add(v);
             if let Some((_, c)) = by_tier.iter_mut().find(|(t, _)| t.id == app.tier) {
                 c.add(v);
@@ -225,8 +226,8 @@ pub fn print_status(
     for round in &rounds {
         let p = store.progress(round)?;
         let call = calls.iter().find(|c| c.info.id == round.call);
-        let apps: BTreeMap<String, Application> = store
-            .applications(&round.call)?
+        let apps: BTreeMap<String, crate::store::AppFacts> = store
+            .app_facts(&round.call)?
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();

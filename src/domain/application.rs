@@ -87,6 +87,20 @@ pub struct Project {
     pub plan: BTreeMap<String, f64>,
 }
 
+/// An investment plan's amounts summed per year (keys that are not years
+/// are left out; the plain-facts check refuses them at import).
+pub fn plan_by_year(projects: &[Project]) -> BTreeMap<i32, f64> {
+    let mut years = BTreeMap::new();
+    for project in projects {
+        for (year, amount) in &project.plan {
+            if let Ok(y) = year.trim().parse::<i32>() {
+                *years.entry(y).or_insert(0.0) += amount;
+            }
+        }
+    }
+    years
+}
+
 impl Project {
     pub fn planned(&self, year: i32) -> f64 {
         self.plan.get(&year.to_string()).copied().unwrap_or(0.0)
@@ -100,15 +114,7 @@ impl Application {
 
     /// Planned investment per year over all projects.
     pub fn plan_by_year(&self) -> BTreeMap<i32, f64> {
-        let mut years = BTreeMap::new();
-        for project in &self.projects {
-            for (year, amount) in &project.plan {
-                if let Ok(y) = year.trim().parse::<i32>() {
-                    *years.entry(y).or_insert(0.0) += amount;
-                }
-            }
-        }
-        years
+        plan_by_year(&self.projects)
     }
 
     /// Checks the plain facts of one application, independent of any call:

@@ -31,8 +31,8 @@ impl Detail {
         let mut hidden = BTreeSet::new();
         for round in store.rounds()? {
             let sight = Sight::of(store, Some(m), &round.id)?;
-            let apps = store.applications(&round.call)?;
-            hidden.extend(sight.hidden_of(apps.iter().map(|a| a.id.as_str())));
+            let apps = store.application_prefectures(&round.call)?;
+            hidden.extend(sight.hidden_of(apps.iter().map(|(id, _)| id.as_str())));
         }
         Ok(Detail::Masked(hidden))
     }

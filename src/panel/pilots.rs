@@ -66,7 +66,7 @@ pub fn reserves(
     store: &Store,
     call: &Call,
     year: Option<i32>,
-    apps: &BTreeMap<String, Application>,
+    apps: &BTreeMap<String, crate::store::AppFacts>,
 ) -> Result<BTreeMap<String, Vec<Reserve>>> {
     let mut out: BTreeMap<String, Vec<Reserve>> = BTreeMap::new();
     for (app, h) in history(store, call, year)? {

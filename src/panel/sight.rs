@@ -7,19 +7,21 @@
 use crate::domain::panel::{self, Standing};
 use crate::domain::*;
 use crate::store::{Result, Store, StoreError};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
+/// (Hash sets: a matrix asks about every cell, and ids of one call share
+/// long prefixes that make ordered comparisons slow.)
 #[derive(Debug, Clone)]
 pub struct Sight {
     /// None: the operator of an unlocked panel, who sees everything.
     viewer: Option<Member>,
     visible: ReviewsVisible,
     /// Applications of the call the viewer is recused from.
-    recused: BTreeSet<String>,
+    recused: HashSet<String>,
     /// Applications the viewer reviews in this round.
-    reviews: BTreeSet<String>,
+    reviews: HashSet<String>,
     /// ... and of those, the ones whose review is submitted.
-    submitted: BTreeSet<String>,
+    submitted: HashSet<String>,
 }
 
 impl Sight {
@@ -28,9 +30,9 @@ impl Sight {
         Sight {
             viewer: None,
             visible: ReviewsVisible::Always,
-            recused: BTreeSet::new(),
-            reviews: BTreeSet::new(),
-            submitted: BTreeSet::new(),
+            recused: HashSet::new(),
+            reviews: HashSet::new(),
+            submitted: HashSet::new(),
         }
     }
 
@@ -162,8 +164,8 @@ impl Sight {
         let call = store
             .call(&round.call)?
             .ok_or_else(|| StoreError::Corrupt(format!("round {} has no call", round.id)))?;
-        let apps: std::collections::BTreeMap<String, Application> = store
-            .applications(&call.info.id)?
+        let apps: std::collections::BTreeMap<String, crate::store::AppFacts> = store
+            .app_facts(&call.info.id)?
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();

@@ -21,7 +21,7 @@ use sql::args;
 mod write;
 
 pub use audit::{RecusalFactChange, VerifyProblem, VerifyReport};
-pub use read::{QueueFacts, ReviewProgress, StoreCounts};
+pub use read::{AppFacts, ReviewProgress, StoreCounts};
 pub use write::{Change, ChangeLog, Recovery, ScoringTarget, Writer};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -40,13 +40,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_read_views.sql"),
     include_str!("migrations/0009_search_index.sql"),
     include_str!("migrations/0010_verdicts.sql"),
+    include_str!("migrations/0011_failed_checks.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The SQLite schema version that brought the search index.
 const SEARCH_INDEX: i64 = 9;
-/// The SQLite schema version that brought stored verdicts.
-const VERDICTS: i64 = 10;
+/// The SQLite schema version that brought the last part of stored
+/// eligibility (the verdict at 10, the failed checks at 11).
+const VERDICTS: i64 = 11;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -195,8 +197,9 @@ pub fn shown(db: &Path) -> String {
 
 /// The PostgreSQL schema version that brought the search index.
 const PG_SEARCH_INDEX: i64 = 4;
-/// The PostgreSQL schema version that brought stored verdicts.
-const PG_VERDICTS: i64 = 5;
+/// The PostgreSQL schema version that brought the last part of stored
+/// eligibility (the verdict at 5, the failed checks at 6).
+const PG_VERDICTS: i64 = 6;
 
 /// The PostgreSQL migrations, embedded like SQLite's; numbered on their own.
 const PG_MIGRATIONS: &[&str] = &[
@@ -205,6 +208,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/0003_visibility.sql"),
     include_str!("migrations/pg/0004_search_index.sql"),
     include_str!("migrations/pg/0005_verdicts.sql"),
+    include_str!("migrations/pg/0006_failed_checks.sql"),
 ];
 
 /// Serialises audited writes on PostgreSQL (the analogue of SQLite's

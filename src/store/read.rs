@@ -83,14 +83,14 @@ fn app_from(r: &Row) -> Result<[String; 16]> {
 }
 
 fn finish_app(db: Db<'_>, f: [String; 16]) -> Result<Application> {
-    let mut app = app_facts(f)?;
+    let mut app = app_without_plan(f)?;
     app.projects = projects(db, &app.id)?;
     Ok(app)
 }
 
 /// An application without its investment plan (one query less: a score
 /// write needs its tier and 市州, not its projects).
-fn app_facts(f: [String; 16]) -> Result<Application> {
+fn app_without_plan(f: [String; 16]) -> Result<Application> {
     let what = format!("application {}", f[0]);
     let route = Route::parse(&f[9]).ok_or_else(|| corrupt(&what, "route"))?;
     Ok(Application {
@@ -139,42 +139,96 @@ pub(crate) fn application(db: Db<'_>, id: &str) -> Result<Option<Application>> {
     row.map(|r| finish_app(db, app_from(&r)?)).transpose()
 }
 
-/// [`application`] without its investment plan (see [`app_facts`]).
+/// [`application`] without its investment plan (see [`app_without_plan`]).
 pub(crate) fn application_facts(db: Db<'_>, id: &str) -> Result<Option<Application>> {
     let sql = format!("SELECT {APP_COLS} FROM applications WHERE id = ?1");
     let row = db.query_opt(&sql, args![id])?;
-    row.map(|r| app_facts(app_from(&r)?)).transpose()
+    row.map(|r| app_without_plan(app_from(&r)?)).transpose()
 }
 
-/// What a queue shows of an application: no texts, and its verdict as
-/// stored (None where not yet computed).
+/// What queues, matrices and lists show of an application: no texts, no
+/// investment plan, and its eligibility as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QueueFacts {
+pub struct AppFacts {
     pub id: String,
     pub name: String,
     pub name_en: String,
     pub tier: String,
     pub prefecture: String,
-    pub verdict: Option<Verdict>,
+    pub region: String,
+    pub flags: Vec<String>,
+    pub verdict: Verdict,
+    /// The eligibility checks it failed, in the call's order.
+    pub failed_checks: Vec<CheckKind>,
 }
 
-pub(crate) fn queue_facts(db: Db<'_>, call_id: &str) -> Result<Vec<QueueFacts>> {
-    db.query_map(
-        "SELECT id, name, name_en, tier, prefecture, verdict FROM applications
-         WHERE call_id = ?1 ORDER BY tier, id",
+impl AppFacts {
+    /// The name in `lang` (the Chinese one where no English is given),
+    /// made safe for a terminal, as `Application::shown`.
+    pub fn shown(&self, lang: crate::base::i18n::Lang) -> String {
+        let name = crate::base::i18n::name_in(lang, &self.name, &self.name_en);
+        crate::base::text::sanitize(name)
+    }
+}
+
+/// Every application of a call without its texts, by tier and id. Where
+/// the stored eligibility is missing (not yet computed) the application is
+/// read whole and assessed here, so readers never see a guess.
+pub(crate) fn app_facts_of_call(db: Db<'_>, call_id: &str) -> Result<Vec<AppFacts>> {
+    let rows = db.query_map(
+        "SELECT id, name, name_en, tier, prefecture, region, flags, verdict, failed_checks
+         FROM applications WHERE call_id = ?1 ORDER BY tier, id",
         args![call_id],
         |r| {
-            let verdict: Option<String> = r.get(5)?;
-            Ok(QueueFacts {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                name_en: r.get(2)?,
-                tier: r.get(3)?,
-                prefecture: r.get(4)?,
-                verdict: verdict.as_deref().and_then(Verdict::parse),
-            })
+            let id: String = r.get(0)?;
+            let what = format!("application {id}");
+            let verdict: Option<String> = r.get(7)?;
+            let failed: Option<String> = r.get(8)?;
+            let stored = match (verdict, failed) {
+                (Some(v), Some(f)) => Some((
+                    Verdict::parse(&v).ok_or_else(|| corrupt(&what, "verdict"))?,
+                    json::<Vec<CheckKind>>(&what, &f)?,
+                )),
+                _ => None,
+            };
+            let flags: String = r.get(6)?;
+            Ok((
+                AppFacts {
+                    flags: json(&what, &flags)?,
+                    id,
+                    name: r.get(1)?,
+                    name_en: r.get(2)?,
+                    tier: r.get(3)?,
+                    prefecture: r.get(4)?,
+                    region: r.get(5)?,
+                    verdict: Verdict::Eligible,
+                    failed_checks: Vec::new(),
+                },
+                stored,
+            ))
         },
-    )
+    )?;
+    rows.into_iter()
+        .map(|(mut facts, stored)| {
+            (facts.verdict, facts.failed_checks) = match stored {
+                Some(s) => s,
+                None => assessed_now(db, call_id, &facts.id)?,
+            };
+            Ok(facts)
+        })
+        .collect()
+}
+
+/// An application's eligibility worked out from the whole application
+/// (for one whose stored eligibility is not yet computed: rare, so the
+/// call is read each time).
+fn assessed_now(db: Db<'_>, call_id: &str, app: &str) -> Result<(Verdict, Vec<CheckKind>)> {
+    let what = format!("application {app}");
+    let c = call(db, call_id)?.ok_or_else(|| corrupt(&what, format!("no call {call_id}")))?;
+    let a = application(db, app)?.ok_or_else(|| corrupt(&what, "vanished"))?;
+    let assessed = crate::domain::assess(&c, &a);
+    let failed = assessed.failures().map(|c| c.kind).collect();
+    Ok((assessed.verdict, failed))
 }
 
 pub(crate) fn applications(db: Db<'_>, call_id: &str) -> Result<Vec<Application>> {
@@ -185,7 +239,7 @@ pub(crate) fn applications(db: Db<'_>, call_id: &str) -> Result<Vec<Application>
     let mut plans = projects_of_call(db, call_id)?;
     rows.into_iter()
         .map(|f| {
-            let mut app = app_facts(f)?;
+            let mut app = app_without_plan(f)?;
             app.projects = plans.remove(&app.id).unwrap_or_default();
             Ok(app)
         })
@@ -589,6 +643,27 @@ pub(crate) fn decisions(db: Db<'_>, round: &str) -> Result<Vec<Decision>> {
     )
 }
 
+/// Actual investment per year of every application of a call that has any.
+pub(crate) fn actuals_of_call(
+    db: Db<'_>,
+    call_id: &str,
+) -> Result<BTreeMap<String, BTreeMap<i32, f64>>> {
+    let mut out: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    db.for_each(
+        "SELECT x.application_id, x.year, x.amount
+         FROM investment_actuals x JOIN applications a ON a.id = x.application_id
+         WHERE a.call_id = ?1",
+        args![call_id],
+        |r| {
+            out.entry(r.get(0)?)
+                .or_default()
+                .insert(r.get(1)?, r.get(2)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 pub(crate) fn actuals(db: Db<'_>, application: &str) -> Result<BTreeMap<i32, f64>> {
     Ok(db
         .query_map(
@@ -638,6 +713,20 @@ impl Store {
     /// Actual investment per year of an application (year → amount).
     pub fn actuals(&self, application: &str) -> Result<BTreeMap<i32, f64>> {
         actuals(self.db(), application)
+    }
+
+    /// [`Store::actuals`] of every application of a call, in one query.
+    pub fn actuals_of_call(&self, call_id: &str) -> Result<BTreeMap<String, BTreeMap<i32, f64>>> {
+        actuals_of_call(self.db(), call_id)
+    }
+
+    /// The investment plan of every application of a call, in one query
+    /// (without the applications' texts).
+    pub fn plans_of_call(
+        &self,
+        call_id: &str,
+    ) -> Result<std::collections::HashMap<String, Vec<Project>>> {
+        projects_of_call(self.db(), call_id)
     }
 
     pub fn deliberations(&self, round: &str) -> Result<BTreeMap<String, (bool, String)>> {
@@ -697,9 +786,10 @@ impl Store {
     pub fn assignments(&self, round: &str) -> Result<Vec<Assignment>> {
         assignments(self.db(), round)
     }
-    /// What a queue shows of each application of a call (no texts).
-    pub fn queue_facts(&self, call_id: &str) -> Result<Vec<QueueFacts>> {
-        queue_facts(self.db(), call_id)
+    /// What queues, matrices and lists show of each application of a
+    /// call (no texts), by tier and id.
+    pub fn app_facts(&self, call_id: &str) -> Result<Vec<AppFacts>> {
+        app_facts_of_call(self.db(), call_id)
     }
     /// Each application of a call with its prefecture.
     pub fn application_prefectures(&self, call_id: &str) -> Result<Vec<(String, String)>> {

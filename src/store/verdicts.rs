@@ -1,6 +1,7 @@
-//! Each application's eligibility verdict, stored beside it (column
-//! `applications.verdict`, migrations 0010 and pg/0005) so that the queue
-//! reads it rather than every application's texts. Computed by the
+//! Each application's eligibility verdict and the checks it failed, stored
+//! beside it (columns `applications.verdict`, migrations 0010 and pg/0005,
+//! and `failed_checks`, 0011 and pg/0006) so that the queue, the matrix and
+//! the list read them rather than every application's texts. Computed by the
 //! domain's `assess` whenever an application, its investment plan or its
 //! call changes, and for every application when a store is upgraded or
 //! copied.
@@ -12,9 +13,15 @@ use crate::domain::{Application, Call, assess};
 /// Stores the verdict of each of `apps` (of `call`).
 pub(crate) fn refresh(db: Db<'_>, call: &Call, apps: &[Application]) -> Result<()> {
     for app in apps {
+        let assessed = assess(call, app);
+        let failed: Vec<_> = assessed.failures().map(|c| c.kind).collect();
         db.execute(
-            "UPDATE applications SET verdict = ?2 WHERE id = ?1",
-            args![app.id, assess(call, app).verdict.as_str()],
+            "UPDATE applications SET verdict = ?2, failed_checks = ?3 WHERE id = ?1",
+            args![
+                app.id,
+                assessed.verdict.as_str(),
+                serde_json::to_string(&failed).expect("check kinds serialise")
+            ],
         )?;
     }
     Ok(())

@@ -7,7 +7,7 @@ use crate::base::i18n::{Lang, name_in};
 use crate::base::text::sanitize;
 use crate::domain::review::total;
 use crate::domain::*;
-use crate::store::{QueueFacts, Result, Store, StoreError};
+use crate::store::{AppFacts, Result, Store, StoreError};
 use std::collections::BTreeMap;
 
 /// The round a member works in: the latest round (by deadline) in which they
@@ -68,8 +68,8 @@ pub fn queue_rows(
     let rubric = call.rubric(&round.rubric);
     // What each row shows, without the applications' texts: their
     // verdicts are stored (the material loads when a review opens).
-    let apps: BTreeMap<String, QueueFacts> = store
-        .queue_facts(&call.info.id)?
+    let apps: BTreeMap<String, AppFacts> = store
+        .app_facts(&call.info.id)?
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();
@@ -106,17 +106,9 @@ pub fn queue_rows(
             }
             _ => None,
         };
-        let verdict = match app.verdict {
-            Some(v) => v,
-            // Not stored yet: assessed from the application itself.
-            None => match store.application(&app.id)? {
-                Some(full) => assess(call, &full).verdict,
-                None => continue,
-            },
-        };
         rows.push(QueueRow {
             app_id: app.id.clone(),
-            name: sanitize(name_in(lang, &app.name, &app.name_en)),
+            name: app.shown(lang),
             tier: app.tier.clone(),
             tier_name: call
                 .tier(&app.tier)
@@ -127,7 +119,7 @@ pub fn queue_rows(
                 .prefecture(&app.prefecture)
                 .map(|p| name_in(lang, &p.name, &p.name_en).to_string())
                 .unwrap_or_else(|| app.prefecture.clone()),
-            verdict,
+            verdict: app.verdict,
             status,
             total: my_total,
             revisit: revisits.get(&(member.id.clone(), app.id.clone())).cloned(),

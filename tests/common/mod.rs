@@ -277,3 +277,23 @@ pub fn rewrite_first_call(
         .write("test", true, |w| w.put_call(&call, &rounds).map(drop))
         .unwrap();
 }
+
+/// What `Store::app_facts` must give for `app` of `call`: its own fields
+/// and the domain's `assess` of it.
+pub fn expected_facts(
+    call: &jury::domain::Call,
+    app: &jury::domain::Application,
+) -> jury::store::AppFacts {
+    let assessed = jury::domain::assess(call, app);
+    jury::store::AppFacts {
+        id: app.id.clone(),
+        name: app.name.clone(),
+        name_en: app.name_en.clone(),
+        tier: app.tier.clone(),
+        prefecture: app.prefecture.clone(),
+        region: app.region.clone(),
+        flags: app.flags.clone(),
+        verdict: assessed.verdict,
+        failed_checks: assessed.failures().map(|c| c.kind).collect(),
+    }
+}

@@ -61,8 +61,8 @@ fn settle_assessment(
     let rubric = call
         .rubric(&round.rubric)
         .ok_or_else(|| StoreError::Corrupt(format!("round {} has no rubric", round.id)))?;
-    let apps: BTreeMap<String, Application> = store
-        .applications(&call.info.id)?
+    let apps: BTreeMap<String, crate::store::AppFacts> = store
+        .app_facts(&call.info.id)?
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();

@@ -2,12 +2,14 @@
 //! ranks under each method, calibration and reliability.
 
 use crate::domain::aggregate::{self, Aggregate, Method, ReviewerStats, Totals};
+use crate::domain::application::plan_by_year;
 use crate::domain::review::total;
 use crate::domain::selection::{self};
 use crate::domain::*;
+use crate::store::AppFacts;
 use crate::store::{Result, Store, StoreError};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One cell of the matrix: what a reviewer has for an application.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,7 +151,9 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
     let rubric = call
         .rubric(&round.rubric)
         .ok_or_else(|| StoreError::Corrupt(format!("round {round_id} has no rubric")))?;
-    let all_apps = store.applications(&call.info.id)?;
+    // What each line shows, without the applications' texts: their
+    // eligibility is stored beside them.
+    let all_apps = store.app_facts(&call.info.id)?;
     let infos: BTreeMap<String, AppInfo> = all_apps
         .iter()
         .map(|a| {
@@ -162,48 +166,66 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
         })
         .collect();
     let assignments = store.assignments(&round.id)?;
+    let assigned: HashSet<(&str, &str)> = assignments
+        .iter()
+        .map(|a| (a.application.as_str(), a.member.as_str()))
+        .collect();
+    let assessed_here: BTreeSet<&str> =
+        assignments.iter().map(|a| a.application.as_str()).collect();
     // A selection round ranks every application; an assessment round only
     // the pilots it assesses (those assigned in it).
-    let apps: Vec<Application> = match round.kind {
-        RoundKind::Selection => all_apps,
-        RoundKind::Assessment => all_apps
-            .into_iter()
-            .filter(|a| assignments.iter().any(|x| x.application == a.id))
-            .collect(),
-    };
+    let apps: Vec<&AppFacts> = all_apps
+        .iter()
+        .filter(|a| round.kind == RoundKind::Selection || assessed_here.contains(a.id.as_str()))
+        .collect();
     let members: BTreeMap<String, Member> = store
         .members()?
         .into_iter()
         .map(|m| (m.id.clone(), m))
         .collect();
-    let mut reviewer_ids: Vec<String> = assignments.iter().map(|a| a.member.clone()).collect();
-    reviewer_ids.sort();
-    reviewer_ids.dedup();
+    let reviewer_ids: BTreeSet<&str> = assignments.iter().map(|a| a.member.as_str()).collect();
     let reviewers: Vec<Member> = reviewer_ids
         .iter()
-        .filter_map(|id| members.get(id).cloned())
+        .filter_map(|id| members.get(*id).cloned())
         .collect();
-    let reviews: BTreeMap<(String, String), Review> = store
-        .reviews(&round.id)?
-        .into_iter()
-        .map(|r| ((r.application.clone(), r.member.clone()), r))
-        .collect();
-    let assigned: std::collections::BTreeSet<(String, String)> = assignments
+    // Looked up by (application, member) without building a key per cell.
+    let all_reviews = store.reviews(&round.id)?;
+    let reviews: HashMap<(&str, &str), &Review> = all_reviews
         .iter()
-        .map(|a| (a.application.clone(), a.member.clone()))
+        .map(|r| ((r.application.as_str(), r.member.as_str()), r))
         .collect();
+    // Declared conflicts read once, not a query per cell.
+    let all_conflicts = store.conflicts()?;
+    let declared: HashMap<(&str, &str), &Conflict> = all_conflicts
+        .iter()
+        .map(|c| ((c.application.as_str(), c.member.as_str()), c))
+        .collect();
+    let mut revisits: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (member, app) in store.open_revisits(&round.id)?.into_keys() {
+        revisits.entry(app).or_default().push(member);
+    }
+    // Investment completion is an assessment round's: the plans and the
+    // actuals of its pilots, each read in one query.
+    let (mut plans, mut actuals) = match (round.kind, round.year) {
+        (RoundKind::Assessment, Some(_)) => (
+            store.plans_of_call(&call.info.id)?,
+            store.actuals_of_call(&call.info.id)?,
+        ),
+        _ => Default::default(),
+    };
 
-    let revisits = store.open_revisits(&round.id)?;
     let mut totals: Totals = BTreeMap::new();
     let mut rows = Vec::new();
-    for app in &apps {
+    for app in apps {
         let mut cells = Vec::new();
         let mut subs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         for m in &reviewers {
-            let key = (app.id.clone(), m.id.clone());
+            let key = (app.id.as_str(), m.id.as_str());
             let cell = if !assigned.contains(&key) {
                 Cell::NotAssigned
-            } else if store.recusal(m, app)?.is_some() {
+            } else if crate::domain::panel::recusal(m, &app.prefecture, declared.get(&key).copied())
+                .is_some()
+            {
                 Cell::Recused
             } else {
                 match reviews.get(&key) {
@@ -232,7 +254,13 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             };
             cells.push(cell);
         }
-        let eligibility = assess(&call, app);
+        // (None in a selection round: it reads no plans or actuals.)
+        let completion = round.year.and_then(|year| {
+            let plan = plans.remove(&app.id).unwrap_or_default();
+            let planned = plan_by_year(&plan).get(&year).copied().unwrap_or(0.0);
+            let actual = actuals.remove(&app.id)?.get(&year).copied();
+            actual.filter(|_| planned > 0.0).map(|a| a / planned)
+        });
         rows.push(Row {
             app: app.id.clone(),
             name: app.name.clone(),
@@ -240,8 +268,8 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
             prefecture: app.prefecture.clone(),
             region: app.region.clone(),
             flags: app.flags.clone(),
-            verdict: eligibility.verdict,
-            failed_checks: eligibility.failures().map(|c| c.kind).collect(),
+            verdict: app.verdict,
+            failed_checks: app.failed_checks.clone(),
             cells,
             aggregate: None,
             rank: None,
@@ -251,19 +279,8 @@ pub fn matrix(store: &Store, round_id: &str, method: Method) -> Result<(Call, Ma
                 .into_iter()
                 .map(|(k, v)| (k, aggregate::mean(&v).unwrap_or(0.0)))
                 .collect(),
-            completion: match (round.kind, round.year) {
-                (RoundKind::Assessment, Some(year)) => {
-                    let planned = app.plan_by_year().get(&year).copied().unwrap_or(0.0);
-                    let actual = store.actuals(&app.id)?.get(&year).copied();
-                    actual.filter(|_| planned > 0.0).map(|a| a / planned)
-                }
-                _ => None,
-            },
-            revisits: revisits
-                .keys()
-                .filter(|(_, a)| *a == app.id)
-                .map(|(m, _)| m.clone())
-                .collect(),
+            completion,
+            revisits: revisits.remove(&app.id).unwrap_or_default(),
         });
     }
     let chosen = aggregate::aggregate(&totals, method);
